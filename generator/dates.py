@@ -1,0 +1,101 @@
+"""Reading the dates of the front matter and showing them to readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$")
+
+
+class DateFormatError(ValueError):
+    """A date string that is not one of the accepted forms, or does not exist."""
+
+
+@lru_cache(maxsize=16)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def parse_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
+    """An aware datetime from `2019-04-29T16:05:00+02:00`, `2019-04-29 16:05` or `2019-04-29`.
+
+    Without an offset the time is read in `tz`; a wall time that does not exist
+    there (the spring DST gap) or exists twice without an offset to decide is
+    an error rather than a silent guess.
+    """
+    if isinstance(value, dt.datetime):
+        text = value.isoformat()
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise DateFormatError(f"expected a date like 2019-04-29T16:05:00+02:00, got {type(value).__name__}")
+    if _DATE_ONLY.match(text):
+        text += "T00:00"
+    match = _LOCAL.match(text)
+    if match:
+        try:
+            naive = dt.datetime.fromisoformat(f"{match[1]}T{match[2]}:{match[3]}:{match[4] or '00'}")
+        except ValueError as exc:
+            raise DateFormatError(f'"{value}" is not a valid date: {exc}') from None
+        return _localize(naive, tz, str(value))
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise DateFormatError(
+            f'"{value}" is not an ISO 8601 date; write 2019-04-29T16:05:00+02:00, 2019-04-29 16:05 or 2019-04-29'
+        ) from None
+    if parsed.tzinfo is None:
+        return _localize(parsed, tz, str(value))
+    return parsed
+
+
+def _localize(naive: dt.datetime, tz: ZoneInfo, original: str) -> dt.datetime:
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    roundtrip = first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    if roundtrip != naive:
+        raise DateFormatError(
+            f'"{original}" does not exist in {tz.key} (clocks skip that hour); give the offset, e.g. +02:00'
+        )
+    if first.utcoffset() != second.utcoffset():
+        raise DateFormatError(
+            f'"{original}" happens twice in {tz.key} (clocks go back); give the offset, e.g. +02:00 or +01:00'
+        )
+    return first
+
+
+def show_datetime(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
+    """'29. April 2019, 16:05 Uhr' in German, 'April 29, 2019, 4:05 PM' in English."""
+    local = value.astimezone(tz)
+    if language == "de":
+        return f"{format_date(local, 'd. MMMM y', locale='de_DE')}, {local:%H:%M} Uhr"
+    return format_datetime(local, "MMMM d, y, h:mm a", tzinfo=tz, locale="en_GB")
+
+
+def show_date(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
+    local = value.astimezone(tz)
+    return format_date(local, "d. MMMM y" if language == "de" else "d MMMM y", locale=_locale(language))
+
+
+def show_short(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
+    """'29.04.2019, 16:05' for lists."""
+    local = value.astimezone(tz)
+    if language == "de":
+        return f"{local:%d.%m.%Y, %H:%M}"
+    return f"{local:%d/%m/%Y, %H:%M}"
+
+
+def _locale(language: str) -> str:
+    return "de_DE" if language == "de" else "en_GB"
+
+
+def iso(value: dt.datetime) -> str:
+    return value.isoformat(timespec="seconds")

@@ -1,0 +1,171 @@
+"""The typed models of a site: settings, authorities, releases, pages.
+
+All of them are frozen; a build makes them once from the site folder and
+every later stage only reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str
+    base_url: str  # always ends with "/"
+    language: str = "de"
+    timezone: str = "Europe/Berlin"
+    description: str = ""
+    per_page: int = 20
+    feed_items: int = 20
+    appeal_max_days: int = 90
+    websub_hub: str | None = None
+    publish_originals: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def host(self) -> str:
+        return self.base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    url: str | None = None
+
+    def merged(self, override: Contact) -> Contact:
+        return Contact(
+            name=override.name or self.name,
+            phone=override.phone or self.phone,
+            email=override.email or self.email,
+            url=override.url or self.url,
+        )
+
+
+@dataclass(frozen=True)
+class Authority:
+    id: str
+    name: str
+    code: str
+    city: str
+    website: str | None = None
+    contact: Contact = Contact()
+    description: str | None = None
+
+
+class Kind(enum.StrEnum):
+    PRESS_RELEASE = "press-release"
+    CONFERENCE_REPORT = "conference-report"
+    APPEAL = "appeal"
+
+
+class State(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A file under the site folder that a release refers to."""
+
+    source: Path  # absolute path on disk
+    site_path: str  # path relative to the site folder, with "/"
+    size: int
+
+
+@dataclass(frozen=True)
+class Image:
+    file: MediaFile
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file: MediaFile
+    title: str
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    start: dt.datetime
+    end: dt.datetime | None = None
+    venue: str | None = None
+    participants: tuple[str, ...] = ()
+    agenda: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Update:
+    date: dt.datetime
+    note: str
+    major: bool = True
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    date: dt.datetime | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    source: str  # path relative to the site folder
+    id: str
+    slug: str
+    title: str
+    date: dt.datetime
+    authority: Authority
+    body: str  # Markdown
+    kind: Kind = Kind.PRESS_RELEASE
+    location: str = ""
+    tags: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    summary: str | None = None
+    contact: Contact = Contact()
+    images: tuple[Image, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    event: Event | None = None
+    updates: tuple[Update, ...] = ()
+    follows: str | None = None
+    expires: dt.datetime | None = None
+    withdrawn: Withdrawal | None = None
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+    lang: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def headline(self) -> str:
+        return f"{self.authority.code}: {self.title}"
+
+    @property
+    def updated(self) -> dt.datetime:
+        """The newest major update, or the publication time."""
+        majors = [u.date for u in self.updates if u.major]
+        return max([self.date, *majors])
+
+
+@dataclass(frozen=True)
+class Page:
+    source: str
+    slug: str
+    title: str
+    body: str
+    description: str = ""
+    lang: str | None = None

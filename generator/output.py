@@ -1,0 +1,150 @@
+"""The only module that writes the site: into a staging folder, swapped in whole.
+
+The new site is written beside the target (same file system) and exchanged
+with it in one atomic `renameat2(RENAME_EXCHANGE)`, so a reader or a killed
+build only ever finds the complete old or the complete new site. Files whose
+bytes did not change are hard-linked from the previous site, which keeps
+their modification time (web servers keep answering 304) and saves writes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+from pathlib import Path
+from types import TracebackType
+
+from generator.errors import OutputError
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directory entries atomically; False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+class Staging:
+    """Collects the new site; `commit()` makes it the target, leaving it as it was on any failure."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.absolute()
+        parent = self.target.parent
+        name = self.target.name
+        self.root = parent / f".{name}.staging"
+        self._old = parent / f".{name}.old"
+        self._lock_path = parent / f".{name}.lock"
+        self._lock: int | None = None
+        self.written = 0
+        self.kept = 0
+
+    def __enter__(self) -> Staging:
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = os.open(self._lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+            self._recover()
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root.mkdir()
+        except OSError as exc:
+            self._release()
+            raise OutputError(f"cannot prepare the output folder next to {self.target}: {exc.strerror or exc}; "
+                              "check that it exists and is writable") from None
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def _recover(self) -> None:
+        """Finish what a build killed between two plain renames left behind."""
+        if self._old.exists():
+            if not self.target.exists():
+                self._old.rename(self.target)
+            else:
+                shutil.rmtree(self._old, ignore_errors=True)
+
+    def write(self, path: str, data: str | bytes) -> None:
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        destination = self.root / path
+        previous = self.target / path
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if _same_bytes(previous, content):
+                os.link(previous, destination)
+                self.kept += 1
+                return
+            with open(destination, "wb") as handle:
+                handle.write(content)
+            self.written += 1
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.target / path}: {exc.strerror or exc}; "
+                              "the previous site was left as it was") from None
+
+    def copy(self, path: str, source: Path) -> None:
+        destination = self.root / path
+        previous = self.target / path
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if _same_file(previous, source):
+                os.link(previous, destination)
+                self.kept += 1
+                return
+            shutil.copyfile(source, destination)
+            self.written += 1
+        except OSError as exc:
+            raise OutputError(f"cannot copy {source} to {self.target / path}: {exc.strerror or exc}; "
+                              "the previous site was left as it was") from None
+
+    def commit(self) -> None:
+        try:
+            if not self.target.exists():
+                self.root.rename(self.target)
+            elif _exchange(self.root, self.target):
+                pass  # self.root now holds the previous site; __exit__ removes it
+            else:
+                self.target.rename(self._old)
+                self.root.rename(self.target)
+                shutil.rmtree(self._old, ignore_errors=True)
+        except OSError as exc:
+            raise OutputError(f"cannot put the new site in place at {self.target}: {exc.strerror or exc}; "
+                              "the previous site was left as it was") from None
+
+
+def _same_bytes(previous: Path, content: bytes) -> bool:
+    try:
+        if previous.stat().st_size != len(content):
+            return False
+        return previous.read_bytes() == content
+    except OSError:
+        return False
+
+
+def _same_file(previous: Path, source: Path) -> bool:
+    try:
+        if previous.stat().st_size != source.stat().st_size:
+            return False
+        return previous.read_bytes() == source.read_bytes()
+    except OSError:
+        return False

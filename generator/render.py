@@ -1,0 +1,90 @@
+"""Jinja templates: the built-in theme, overridable file by file from the site's `templates/`."""
+
+from __future__ import annotations
+
+import io
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+import generator
+
+
+def theme_folder() -> Path:
+    """The built-in theme: inside the installed package, or the repository's `templates/`."""
+    package = Path(generator.__file__).parent
+    installed = package / "theme"
+    return installed if (installed / "base.html").is_file() else package.parent / "templates"
+
+
+def theme_folders(site: Path) -> list[Path]:
+    """Lookup order for templates and theme files: the site's own first."""
+    folders = [site / "templates", theme_folder()]
+    seen: list[Path] = []
+    for folder in folders:
+        if folder.is_dir() and folder.resolve() not in [s.resolve() for s in seen]:
+            seen.append(folder)
+    return seen
+
+
+def translations(folders: list[Path], language: str) -> NullTranslations:
+    """The interface texts for `language`, compiled in memory from the theme's .po catalogs."""
+    for folder in folders:
+        po = folder / "locale" / language / "LC_MESSAGES" / "messages.po"
+        if po.is_file():
+            with po.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            return Translations(buffer)
+    return NullTranslations()
+
+
+class Templates:
+    def __init__(self, site: Path, language: str, site_view: Any) -> None:
+        self.folders = theme_folders(site)
+        self.language = language
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+            auto_reload=False,
+        )
+        self.env.install_gettext_translations(translations(self.folders, language), newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals["site"] = site_view
+
+    @cached_property
+    def _cache(self) -> dict[str, jinja2.Template]:
+        return {}
+
+    def render(self, name: str, **context: Any) -> str:
+        template = self._cache.get(name)
+        if template is None:
+            template = self._cache[name] = self.env.get_template(name)
+        return template.render(**context)
+
+    def static_files(self) -> dict[str, Path]:
+        """Theme assets under static/, the site's own shadowing the built-in ones."""
+        found: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            for path in sorted(static.rglob("*")) if static.is_dir() else []:
+                if path.is_file():
+                    found[path.relative_to(static).as_posix()] = path
+        return dict(sorted(found.items()))
+
+    def source_files(self) -> list[Path]:
+        """Every file the theme consists of, for cache keys."""
+        files = []
+        for folder in self.folders:
+            files.extend(p for p in sorted(folder.rglob("*")) if p.is_file())
+        return files

@@ -1,0 +1,77 @@
+"""The site's permanent addresses. Once published, a path here must never change."""
+
+from __future__ import annotations
+
+from generator.slugs import slug
+
+RELEASES = "meldungen/"
+AUTHORITIES = "behoerden/"
+TOPICS = "themen/"
+PLACES = "orte/"
+YEARS = "jahre/"
+SEARCH = "suche/"
+FEEDS = "feeds/"
+STATIC = "static/"
+MEDIA = "media/"
+API = "api/v1/"
+NOT_FOUND = "404.html"
+
+# Top-level names a standalone page may not take.
+RESERVED = frozenset({"meldung", "meldungen", "behoerden", "themen", "orte", "jahre", "suche", "feeds", "static",
+                      "media", "api", "pagefind", "404.html", "sitemap.xml", "robots.txt", "index.html"})
+
+
+def release(release_slug: str) -> str:
+    return f"meldung/{release_slug}/"
+
+
+def release_text(release_slug: str) -> str:
+    return f"meldung/{release_slug}/meldung.txt"
+
+
+def authority(authority_id: str) -> str:
+    return f"{AUTHORITIES}{authority_id}/"
+
+
+def topic(name: str) -> str:
+    return f"{TOPICS}{slug(name)}/"
+
+
+def place(name: str) -> str:
+    return f"{PLACES}{slug(name)}/"
+
+
+def year(number: int) -> str:
+    return f"{YEARS}{number}/"
+
+
+def page(page_slug: str) -> str:
+    return f"{page_slug}/"
+
+
+def numbered(listing: str, number: int) -> str:
+    """Page `number` of a paginated listing; page 1 is the listing itself."""
+    return listing if number == 1 else f"{listing}seite/{number}/"
+
+
+def file_of(path: str) -> str:
+    """The output file that serves a path: directories get their index.html."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def media(site_path: str) -> str:
+    """Where a file from the site folder is published: content/media/a.pdf → media/a.pdf."""
+    inner = site_path.removeprefix("content/")
+    return MEDIA + inner.removeprefix("media/")
+
+
+def rss(listing: str) -> str:
+    return f"{listing}rss.xml"
+
+
+def atom(listing: str) -> str:
+    return f"{listing}atom.xml"
+
+
+SITE_FEEDS = FEEDS  # the whole site's feeds live in feeds/rss.xml, feeds/atom.xml, feeds/feed.json
+JSON_FEED = f"{FEEDS}feed.json"

@@ -1,0 +1,42 @@
+# Test tool setup, included from the top-level Makefile:  include tests/support/setup.mk
+#
+#   make test-deps   Debian chromium (root only) + axe-core and vnu-jar from npm.
+#
+# Idempotent and silent when everything is already in place.
+
+# Resolved at include time so the recipes work whatever the including directory.
+PRESSROOM_TEST_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
+CHROMIUM_BIN ?= /usr/bin/chromium
+NPM ?= npm
+
+.PHONY: test-deps test-deps-chromium test-deps-npm
+
+test-deps: test-deps-chromium test-deps-npm
+
+# Playwright drives the distribution browser; we never download one.
+test-deps-chromium:
+	@if [ -x "$(CHROMIUM_BIN)" ]; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "test-deps: installing Debian chromium"; \
+	  apt-get -qq -o DPkg::Lock::Timeout=600 update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o DPkg::Lock::Timeout=600 install chromium >/dev/null; \
+	else \
+	  echo "test-deps: $(CHROMIUM_BIN) is missing and you are not root;"; \
+	  echo "           run 'sudo apt-get install chromium' - browser tests will be skipped until then."; \
+	fi
+
+test-deps-npm: $(PRESSROOM_TEST_ROOT)/node_modules/.package-lock.json
+
+# npm rewrites node_modules/.package-lock.json on every install, so it stands for
+# "node_modules is up to date". --ignore-scripts: vnu-jar's postinstall tries to
+# download a JDK from GitHub; we use the system Java instead.
+$(PRESSROOM_TEST_ROOT)/node_modules/.package-lock.json: $(PRESSROOM_TEST_ROOT)/package.json $(wildcard $(PRESSROOM_TEST_ROOT)/package-lock.json)
+	@echo "test-deps: installing npm test tools (axe-core, vnu-jar)"
+	@cd "$(PRESSROOM_TEST_ROOT)" && \
+	  if [ -f package-lock.json ]; then \
+	    $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	  else \
+	    $(NPM) install --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	  fi
+	@touch "$@"

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def test_demo_builds_the_conference_report_in_ots_shape(demo_output: Path) -> None:
+    page = (demo_output / "meldung" / "2019-04-29-eine-konferenz-fuer-die-sicherheit-in-gelsenkirchen"
+            / "index.html").read_text(encoding="utf-8")
+    assert "POL-GE: Eine Konferenz für die Sicherheit in Gelsenkirchen" in page
+    assert "Gelsenkirchen (ots)" in page
+    assert "29. April 2019, 16:05 Uhr" in page
+
+
+def test_scheduled_and_draft_releases_appear_nowhere(demo_output: Path) -> None:
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace")
+                         for p in demo_output.rglob("*") if p.is_file())
+    assert "fw-ge-2027-0110-1" not in everything
