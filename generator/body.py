@@ -93,6 +93,7 @@ class _TextMaker(HTMLParser):
         self.links: list[str] = []
         self._href: str | None = None
         self._list_depth = 0
+        self._cells = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._BLOCKS:
