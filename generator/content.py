@@ -56,6 +56,11 @@ EVENT_KEYS = ("name", "start", "end", "venue", "participants", "agenda")
 UPDATE_KEYS = ("date", "note", "major")
 WITHDRAWN_KEYS = ("date", "reason")
 LANGUAGES = ("de", "en")
+# Top-level addresses of the site itself (see urls.py), which a standalone page may not take.
+RESERVED_PAGE_NAMES = frozenset({
+    "meldung", "meldungen", "behoerden", "themen", "orte", "jahre", "suche", "feeds", "static", "media", "api",
+    "pagefind", "_server",
+})
 
 AUTHORITY_ID = re.compile(r"^[a-z0-9-]+$")
 AUTHORITY_CODE = re.compile(r"^[A-ZÄÖÜ0-9]+(-[A-ZÄÖÜ0-9]+)*$")
@@ -537,6 +542,10 @@ def load_pages(site: Path) -> tuple[list[Page], list[Problem]]:
             continue
         title = fields.text(data, "title", (), required=True)
         lang = fields.text(data, "lang", ())
+        if make_slug(path.stem) in RESERVED_PAGE_NAMES:
+            fields.fail((), f'"{path.name}" would take the address /{make_slug(path.stem)}/, which the site itself '
+                        "uses; rename the file")
+            continue
         if title:
             pages.append(Page(source=shown, slug=make_slug(path.stem), title=title, body=body,
                               description=fields.text(data, "description", ()) or "", lang=lang))
