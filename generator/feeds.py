@@ -407,7 +407,10 @@ def json_feed(catalog: Catalog, views: ViewMaker) -> str:
     if settings.websub_hub:
         document["hubs"] = [{"type": "WebSub", "url": settings.websub_hub}]
     document["items"] = items
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # The same values, but no "<" or "&" in the bytes: a title with markup stays inert even for
+    # a consumer that pastes JSON into a page.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 # --- all of them -----------------------------------------------------------------------------
