@@ -14,8 +14,9 @@ CITIES = [("gelsenkirchen", "Gelsenkirchen", "GE"), ("essen", "Essen", "E"), ("b
 BODIES = [("polizei", "Polizei", "POL"), ("feuerwehr", "Feuerwehr", "FW")]
 TAGS = ["Verkehrsunfall", "Einbruch", "Brand", "Festnahme", "Zeugenaufruf", "Prävention", "Großveranstaltung",
         "Öffentlicher Nahverkehr"]
-WORDS = ("Die Polizei sucht Zeugen nach einem Einbruch in ein Einfamilienhaus am Dienstagabend Die Feuerwehr "
-         "war mit zwölf Einsatzkräften vor Ort Niemand wurde verletzt Die Ermittlungen dauern an").split()
+WORDS = ["Die", "Polizei", "sucht", "Zeugen", "nach", "einem", "Einbruch", "in", "ein", "Einfamilienhaus",
+         "am", "Dienstagabend", "Feuerwehr", "war", "mit", "zwölf", "Einsatzkräften", "vor", "Ort", "Niemand",
+         "wurde", "verletzt", "Ermittlungen", "dauern", "an"]
 IMAGE = Path(__file__).resolve().parents[2] / "content" / "media" / "streifenwagen-verkehrskontrolle.jpg"
 
 
@@ -55,8 +56,9 @@ def write_release(root: Path, number: int, authority: str, when: dt.datetime, ta
                   body: str | None = None) -> Path:
     rng = rng or random.Random(number)
     when = when.replace(second=0, microsecond=0).astimezone(BERLIN)
-    text = body if body is not None else "\n\n".join(
-        " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))) + "." for _ in range(rng.randint(1, 3)))
+    paragraphs = (" ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40))) + "."
+                  for _ in range(rng.randint(1, 3)))
+    text = body if body is not None else "\n\n".join(paragraphs)
     image = "images:\n  - src: foto.jpg\n    alt: Ein Streifenwagen\n" if number % 9 == 0 else ""
     path = root / "content" / "releases" / f"{when:%Y}" / f"{when:%Y-%m-%d}-meldung-{number:05d}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
