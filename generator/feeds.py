@@ -112,7 +112,8 @@ def plan(channel: Channel, feed_items: int, size: int = ARCHIVE_SIZE) -> Plan:
         return Plan(current, ())
     shown = {r.id for r in channel.releases}
     slots = sorted((*channel.releases, *channel.withdrawn), key=lambda r: (r.date, r.id))
-    cut = slots.index(current[-1])
+    oldest_current = current[-1].id
+    cut = next(i for i, r in enumerate(slots) if r.id == oldest_current)
     pages = []
     for start in range(0, cut // size * size + 1, size):
         chunk = [r for r in slots[start:min(start + size, cut)] if r.id in shown]

@@ -277,12 +277,18 @@ def test_updates_move_the_item_only_when_major(tmp_path: Path) -> None:
     assert more["rss"].feed.updated == "Wed, 25 Nov 2026 09:30:00 +0100"
 
 
-def test_websub_hub_is_announced(tmp_path: Path) -> None:
+def test_websub_hub_is_announced_and_drafts_stay_out_even_when_rendered(tmp_path: Path) -> None:
     site = copy_demo(tmp_path / "site")
     with (site / "site.toml").open("a", encoding="utf-8") as handle:
         handle.write('websub_hub = "https://hub.example.net/"\n')
     out = tmp_path / "out"
-    build(site, out)
+    result = run_pressroom("build", site, "-o", out, "--now", DEMO_NOW, "--quiet", "--drafts")
+    assert result.returncode == 0, result.stderr
+    drafts = [r for r in load_site(site).releases if r.draft]
+    assert drafts and all((out / "meldung" / r.slug / "index.html").is_file() for r in drafts)
+    for path in [*feed_paths(out), out / "feeds" / "feed.json"]:
+        text = path.read_text(encoding="utf-8")
+        assert not any(f":{r.id}<" in text or f':{r.id}"' in text for r in drafts), path
     for path in (out / "feeds" / "rss.xml", out / "behoerden" / "polizei-gelsenkirchen" / "atom.xml"):
         assert link(parse(path), "hub") == "https://hub.example.net/"
     document = json.loads((out / "feeds" / "feed.json").read_text(encoding="utf-8"))
