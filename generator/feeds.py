@@ -3,14 +3,17 @@ authority, topic and place, with RFC 5005 archives, and JSON Feed 1.1 for the wh
 
 feedgen builds every channel and every item. A release's RSS item and Atom entry do not depend
 on the feed that carries them, so each is built and serialised once and its bytes are spliced
-into every feed document that contains the release: with 20,000 releases in about five feeds
-each, building the items per feed would cost five times as much (see `Items`).
+into every feed document that contains the release (see `Items`). A release is in about five
+feeds; on 2,000 releases, building and serialising both items once costs 0.35 ms CPU a release
+(0.7 s), while letting feedgen render every item in every document cost 2 s more.
 
 History: each subscription feed holds the newest `feed_items` releases; older ones sit in
 archive documents of `ARCHIVE_SIZE` slots, oldest first (`plan`). Slots count withdrawn
 releases too (they show nothing), so withdrawing a release changes only the page it sat in,
 and a full page never changes again: its bytes stay the same from build to build, and the
-output keeps its file (and modification time).
+output keeps its file (and modification time). Only an edit of a release in it, a release
+added with an older date, or a withdrawal among the newest releases (which pulls the newest
+archived release back into the subscription feed) changes it.
 """
 
 from __future__ import annotations
