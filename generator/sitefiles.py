@@ -11,6 +11,7 @@ from generator import urls
 from generator.body import Body
 from generator.catalog import Catalog
 from generator.dates import iso
+from generator.feeds import feed_files
 from generator.render import Templates
 from generator.textual import release_text
 from generator.views import ViewMaker
@@ -27,6 +28,7 @@ def site_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates
     yield from listing_pages(catalog, views, templates)
     yield from standalone_pages(loaded, views, templates, page_bodies)
     yield from notices(catalog, views, templates)
+    yield from feed_files(catalog, views)
     yield from redirects(catalog, views, templates)
     yield from media_files(catalog)
     yield from theme_files(templates)
@@ -67,8 +69,10 @@ def listing_pages(catalog: Catalog, views: ViewMaker, templates: Templates) -> I
             if kind == "authority":
                 authority = next(a for a in catalog.all_authorities if a.id == group.key)
                 description = authority.description
+            # Years have no feeds of their own (SPEC §5); their pages offer the site's.
+            feeds = site_feeds if kind == "year" else views.group_feeds(group)
             for listing in views.listings(kind, group.path, group.name, group.name, group.releases,
-                                          views.group_feeds(group), description):
+                                          feeds, description):
                 yield urls.file_of(listing.path), templates.render("listing.html", listing=listing)
 
 

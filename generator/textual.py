@@ -7,14 +7,20 @@ from generator.models import Release, Settings
 
 _LABELS = {
     "de": {"contact": "Rückfragen bitte an:", "phone": "Telefon", "email": "E-Mail",
-           "origin": "Original-Content von: {authority}, übermittelt durch {site}"},
+           "origin": "Original-Content von: {authority}, übermittelt durch {site}",
+           "update": "Aktualisiert am"},
     "en": {"contact": "Inquiries to:", "phone": "Phone", "email": "E-mail",
-           "origin": "Original content from: {authority}, published by {site}"},
+           "origin": "Original content from: {authority}, published by {site}", "update": "Updated on"},
 }
 
 
+def wire_labels(language: str) -> dict[str, str]:
+    """The fixed words of the wire format in `language` (German for any language without its own)."""
+    return _LABELS.get(language, _LABELS["de"])
+
+
 def release_text(release: Release, body: Body, settings: Settings) -> str:
-    labels = _LABELS[release.lang or settings.language]
+    labels = wire_labels(release.lang or settings.language)
     contact = release.contact
     block = [release.authority.name]
     if contact.name:

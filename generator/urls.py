@@ -70,3 +70,8 @@ def atom(listing: str) -> str:
 
 SITE_FEEDS = FEEDS  # the whole site's feeds live in feeds/rss.xml, feeds/atom.xml, feeds/feed.json
 JSON_FEED = f"{FEEDS}feed.json"
+
+
+def feed_archive(listing: str, number: int) -> str:
+    """Folder of archive page `number` (1 = oldest) of the feeds in `listing` (RFC 5005)."""
+    return f"{listing}archiv/{number}/"

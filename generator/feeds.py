@@ -1,0 +1,431 @@
+"""The feeds aggregators poll (SPEC §5): RSS 2.0 and Atom for the whole site and for each
+authority, topic and place, with RFC 5005 archives, and JSON Feed 1.1 for the whole site.
+
+feedgen builds every channel and every item. A release's RSS item and Atom entry do not depend
+on the feed that carries them, so each is built and serialised once and its bytes are spliced
+into every feed document that contains the release (see `Items`). A release is in about five
+feeds; on 2,000 releases, building and serialising both items once costs 0.35 ms CPU a release
+(0.7 s), while letting feedgen render every item in every document cost 2 s more.
+
+History: each subscription feed holds the newest `feed_items` releases; older ones sit in
+archive documents of `ARCHIVE_SIZE` slots, oldest first (`plan`). Slots count withdrawn
+releases too (they show nothing), so withdrawing a release changes only the page it sat in,
+and a full page never changes again: its bytes stay the same from build to build, and the
+output keeps its file (and modification time). Only an edit of a release in it, a release
+added with an older date, or a withdrawal among the newest releases (which pulls the newest
+archived release back into the subscription feed) changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import mimetypes
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from generator import urls
+from generator.body import Body
+from generator.catalog import Catalog
+from generator.dates import show_datetime
+from generator.models import Release, Settings
+from generator.slugs import slug
+from generator.textual import wire_labels
+from generator.views import ViewMaker
+
+ARCHIVE_SIZE = 100  # releases per archive document; changing it re-cuts every archive
+# RFC 4151 wants a date in the tagging entity. One fixed for all releases, because a date taken
+# from the release would change the GUID when a wrongly entered date is corrected.
+TAG_DATE = "2000"
+# `updated` of a feed document without items: a fixed time, never the build clock.
+QUIET_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+GENERATOR = "Pressroom"
+
+_RSS_NSMAP = {"atom": ATOM_NS, "content": CONTENT_NS}
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BODY_URL = re.compile(r'(<(?:a|q|blockquote)\s[^>]*?\b(?:href|cite)=")([^"]*)"')
+_DESCRIBE = {
+    "de": {"authority": "Meldungen von {name}", "topic": "Meldungen zum Thema {name}",
+           "place": "Meldungen zum Ort {name}"},
+    "en": {"authority": "Releases from {name}", "topic": "Releases on {name}",
+           "place": "Releases about {name}"},
+}
+
+SiteFile = tuple[str, str | bytes]
+
+
+# --- identifiers -----------------------------------------------------------------------------
+
+def tag_uri(settings: Settings, release_id: str) -> str:
+    """GUID and Atom id of a release: `tag:<host>,2000:<id>`, from the site host and the id alone."""
+    return f"tag:{settings.host},{TAG_DATE}:{release_id}"
+
+
+def _text(value: str) -> str:
+    """Text without the control characters XML 1.0 cannot carry (lxml refuses them)."""
+    return _NOT_XML.sub("", value)
+
+
+# --- one logical feed and its documents ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Channel:
+    """One logical feed: its subscription documents and its archives."""
+
+    path: str  # the folder of rss.xml and atom.xml
+    title: str
+    description: str
+    home: str  # absolute URL of the matching web page
+    releases: tuple[Release, ...]  # published, newest first
+    withdrawn: tuple[Release, ...] = ()  # they keep their archive slots, showing nothing
+
+
+@dataclass(frozen=True)
+class Plan:
+    current: tuple[Release, ...]  # newest first
+    archives: tuple[tuple[Release, ...], ...]  # page 1 (oldest) first; each page newest first
+
+
+def plan(channel: Channel, feed_items: int, size: int = ARCHIVE_SIZE) -> Plan:
+    """Which releases the subscription document and each archive document hold.
+
+    Slots are the channel's published and withdrawn releases, oldest first; archive page n
+    holds slots [(n-1)·size, n·size) that are older than the subscription document. A page is
+    added as soon as the one before it is full, so a full page always links its successor and
+    never has to change again.
+    """
+    current = channel.releases[:feed_items]
+    if len(channel.releases) <= feed_items:
+        return Plan(current, ())
+    shown = {r.id for r in channel.releases}
+    slots = sorted((*channel.releases, *channel.withdrawn), key=lambda r: (r.date, r.id))
+    oldest_current = current[-1].id
+    cut = next(i for i, r in enumerate(slots) if r.id == oldest_current)
+    pages = []
+    for start in range(0, cut // size * size + 1, size):
+        chunk = [r for r in slots[start:min(start + size, cut)] if r.id in shown]
+        pages.append(tuple(reversed(chunk)))
+    return Plan(current, tuple(pages))
+
+
+def channels(catalog: Catalog, views: ViewMaker) -> Iterator[Channel]:
+    settings = views.settings
+    describe = _DESCRIBE.get(settings.language, _DESCRIBE["en"])
+    yield Channel(urls.SITE_FEEDS, settings.title, settings.description or settings.title, settings.base_url,
+                  catalog.published, catalog.withdrawn)
+    withdrawn = _withdrawn_by_group(catalog.withdrawn)
+    descriptions = {a.id: a.description for a in catalog.all_authorities}
+    for group in (*catalog.authorities, *catalog.topics, *catalog.places):
+        description = (descriptions.get(group.key) if group.kind == "authority" else None) or \
+            describe[group.kind].format(name=group.name)
+        yield Channel(group.path, f"{group.name} – {settings.title}", description, views.absolute(group.path),
+                      group.releases, tuple(withdrawn.get((group.kind, group.key), ())))
+
+
+def _withdrawn_by_group(releases: Iterable[Release]) -> dict[tuple[str, str], list[Release]]:
+    """The groups a withdrawn release would be in: the same keys as catalog.make_catalog uses."""
+    groups: dict[tuple[str, str], list[Release]] = defaultdict(list)
+    for release in releases:
+        keys = {("authority", release.authority.id), *(("topic", slug(t)) for t in release.tags),
+                *(("place", slug(p)) for p in release.places)}
+        for key in keys:
+            groups[key].append(release)
+    return groups
+
+
+# --- items, built once -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Item:
+    rss: bytes  # serialised <item>, ready to splice
+    atom: bytes  # serialised <entry>
+    updated: dt.datetime  # the newest major update, or the publication time
+
+
+class Items:
+    """Every release's item, built by feedgen on first use and reused by every feed that has it."""
+
+    def __init__(self, views: ViewMaker) -> None:
+        self.views = views
+        self._items: dict[str, Item] = {}
+        self._holder = etree.Element("rss", nsmap=_RSS_NSMAP)
+        self._rss_start = b"<item" + b"".join(
+            f' xmlns:{prefix}="{uri}"'.encode() for prefix, uri in sorted(_RSS_NSMAP.items())) + b">"
+
+    def __getitem__(self, release: Release) -> Item:
+        item = self._items.get(release.id)
+        if item is None:
+            item = self._items[release.id] = self._make(release)
+        return item
+
+    def _make(self, release: Release) -> Item:
+        entry = feed_entry(release, self.views)
+        rss = entry.rss_entry()
+        # Serialised inside an <rss> holder, the item keeps the "content:" prefix of the feed
+        # root; the declarations lxml repeats on <item> are dropped, the root declares them.
+        self._holder.append(rss)
+        rss_bytes = etree.tostring(rss, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+        self._holder.remove(rss)
+        if rss_bytes.startswith(self._rss_start):
+            rss_bytes = b"<item>" + rss_bytes[len(self._rss_start):]
+        atom = entry.atom_entry()
+        _fix_atom_links(atom, entry.link())
+        atom_bytes = etree.tostring(atom, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+        return Item(rss_bytes, atom_bytes, release.updated)
+
+
+def _fix_atom_links(entry: etree._Element, links: list[dict[str, str]]) -> None:
+    """feedgen 1.0 drops rel, type and length of an Atom entry's links (a shadowed variable in
+    FeedEntry.atom_entry), which would turn the enclosure into a second alternate link."""
+    for element, link in zip(entry.findall("link"), links, strict=True):
+        for name in ("rel", "type", "length"):
+            if link.get(name):
+                element.set(name, link[name])
+
+
+def feed_entry(release: Release, views: ViewMaker) -> FeedEntry:
+    settings = views.settings
+    tz = settings.tz
+    entry = FeedEntry()
+    entry.id(tag_uri(settings, release.id))  # also the RSS guid, isPermaLink="false"
+    entry.title(_text(release.headline))
+    entry.link(href=views.absolute(urls.release(release.slug)), rel="alternate", type="text/html")
+    entry.content(_text(content_html(release, views.bodies[release.id], views)), type="html")
+    # RSS readers take description as HTML: the plain teaser goes in escaped, so that a "<" in
+    # it stays text. Atom says so with type="html".
+    entry.summary(html.escape(_text(teaser(release, views))), type="html")
+    author = {"name": _text(release.authority.name),
+              "uri": views.absolute(urls.authority(release.authority.id))}
+    email = release.authority.contact.email or release.contact.email
+    if email:
+        author["email"] = _text(email)
+    entry.author(author)
+    for tag in release.tags:
+        entry.category(term=_text(tag))
+    if release.images:
+        image = release.images[0].file
+        entry.enclosure(url=views.absolute(urls.media(image.site_path)), length=image.size,
+                        type=mimetypes.guess_type(image.site_path)[0] or "application/octet-stream")
+    entry.published(release.date.astimezone(tz))
+    entry.updated(release.updated.astimezone(tz))
+    return entry
+
+
+def teaser(release: Release, views: ViewMaker) -> str:
+    """The teaser as on the wire: `Gelsenkirchen (ots) – …`."""
+    return f"{release.location} (ots) – {views.teaser(release)}"
+
+
+def content_html(release: Release, body: Body, views: ViewMaker) -> str:
+    """The full release as HTML: dateline and body, images, attachments, change notes, contact
+    block and originator line, every URL absolute. The body is sanitised already; everything
+    added here is escaped."""
+    settings = views.settings
+    language = release.lang or settings.language
+    labels = wire_labels(language)
+    esc = html.escape
+    dateline = esc(f"{release.location} (ots)")
+    text = body.html.strip()
+    parts = [f"<p>{dateline} – {text[3:]}" if text.startswith("<p>") else f"<p>{dateline}</p>\n{text}"]
+    for image in release.images:
+        credit = f"({image.credit})" if image.credit else None
+        caption = " ".join(esc(t) for t in (image.caption, credit) if t)
+        source = views.absolute(urls.media(image.file.site_path))
+        parts.append(f'<figure><img src="{esc(source)}" alt="{esc(image.alt)}">'
+                     + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
+    if release.attachments:
+        parts.append("<ul>" + "".join(
+            f'<li><a href="{esc(views.absolute(urls.media(a.file.site_path)))}">{esc(a.title)}</a></li>'
+            for a in release.attachments) + "</ul>")
+    for update in release.updates:
+        parts.append(f"<p><em>{esc(labels['update'])} "
+                     f"{esc(show_datetime(update.date, settings.tz, language))}: {esc(update.note)}</em></p>")
+    contact = views.contact(release.authority, release.contact)
+    lines = [esc(contact.organisation)]
+    if contact.name:
+        lines.append(esc(contact.name))
+    if contact.phone:
+        lines.append(f"{esc(labels['phone'])}: {esc(contact.phone)}")
+    if contact.email:
+        email = esc(contact.email)
+        lines.append(f'{esc(labels["email"])}: <a href="mailto:{email}">{email}</a>')
+    if contact.url:
+        lines.append(f'<a href="{esc(contact.url)}">{esc(contact.url_text or contact.url)}</a>')
+    parts.append(f"<p>{esc(labels['contact'])}</p>")
+    parts.append("<p>" + "<br>\n".join(lines) + "</p>")
+    origin = labels["origin"].format(authority=release.authority.name, site=settings.title)
+    parts.append(f"<p>{esc(origin)}</p>")
+    page = views.absolute(urls.release(release.slug))
+
+    parts[0] = absolute_urls(parts[0], page)
+    return "\n".join(parts)
+
+
+def absolute_urls(fragment: str, page: str) -> str:
+    """The links of a body sanitised by body.render_body, resolved against the release's address.
+
+    nh3 writes every attribute as name="value" and escapes "<" in text, so a match that starts
+    at "<a " or "<q " is an attribute; a regular expression costs a fraction of a second
+    sanitising pass over every release.
+    """
+    return _BODY_URL.sub(lambda m: m[1] + html.escape(urljoin(page, html.unescape(m[2]))) + '"', fragment)
+
+
+# --- documents -------------------------------------------------------------------------------
+
+class _History(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
+    """What feedgen cannot say by itself: RFC 5005's <fh:archive/>, and in RSS the atom:links
+    beside rel="self" (hub, prev-archive, next-archive, current)."""
+
+    def __init__(self) -> None:
+        self.archive = False
+        self.rss_links: tuple[tuple[str, str, str], ...] = ()
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": HISTORY_NS} if self.archive else {}
+
+    def extend_rss(self, rss: etree._Element) -> etree._Element:
+        channel = rss.find("channel")
+        for rel, href, kind in self.rss_links:
+            etree.SubElement(channel, f"{{{ATOM_NS}}}link", href=href, rel=rel, type=kind)
+        if self.archive:
+            etree.SubElement(channel, f"{{{HISTORY_NS}}}archive")
+        return rss
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        if self.archive:
+            etree.SubElement(feed, f"{{{HISTORY_NS}}}archive")
+        return feed
+
+
+def _document(channel: Channel, releases: Sequence[Release], items: Items, settings: Settings, kind: str,
+              number: int | None, archives: int) -> bytes:
+    """One RSS (`kind` "rss") or Atom document: the subscription one (`number` None) or archive page n."""
+    name, mime = ("rss.xml", RSS_TYPE) if kind == "rss" else ("atom.xml", ATOM_TYPE)
+
+    def address(page: int | None) -> str:
+        folder = channel.path if page is None else urls.feed_archive(channel.path, page)
+        return settings.base_url + folder + name
+
+    links: list[tuple[str, str]] = []
+    if number is None:
+        if settings.websub_hub:
+            links.append(("hub", settings.websub_hub))
+        if archives:
+            links.append(("prev-archive", address(archives)))
+    else:
+        links.append(("current", address(None)))
+        if number > 1:
+            links.append(("prev-archive", address(number - 1)))
+        if number < archives:
+            links.append(("next-archive", address(number + 1)))
+
+    feed = FeedGenerator()
+    feed.register_extension("pressroom", _History, None)
+    history = feed.pressroom
+    history.archive = number is not None
+    feed.id(address(None))  # archive documents are parts of the same logical feed
+    feed.title(_text(channel.title))
+    feed.description(_text(channel.description))
+    feed.language(settings.language)
+    feed.generator(GENERATOR)
+    newest = max((items[r].updated for r in releases), default=QUIET_TIME)
+    feed.updated(newest.astimezone(settings.tz))
+    feed.link(href=address(number), rel="self", type=mime)
+    if kind == "rss":
+        history.rss_links = tuple((rel, href, mime) for rel, href in links)
+    else:
+        for rel, href in links:
+            feed.link(href=href, rel=rel, **({} if rel == "hub" else {"type": mime}))
+    feed.link(href=channel.home, rel="alternate", type="text/html")  # the last link is RSS's <link>
+    shell: bytes = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
+    close = b"</channel>" if kind == "rss" else b"</feed>"
+    body = [items[r].rss if kind == "rss" else items[r].atom for r in releases]
+    at = shell.rindex(close)
+    return shell[:at] + b"".join(body) + shell[at:]
+
+
+def channel_files(channel: Channel, items: Items, settings: Settings) -> Iterator[SiteFile]:
+    layout = plan(channel, settings.feed_items)
+    count = len(layout.archives)
+    for kind in ("rss", "atom"):
+        file = urls.rss if kind == "rss" else urls.atom
+        yield file(channel.path), _document(channel, layout.current, items, settings, kind, None, count)
+        for number, page in enumerate(layout.archives, start=1):
+            yield (file(urls.feed_archive(channel.path, number)),
+                   _document(channel, page, items, settings, kind, number, count))
+
+
+# --- JSON Feed -------------------------------------------------------------------------------
+
+def json_feed(catalog: Catalog, views: ViewMaker) -> str:
+    settings = views.settings
+    tz = settings.tz
+    items = []
+    for release in catalog.published[: settings.feed_items]:
+        item: dict[str, object] = {
+            "id": tag_uri(settings, release.id),
+            "url": views.absolute(urls.release(release.slug)),
+            "title": release.headline,
+            "content_html": content_html(release, views.bodies[release.id], views),
+            "summary": teaser(release, views),
+            "date_published": release.date.astimezone(tz).isoformat(),
+            "date_modified": release.updated.astimezone(tz).isoformat(),
+            "authors": [{"name": release.authority.name,
+                         "url": views.absolute(urls.authority(release.authority.id))}],
+        }
+        if release.tags:
+            item["tags"] = list(release.tags)
+        if release.images:
+            item["image"] = views.absolute(urls.media(release.images[0].file.site_path))
+        if release.attachments:
+            item["attachments"] = [
+                {"url": views.absolute(urls.media(a.file.site_path)), "title": a.title,
+                 "mime_type": mimetypes.guess_type(a.file.site_path)[0] or "application/octet-stream",
+                 "size_in_bytes": a.file.size} for a in release.attachments]
+        if release.lang:
+            item["language"] = release.lang
+        items.append(item)
+    document: dict[str, object] = {
+        "version": JSON_FEED_VERSION,
+        "title": settings.title,
+        "home_page_url": settings.base_url,
+        "feed_url": views.absolute(urls.JSON_FEED),
+        "language": settings.language,
+        "authors": [{"name": settings.title, "url": settings.base_url}],
+    }
+    if settings.description:
+        document["description"] = settings.description
+    if settings.websub_hub:
+        document["hubs"] = [{"type": "WebSub", "url": settings.websub_hub}]
+    document["items"] = items
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    # The same values, but no "<" or "&" in the bytes: a title with markup stays inert even for
+    # a consumer that pastes JSON into a page.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+# --- all of them -----------------------------------------------------------------------------
+
+def feed_files(catalog: Catalog, views: ViewMaker) -> Iterator[SiteFile]:
+    """Every feed file of the site, in a stable order."""
+    items = Items(views)
+    for channel in channels(catalog, views):
+        yield from channel_files(channel, items, views.settings)
+    yield urls.JSON_FEED, json_feed(catalog, views)
