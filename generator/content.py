@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import frontmatter
 
+from generator import urls
 from generator.dates import DateFormatError, parse_datetime
 from generator.errors import Problem, suggestion
 from generator.models import (
@@ -460,6 +461,11 @@ def _alias(fields: _Fields, alias: str, index: int) -> str:
     if not ALIAS.match(alias) or ".." in path.parts or "//" in alias:
         fields.fail(("aliases", index), f'alias "{alias}" must be a path on this site starting with "/", '
                     'like /2019/alte-adresse/, without ".." or a host name')
+        return ""
+    top = alias.strip("/").split("/", 1)[0]
+    if not top or (top in urls.RESERVED and top != "meldung"):
+        fields.fail(("aliases", index), f'alias "{alias}" would replace a page the site makes itself '
+                    f'("/{top}"); an alias must be the old address of this release')
         return ""
     return alias if alias.endswith("/") or path.suffix else alias + "/"
 

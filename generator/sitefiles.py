@@ -12,6 +12,7 @@ from generator.body import Body
 from generator.catalog import Catalog
 from generator.dates import iso
 from generator.render import Templates
+from generator.servers import SERVER_DIR, server_files
 from generator.textual import release_text
 from generator.views import ViewMaker
 
@@ -33,6 +34,7 @@ def site_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates
     yield urls.NOT_FOUND, templates.render("404.html")
     yield "robots.txt", robots(views)
     yield "sitemap.xml", sitemap(loaded, catalog, views)
+    yield from server_files(catalog, views)
 
 
 def release_pages(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[SiteFile]:
@@ -109,7 +111,8 @@ def theme_files(templates: Templates) -> Iterator[SiteFile]:
 
 
 def robots(views: ViewMaker) -> str:
-    return f"User-agent: *\nAllow: /\nDisallow: {views.url('pagefind/')}\n\nSitemap: {views.absolute('sitemap.xml')}\n"
+    return (f"User-agent: *\nAllow: /\nDisallow: {views.url('pagefind/')}\nDisallow: {views.url(SERVER_DIR)}\n\n"
+            f"Sitemap: {views.absolute('sitemap.xml')}\n")
 
 
 def sitemap(loaded: LoadedSite, catalog: Catalog, views: ViewMaker) -> str:
