@@ -216,7 +216,7 @@ def removed_links(manifest: Path, shown: str, catalog: Catalog, releases: tuple[
 
 
 def _slug_of(path: str) -> str | None:
-    prefix = urls.release("")
+    prefix = urls.release("").rstrip("/") + "/"  # "meldung/"
     if path.startswith(prefix) and path.endswith("/") and path.count("/") == 2:
         return path[len(prefix):-1]
     return None

@@ -54,6 +54,8 @@ class YamlSource:
 
     def line_of(self, *keys: Key) -> int:
         """The file line of the value at `keys` (or of its nearest parent that exists)."""
+        if not keys:
+            return 1
         if self._tree is None:
             try:
                 self._tree = yaml.compose(self.text, Loader=_Loader)
