@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import re
+import shutil
+import subprocess
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -448,3 +451,64 @@ def test_follows_in_a_circle_is_an_error(tmp_path: Path) -> None:
     stderr = _errors(tmp_path, releases)
     assert 'content/releases/2026-01-11-b.md:6: error: "follows" forms a circle' in stderr
     assert 'content/releases/2026-01-12-c.md:6: error: "follows" forms a circle' in stderr
+
+
+# --- a real nginx, where one is installed ---------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+def test_nginx_answers_410_with_the_notice_and_301_for_aliases(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out, T3)
+    port = _free_port()
+    run = tmp_path / "nginx"
+    run.mkdir()
+    temp = " ".join(f"{name}_temp_path {run / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # As root, nginx's workers would run as nobody, who may not read pytest's private tmp folders.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (run / "nginx.conf").write_text(f"""{user} daemon off; pid {run / 'nginx.pid'}; error_log {run / 'error.log'};
+events {{}}
+http {{ access_log off; {temp}
+  server {{ listen 127.0.0.1:{port}; root {out}; error_page 404 /404.html;
+           include {out / '_server' / 'nginx.conf'}; }} }}
+""", encoding="utf-8")
+    server = subprocess.Popen(["nginx", "-c", str(run / "nginx.conf"), "-p", str(run)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        answers = {path: _get(port, path) for path in (
+            "/meldung/2026-02-10-meldung-d/", "/meldung/2026-01-20-meldung-b", "/alt/unfall-markt/",
+            "/_server/published.txt", "/meldung/2026-01-10-unfall-am-markt/")}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    status, _, body = answers["/meldung/2026-02-10-meldung-d/"]
+    assert status == 410 and "15. März 2026" in body and APPEAL not in body.lower()
+    assert answers["/meldung/2026-01-20-meldung-b"][0] == 410
+    assert answers["/alt/unfall-markt/"][:2] == (301, f"{BASE}meldung/2026-01-10-unfall-am-markt/")
+    assert answers["/_server/published.txt"][0] == 404
+    assert answers["/meldung/2026-01-10-unfall-am-markt/"][0] == 200
+
+
+def _get(port: int, path: str) -> tuple[int, str | None, str]:
+    import http.client
+    import time
+
+    for _ in range(50):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.getheader("Location"), response.read().decode("utf-8", "replace")
+        except ConnectionRefusedError:
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    raise AssertionError(f"nginx did not answer on port {port}")
