@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import urls
@@ -25,7 +25,7 @@ from generator.lifecycle import Due, next_due
 from generator.models import Authority, Page, Release, Settings
 from generator.output import Staging
 from generator.render import Templates
-from generator.servers import MANIFEST, removed_links
+from generator.servers import MANIFEST, date_withdrawals, removed_links
 from generator.sitefiles import site_files
 from generator.views import ViewMaker
 
@@ -115,6 +115,8 @@ def render_bodies(catalog: Catalog, pages: tuple[Page, ...]) -> tuple[dict[str, 
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     loaded = load_site(options.site, options.base_url)
+    loaded = replace(loaded, releases=date_withdrawals(loaded.releases, options.output / MANIFEST, options.now,
+                                                       loaded.settings.tz))
     catalog = decide(loaded, options.now, options.drafts)
     if not options.allow_removed:
         guard_links(options.output, loaded, catalog)

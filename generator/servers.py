@@ -22,14 +22,18 @@ redirect pages (meta refresh + canonical) still do the job.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from generator import urls
 from generator.catalog import Catalog
+from generator.dates import DateFormatError, iso, parse_datetime
 from generator.errors import Problem
-from generator.models import Release
+from generator.lifecycle import state_of, withdrawn_on
+from generator.models import Release, State
 from generator.views import ViewMaker
 
 SERVER_DIR = "_server/"
@@ -50,6 +54,7 @@ class Published:
     path: str  # site-relative, like meldung/slug/
     release_id: str
     source: str  # the release file that made it
+    withdrawn: str = ""  # ISO time the release went off the site, for withdrawn releases
 
 
 def _alias_path(alias: str) -> str:
@@ -74,9 +79,11 @@ def manifest_entries(catalog: Catalog) -> list[Published]:
     Drafts are left out on purpose: a `--drafts` preview must not oblige the next build to keep them.
     """
     entries: dict[str, Published] = {}
+    withdrawn = {r.id for r in catalog.withdrawn}
     for release in (*catalog.published, *catalog.withdrawn):
+        when = withdrawn_on(release, catalog.now) if release.id in withdrawn else None
         for path in (urls.release(release.slug), *(_alias_path(a) for a in release.aliases)):
-            entries[path] = Published(path, release.id, release.source)
+            entries[path] = Published(path, release.id, release.source, iso(when) if when else "")
     return [entries[p] for p in sorted(entries)]
 
 
@@ -94,9 +101,10 @@ def server_files(catalog: Catalog, views: ViewMaker) -> Iterator[tuple[str, str]
 
 def manifest_text(entries: list[Published]) -> str:
     lines = [_HEADER.rstrip("\n"),
-             "# Every address of a release that this site published: path, release id, release file.",
+             "# Every address of a release that this site published: path, release id, release file,",
+             "# and for a withdrawn release the time it went off the site.",
              "# The next build fails if one of them would vanish (see README, \"Never lose a link\")."]
-    lines += [f"{e.path}\t{e.release_id}\t{e.source}" for e in entries]
+    lines += ["\t".join((e.path, e.release_id, e.source, e.withdrawn)).rstrip("\t") for e in entries]
     return "\n".join(lines) + "\n"
 
 
@@ -186,8 +194,8 @@ def read_manifest(path: Path) -> list[tuple[int, Published]]:
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        release_id, source = [*parts[1:3], "", ""][:2]
-        entries.append((number, Published(parts[0], release_id, source)))
+        release_id, source, withdrawn = [*parts[1:4], "", "", ""][:3]
+        entries.append((number, Published(parts[0], release_id, source, withdrawn)))
     return entries
 
 
@@ -220,3 +228,33 @@ def _slug_of(path: str) -> str | None:
     if path.startswith(prefix) and path.endswith("/") and path.count("/") == 2:
         return path[len(prefix):-1]
     return None
+
+
+# --- when a plain `withdrawn: true` happened ---------------------------------------------------
+
+
+def date_withdrawals(releases: tuple[Release, ...], manifest: Path, now: dt.datetime,
+                     tz: ZoneInfo) -> tuple[Release, ...]:
+    """Give `withdrawn: true` the time the site first showed it withdrawn, so the notice can say when.
+
+    That time is the `now` of the first build that took the release down, kept in the manifest so
+    that every later build says the same; an explicit `withdrawn: {date: …}` always wins.
+    """
+    recorded: dict[str, dt.datetime] = {}
+    for _, entry in read_manifest(manifest):
+        if entry.withdrawn and entry.release_id:
+            try:
+                recorded.setdefault(entry.release_id, parse_datetime(entry.withdrawn, tz))
+            except DateFormatError:
+                continue
+    dated = []
+    for release in releases:
+        withdrawal = release.withdrawn
+        if withdrawal is not None and withdrawal.date is None and state_of(release, now) is State.WITHDRAWN:
+            if release.expires is not None and release.expires <= now:
+                since = release.expires
+            else:
+                since = recorded.get(release.id, now)
+            release = replace(release, withdrawn=replace(withdrawal, date=since))
+        dated.append(release)
+    return tuple(dated)

@@ -512,3 +512,16 @@ def _get(port: int, path: str) -> tuple[int, str | None, str]:
         finally:
             connection.close()
     raise AssertionError(f"nginx did not answer on port {port}")
+
+
+def test_a_plain_withdrawal_keeps_the_date_of_the_first_build_that_took_it_down(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site, out, T1)
+    path = site / "content" / "releases" / "2026-01-15-nachtrag-unfall-am-markt.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("follows:", "withdrawn: true\nfollows:"),
+                    encoding="utf-8")
+    build(site, out, "2026-02-22T08:00:00+01:00")
+    build(site, out, T3)
+    html = page(out, "meldung/2026-01-15-nachtrag-unfall-am-markt/")
+    assert "22. Februar 2026" in html
+    assert "2026-02-22T08:00:00+01:00" in (out / "_server" / "published.txt").read_text(encoding="utf-8")
