@@ -93,6 +93,7 @@ withdrawn: {date: 2026-02-01T10:00:00+01:00, reason: Die Meldung enthielt fehler
 id: ts-2026-0125
 date: 2026-01-25T09:00:00+01:00
 draft: true
+follows: ts-2026-0110
 """),
     "2026-02-10-meldung-d.md": _marked(APPEAL, """
 id: ts-2026-0210
@@ -110,6 +111,7 @@ follows: ts-2026-0210
     "2026-03-01-meldung-e.md": _marked(SCHEDULED, """
 id: ts-2026-0301
 date: 2026-03-01T10:00:00+01:00
+follows: ts-2026-0110
 """),
 }
 
@@ -288,7 +290,14 @@ def test_a_follow_up_and_its_original_link_each_other(site: Path, tmp_path: Path
     assert "POL-TS: Unfall am Markt" in label[1]
     notice = re.search(r'<aside class="notice-followup".*?</aside>', original, re.S)
     assert notice is not None
-    assert 'href="/meldung/2026-01-15-nachtrag-unfall-am-markt/"' in notice[0]
+    assert re.findall(r'href="([^"]+)"', notice[0]) == ["/meldung/2026-01-15-nachtrag-unfall-am-markt/"], \
+        "the scheduled and the draft follow-up are not announced yet"
+    build(site, out, T2)
+    notice = re.search(r'<aside class="notice-followup".*?</aside>', page(out, "meldung/2026-01-10-unfall-am-markt/"),
+                       re.S)
+    assert notice is not None
+    assert re.findall(r'href="([^"]+)"', notice[0]) == ["/meldung/2026-01-15-nachtrag-unfall-am-markt/",
+                                                        "/meldung/2026-03-01-meldung-e/"]
 
 
 # --- aliases and server files ---------------------------------------------------------------------
