@@ -17,9 +17,8 @@ API = "api/v1/"
 NOT_FOUND = "404.html"
 
 # Top-level names a standalone page may not take.
-RESERVED = frozenset({"meldung", "meldungen", "behoerden", "themen", "orte", "jahre", "suche", "feeds",
-                      "static", "media", "api", "pagefind", "404.html", "sitemap.xml", "robots.txt",
-                      "index.html", "_server", "_redirects"})
+RESERVED = frozenset({"meldung", "meldungen", "behoerden", "themen", "orte", "jahre", "suche", "feeds", "static",
+                      "media", "api", "pagefind", "404.html", "sitemap.xml", "robots.txt", "index.html"})
 
 
 def release(release_slug: str) -> str:
