@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import urls
@@ -25,6 +25,7 @@ from generator.lifecycle import Due, next_due
 from generator.models import Authority, Page, Release, Settings
 from generator.output import Staging
 from generator.render import Templates
+from generator.servers import MANIFEST, date_withdrawals, removed_links
 from generator.sitefiles import site_files
 from generator.views import ViewMaker
 
@@ -38,6 +39,7 @@ class BuildOptions:
     drafts: bool = False
     jobs: int = 0
     quiet: bool = False
+    allow_removed: bool = False  # accept that addresses of the previous build vanish
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,11 @@ def render_bodies(catalog: Catalog, pages: tuple[Page, ...]) -> tuple[dict[str, 
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
     loaded = load_site(options.site, options.base_url)
+    loaded = replace(loaded, releases=date_withdrawals(loaded.releases, options.output / MANIFEST, options.now,
+                                                       loaded.settings.tz))
     catalog = decide(loaded, options.now, options.drafts)
+    if not options.allow_removed:
+        guard_links(options.output, loaded, catalog)
     bodies, page_bodies = render_bodies(catalog, loaded.pages)
     views = ViewMaker(loaded.settings, catalog, {**bodies}, loaded.pages)
     templates = Templates(options.site, loaded.settings.language, views.site())
@@ -137,11 +143,27 @@ def build(options: BuildOptions) -> BuildReport:
     return report
 
 
-def check(site: Path, now: dt.datetime) -> LoadedSite:
-    """Every validation of a build; writes nothing."""
+def guard_links(output: Path, loaded: LoadedSite, catalog: Catalog) -> None:
+    """Fail when an address the previous build into `output` published would vanish."""
+    manifest = output / MANIFEST
+    problems = removed_links(manifest, str(manifest), catalog, loaded.releases, loaded.settings.base_url)
+    if problems:
+        raise BuildErrors(problems)
+
+
+def check(site: Path, now: dt.datetime, output: Path | None = None,
+          allow_removed: bool = False) -> LoadedSite:
+    """Every validation of a build, including the link guard against `output`; writes nothing."""
     loaded = load_site(site)
-    decide(loaded, now, drafts=False)
+    catalog = decide(loaded, now, drafts=False)
+    if not allow_removed:
+        guard_links(output if output is not None else site / "output", loaded, catalog)
     return loaded
+
+
+def due(site: Path, now: dt.datetime) -> Due | None:
+    """The next moment a rebuild would change the site (for `build --next`); writes nothing."""
+    return next_due(load_site(site).releases, now)
 
 
 __all__ = ["BuildOptions", "BuildReport", "Iterator", "build", "check", "load_site"]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildOptions, BuildReport, build, check
+from generator.build import BuildOptions, BuildReport, build, check, due
 from generator.dates import DateFormatError, iso, parse_datetime, zone
 from generator.errors import BuildErrors, OutputError, PressroomError, Problem
 from generator.lifecycle import Due
@@ -33,9 +33,20 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--jobs", type=_positive, default=0, metavar="N",
                            help="worker processes (default: all cores)")
     build_cmd.add_argument("--quiet", action="store_true", help="print errors only")
+    build_cmd.add_argument("--allow-removed", action="store_true",
+                           help="accept that addresses the previous build published vanish "
+                           "(no alias, not withdrawn)")
+    build_cmd.add_argument("--next", action="store_true",
+                           help="write nothing; print only when the site next changes (ISO 8601), "
+                           "for a timer, or nothing if no scheduled release or expiring appeal is pending")
 
     check_cmd = commands.add_parser("check", help="run every check of a build and write nothing")
     check_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
+    check_cmd.add_argument("-o", "--output", type=Path,
+                           help="the output folder whose published addresses must be kept "
+                           "(default: SITE/output)")
+    check_cmd.add_argument("--allow-removed", action="store_true",
+                           help="accept that addresses the previous build published vanish")
     _now_option(check_cmd)
     return parser
 
@@ -108,6 +119,11 @@ def _build(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not site.is_dir():
         raise _UsageProblem(f"{site} is not a folder")
+    if args.next:
+        upcoming = due(site, _now(args.now, site))
+        if upcoming is not None:
+            print(iso(upcoming.when))
+        return 0
     options = BuildOptions(
         site=site,
         output=args.output if args.output is not None else site / "output",
@@ -116,6 +132,7 @@ def _build(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         jobs=args.jobs or (os.cpu_count() or 1),
         quiet=args.quiet,
+        allow_removed=args.allow_removed,
     )
     report = build(options)
     if not args.quiet:
@@ -127,7 +144,7 @@ def _check(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not site.is_dir():
         raise _UsageProblem(f"{site} is not a folder")
-    loaded = check(site, _now(args.now, site))
+    loaded = check(site, _now(args.now, site), args.output, args.allow_removed)
     print(f"{len(loaded.releases)} releases, {len(loaded.pages)} pages: no errors")
     return 0
 

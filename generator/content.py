@@ -460,11 +460,23 @@ def _withdrawal(fields: _Fields, value: Any, tz: ZoneInfo) -> Withdrawal | None:
                       reason=fields.text(data, "reason", ("withdrawn",)))
 
 
+# Top-level addresses the build writes itself (see urls.py and servers.py): an alias there would overwrite them.
+_NOT_FOR_ALIASES = frozenset({
+    "meldungen", "behoerden", "themen", "orte", "jahre", "suche", "feeds", "static", "media", "api", "pagefind",
+    "_server", "_redirects", "404.html", "sitemap.xml", "robots.txt", "index.html",
+})
+
+
 def _alias(fields: _Fields, alias: str, index: int) -> str:
     path = PurePosixPath(alias)
     if not ALIAS.match(alias) or ".." in path.parts or "//" in alias:
         fields.fail(("aliases", index), f'alias "{alias}" must be a path on this site starting with "/", '
                     'like /2019/alte-adresse/, without ".." or a host name')
+        return ""
+    top = alias.strip("/").split("/", 1)[0]
+    if not top or top in _NOT_FOR_ALIASES:
+        fields.fail(("aliases", index), f'alias "{alias}" would replace a page the site makes itself '
+                    f'("/{top}"); an alias must be the old address of this release')
         return ""
     return alias if alias.endswith("/") or path.suffix else alias + "/"
 

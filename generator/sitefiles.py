@@ -13,6 +13,7 @@ from generator.catalog import Catalog
 from generator.dates import iso
 from generator.feeds import feed_files
 from generator.render import Templates
+from generator.servers import SERVER_DIR, server_files
 from generator.textual import release_text
 from generator.views import ViewMaker
 
@@ -35,6 +36,7 @@ def site_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates
     yield urls.NOT_FOUND, templates.render("404.html")
     yield "robots.txt", robots(views)
     yield "sitemap.xml", sitemap(loaded, catalog, views)
+    yield from server_files(catalog, views)
 
 
 def release_pages(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[SiteFile]:
@@ -113,7 +115,8 @@ def theme_files(templates: Templates) -> Iterator[SiteFile]:
 
 
 def robots(views: ViewMaker) -> str:
-    return f"User-agent: *\nAllow: /\nDisallow: {views.url('pagefind/')}\n\nSitemap: {views.absolute('sitemap.xml')}\n"
+    return (f"User-agent: *\nAllow: /\nDisallow: {views.url('pagefind/')}\nDisallow: {views.url(SERVER_DIR)}\n\n"
+            f"Sitemap: {views.absolute('sitemap.xml')}\n")
 
 
 def sitemap(loaded: LoadedSite, catalog: Catalog, views: ViewMaker) -> str:
