@@ -22,6 +22,7 @@ from generator.content import (
 )
 from generator.errors import BuildErrors, Problem
 from generator.lifecycle import Due, next_due
+from generator.media import publish_media
 from generator.models import Authority, Page, Release, Settings
 from generator.output import Staging
 from generator.render import Templates
@@ -115,7 +116,8 @@ def build(options: BuildOptions) -> BuildReport:
     loaded = load_site(options.site, options.base_url)
     catalog = decide(loaded, options.now, options.drafts)
     bodies, page_bodies = render_bodies(catalog, loaded.pages)
-    views = ViewMaker(loaded.settings, catalog, {**bodies}, loaded.pages)
+    media = publish_media(loaded.site, loaded.settings, (*catalog.published, *catalog.drafts))
+    views = ViewMaker(loaded.settings, catalog, {**bodies}, loaded.pages, media=media)
     templates = Templates(options.site, loaded.settings.language, views.site())
     with Staging(options.output) as staging:
         for path, content in site_files(loaded, catalog, views, templates, page_bodies):
