@@ -102,6 +102,7 @@ def inspect_image(path: Path) -> ImageInfo:
 def _inspect(path: Path) -> ImageInfo:
     with Image.open(path) as image:
         info = _header(image)
+    with Image.open(path) as image:  # anew: PNG's verify() must come first after opening
         if info.format == "JPEG":
             image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
             image.load()
@@ -476,7 +477,8 @@ def front_matter_line(site: Path, release_source: str, *keys: str | int) -> int:
         front_matter, _body, _ = split_front_matter(read_text(path, release_source), release_source)
     except (OSError, _FileProblem):
         return 1
-    return YamlSource(path, front_matter, first_line=2).line_of(*keys)
+    # The front matter text starts with the rest of the opening "---" line.
+    return YamlSource(path, front_matter, first_line=1).line_of(*keys)
 
 
 # --- attachments ---------------------------------------------------------------------

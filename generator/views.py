@@ -226,7 +226,8 @@ class ViewMaker:
         self.language = self.settings.language
         self._items: dict[str, ItemView] = {}
         if self.media is not None and not self.image_views:
-            self.image_views = self.media.image_views((*self.catalog.published, *self.catalog.drafts), self.url)
+            shown = (*self.catalog.published, *self.catalog.drafts)
+            self.image_views = self.media.image_views(shown, self.url)
 
     # --- addresses ---------------------------------------------------------
 
