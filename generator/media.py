@@ -47,7 +47,8 @@ WIDTHS = (480, 960, 1600)
 MAX_PIXELS = 50_000_000
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
-ORIGINAL_QUALITY = 92
+ORIGINAL_QUALITY = 92  # an original that must be turned upright is re-encoded
+LOSSLESS = -1  # "quality" of a JPEG original whose metadata segments are cut out
 # The article column is 48rem wide at most (.wrap: 50rem with 1rem padding on each side).
 SIZES = "(min-width: 50rem) 48rem, calc(100vw - 2rem)"
 CACHE_DIR = ".pressroom-cache/media"
@@ -311,7 +312,10 @@ def publish_media(site: Path, settings: Settings, releases: Iterable[Release],
 
 
 def _publish_image(source: Path, site_path: str, settings: Settings, cache_dir: Path) -> ImageSet:
-    data = source.read_bytes()
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise MediaError(f"the file cannot be read: {exc.strerror or exc}") from None
     digest = hashlib.sha256(data).hexdigest()
     info = _guarded(lambda: _open_header(data))
     own = FORMATS[info.format]
@@ -319,7 +323,10 @@ def _publish_image(source: Path, site_path: str, settings: Settings, cache_dir: 
     variant_jobs = [Job(info.format, widths, own.quality)]
     if info.format != "WEBP":
         variant_jobs.append(Job("WEBP", widths, WEBP_QUALITY))
-    original_job = Job(info.format, (info.width,), ORIGINAL_QUALITY if info.format == "JPEG" else 0)
+    # An upright JPEG original keeps its picture data bit for bit, only its metadata segments go.
+    lossless = info.format == "JPEG" and info.orientation == 1
+    original_job = Job(info.format, (info.width,),
+                       LOSSLESS if lossless else ORIGINAL_QUALITY if info.format == "JPEG" else 0)
     jobs = [*variant_jobs]
     if settings.publish_originals and original_job not in jobs:
         jobs.append(original_job)
@@ -331,9 +338,14 @@ def _publish_image(source: Path, site_path: str, settings: Settings, cache_dir: 
             missing.append(job)
         else:
             results[job] = cached
-    if missing:
-        for job, encoded in zip(missing, _guarded(lambda: _encode(data, missing)), strict=True):
+    to_encode = [job for job in missing if job.quality != LOSSLESS]
+    if to_encode:
+        for job, encoded in zip(to_encode, _guarded(lambda: _encode(data, to_encode)), strict=True):
             results[job] = _to_cache(cache_dir, job, job.key(digest), encoded)
+    for job in missing:
+        if job.quality == LOSSLESS:
+            stripped = _guarded(lambda: strip_jpeg(data))
+            results[job] = _to_cache(cache_dir, job, job.key(digest), [(info.width, info.height, stripped)])
     base = PurePosixPath(urls.media(site_path))
     stem = f"{base.parent}/{slug(base.stem)}-{digest[:8]}"
 
@@ -415,6 +427,66 @@ def _save(image: Image.Image, icc: bytes | None, job: Job) -> bytes:
     buffer = io.BytesIO()
     clean.save(buffer, job.format, **options)
     return buffer.getvalue()
+
+
+# --- metadata out of a JPEG without decoding it ---------------------------------------
+
+_SOI, _EOI = b"\xff\xd8", b"\xff\xd9"
+# Application segments that describe the picture, not its author or place: kept.
+_KEEP = {0xE2: b"ICC_PROFILE\x00", 0xEE: b"Adobe"}
+
+
+def strip_jpeg(data: bytes) -> bytes:
+    """The same JPEG picture data with every metadata segment removed.
+
+    Kept: the tables and frames, the colour profile (APP2 ICC_PROFILE), Adobe's
+    colour transform flag (APP14) and a JFIF header without its thumbnail.
+    Gone: EXIF and XMP (APP1), IPTC (APP13), comments, every other APPn, and
+    whatever follows the end of the image (MPF preview images).
+    """
+    if not data.startswith(_SOI):
+        raise ValueError("no JPEG start marker")
+    parts, position = [_SOI], 2
+    while position + 1 < len(data):
+        if data[position] != 0xFF:
+            raise ValueError(f"no JPEG marker at byte {position}")
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:
+            return b"".join([*parts, _EOI])
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            parts.append(data[position:position + 2])
+            position += 2
+            continue
+        end = position + 2 + int.from_bytes(data[position + 2:position + 4], "big")
+        if end > len(data):
+            raise ValueError("a segment runs past the end of the file")
+        payload = data[position + 4:end]
+        metadata = 0xE0 <= marker <= 0xEF or marker == 0xFE
+        if marker == 0xE0 and payload.startswith(b"JFIF\x00") and len(payload) >= 14:
+            parts.append(b"\xff\xe0\x00\x10" + payload[:12] + b"\x00\x00")  # no thumbnail
+        elif not metadata or (marker in _KEEP and payload.startswith(_KEEP[marker])):
+            parts.append(data[position:end])
+        position = end
+        if marker == 0xDA:  # picture data up to the next marker that is not a restart or a stuffed 0xFF
+            scan = position
+            while True:
+                scan = data.index(b"\xff", scan)
+                if scan + 1 >= len(data):
+                    raise ValueError("the picture data has no end")
+                following = data[scan + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    scan += 2
+                    continue
+                if following == 0xFF:
+                    scan += 1
+                    continue
+                break
+            parts.append(data[position:scan])
+            position = scan
+    raise ValueError("the image has no end marker; the file is incomplete")
 
 
 # --- the cache ---------------------------------------------------------------------

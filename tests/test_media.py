@@ -29,7 +29,8 @@ SECRETS = (b"Canon", b"EOS R5", b"SN-4711-0815", b"2026:11:01", b"Gelsenkirchen-
 RED, BLUE, GREEN, YELLOW = (220, 20, 20), (20, 20, 220), (20, 200, 20), (230, 220, 20)
 
 
-def camera_jpeg(path: Path, size: tuple[int, int] = (2400, 1200)) -> bytes:
+def camera_jpeg(path: Path, size: tuple[int, int] = (2400, 1200), orientation: int = 6,
+                progressive: bool = False) -> bytes:
     """A photo as a camera writes it: EXIF with GPS, camera, serial and dates, XMP, IPTC, a
     comment, an sRGB profile, and orientation 6 (stored lying on its side)."""
     width, height = size
@@ -41,7 +42,7 @@ def camera_jpeg(path: Path, size: tuple[int, int] = (2400, 1200)) -> bytes:
     exif = Image.Exif()
     exif[0x010F] = "Canon"
     exif[0x0110] = "EOS R5"
-    exif[0x0112] = 6
+    exif[0x0112] = orientation
     exif[0x0132] = "2026:11:01 08:15:00"
     details = exif.get_ifd(0x8769)
     details[0xA431] = "SN-4711-0815"
@@ -58,7 +59,8 @@ def camera_jpeg(path: Path, size: tuple[int, int] = (2400, 1200)) -> bytes:
            b"</rdf:Description></rdf:RDF></x:xmpmeta>")
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=95, exif=exif, xmp=xmp, comment=b"secret comment", icc_profile=srgb)
+    image.save(buffer, "JPEG", quality=95, exif=exif, xmp=xmp, comment=b"secret comment", icc_profile=srgb,
+               progressive=progressive)
     data = buffer.getvalue()
     record = b"\x1c\x02\x50\x00\x0cMax Fotograf"  # IPTC By-line
     iptc = b"Photoshop 3.0\x00" + b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(record)) + record
@@ -287,6 +289,23 @@ def test_a_rebuild_takes_the_variants_from_the_cache(tmp_path: Path, monkeypatch
     assert len(calls) == 2
     replaced = sorted(p.name for p in (tmp_path / "out" / "media").iterdir())
     assert not set(replaced) & set(first), "a replaced photo must get new URLs"
+
+
+def test_an_upright_original_keeps_its_picture_data_bit_for_bit(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", ["original.jpg"], settings="publish_originals = true\n")
+    source = camera_jpeg(site / "content" / "media" / "original.jpg", (900, 600), orientation=1,
+                         progressive=True)
+    (site / "content" / "media" / "original.jpg").write_bytes(source + b"MPF-Vorschau: Max Fotograf")
+    build_site(site, tmp_path / "out")
+    [original] = [p for p in (tmp_path / "out" / "media").iterdir()
+                  if re.fullmatch(r"original-\w{8}\.jpg", p.name)]
+    assert_clean(original)
+    published = original.read_bytes()
+    scans = source[source.index(b"\xff\xda"):]
+    assert published.endswith(scans), "the picture data must be untouched"
+    with Image.open(original) as image, Image.open(io.BytesIO(source)) as camera:
+        assert image.size == (900, 600) and image.info["icc_profile"] == camera.info["icc_profile"]
+        assert image.tobytes() == camera.tobytes()
 
 
 def test_a_withdrawn_release_keeps_its_photos_unpublished(tmp_path: Path) -> None:
