@@ -116,7 +116,8 @@ def build(options: BuildOptions) -> BuildReport:
     loaded = load_site(options.site, options.base_url)
     catalog = decide(loaded, options.now, options.drafts)
     bodies, page_bodies = render_bodies(catalog, loaded.pages)
-    media = publish_media(loaded.site, loaded.settings, (*catalog.published, *catalog.drafts))
+    shown = (*catalog.published, *catalog.drafts)
+    media = publish_media(loaded.site, loaded.settings, shown, jobs=options.jobs)
     views = ViewMaker(loaded.settings, catalog, {**bodies}, loaded.pages, media=media)
     templates = Templates(options.site, loaded.settings.language, views.site())
     with Staging(options.output) as staging:

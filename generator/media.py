@@ -25,6 +25,7 @@ import tempfile
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
@@ -34,7 +35,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from generator import urls
 from generator.errors import BuildErrors, Problem
 from generator.models import Image as ImageModel
-from generator.models import Release, Settings
+from generator.models import MediaFile, Release, Settings
 from generator.slugs import slug
 from generator.views import ImageView
 
@@ -136,9 +137,16 @@ def _too_large() -> MediaError:
                       "are plenty)")
 
 
-def _guarded(work: Callable[[], T]) -> T:
-    """Run `work` on an image and turn every way a bad file fails into a MediaError."""
+def _guarded(work: Callable[[], T], threaded: bool = False) -> T:
+    """Run `work` on an image and turn every way a bad file fails into a MediaError.
+
+    Pillow's bomb warning becomes an error, except in worker threads: the warnings
+    filters are process-wide, and images reach the workers only after they passed
+    `inspect_image` at load time (our own size check in `_header` still holds there).
+    """
     try:
+        if threaded:
+            return work()
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return work()
@@ -286,28 +294,38 @@ Encoded = tuple[int, int, bytes]  # width, height, file bytes
 
 
 def publish_media(site: Path, settings: Settings, releases: Iterable[Release],
-                  cache: Path | None = None) -> MediaIndex:
-    """Variants of every image the given (published or draft) releases use; raises BuildErrors."""
+                  cache: Path | None = None, jobs: int = 0) -> MediaIndex:
+    """Variants of every image the given (published or draft) releases use; raises BuildErrors.
+
+    Images are made in `jobs` threads (0: one per core); Pillow decodes, resizes and
+    encodes without holding the GIL.
+    """
     cache_dir = site / CACHE_DIR if cache is None else cache
-    images: dict[str, ImageSet] = {}
-    by_release: dict[str, tuple[ImageSet, ...]] = {}
-    problems: list[Problem] = []
+    releases = tuple(releases)
+    first_use: dict[str, tuple[Release, int, MediaFile]] = {}
     for release in releases:
-        sets = []
         for index, image in enumerate(release.images):
-            found = images.get(image.file.site_path)
-            if found is None:
-                try:
-                    found = _publish_image(image.file.source, image.file.site_path, settings, cache_dir)
-                except MediaError as exc:
-                    line = front_matter_line(site, release.source, "images", index, "src")
-                    problems.append(Problem(release.source, line, f'image "{image.file.site_path}": {exc}'))
-                    continue
-                images[image.file.site_path] = found
-            sets.append(found)
-        by_release[release.id] = tuple(sets)
+            first_use.setdefault(image.file.site_path, (release, index, image.file))
+
+    def publish(use: tuple[Release, int, MediaFile]) -> ImageSet | Problem:
+        release, index, file = use
+        try:
+            return _publish_image(file.source, file.site_path, settings, cache_dir)
+        except MediaError as exc:
+            line = front_matter_line(site, release.source, "images", index, "src")
+            return Problem(release.source, line, f'image "{file.site_path}": {exc}')
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(first_use)))
+    if workers == 1:
+        made = [publish(use) for use in first_use.values()]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            made = list(pool.map(publish, first_use.values()))
+    problems = [p for p in made if isinstance(p, Problem)]
     if problems:
         raise BuildErrors(problems)
+    images = {path: s for path, s in zip(first_use, made, strict=True) if isinstance(s, ImageSet)}
+    by_release = {r.id: tuple(images[i.file.site_path] for i in r.images) for r in releases}
     return MediaIndex(images, by_release)
 
 
@@ -317,7 +335,7 @@ def _publish_image(source: Path, site_path: str, settings: Settings, cache_dir: 
     except OSError as exc:
         raise MediaError(f"the file cannot be read: {exc.strerror or exc}") from None
     digest = hashlib.sha256(data).hexdigest()
-    info = _guarded(lambda: _open_header(data))
+    info = _guarded(lambda: _open_header(data), threaded=True)
     own = FORMATS[info.format]
     widths = widths_for(info.width)
     variant_jobs = [Job(info.format, widths, own.quality)]
@@ -340,11 +358,12 @@ def _publish_image(source: Path, site_path: str, settings: Settings, cache_dir: 
             results[job] = cached
     to_encode = [job for job in missing if job.quality != LOSSLESS]
     if to_encode:
-        for job, encoded in zip(to_encode, _guarded(lambda: _encode(data, to_encode)), strict=True):
+        made = _guarded(lambda: _encode(data, to_encode), threaded=True)
+        for job, encoded in zip(to_encode, made, strict=True):
             results[job] = _to_cache(cache_dir, job, job.key(digest), encoded)
     for job in missing:
         if job.quality == LOSSLESS:
-            stripped = _guarded(lambda: strip_jpeg(data))
+            stripped = _guarded(lambda: strip_jpeg(data), threaded=True)
             results[job] = _to_cache(cache_dir, job, job.key(digest), [(info.width, info.height, stripped)])
     base = PurePosixPath(urls.media(site_path))
     stem = f"{base.parent}/{slug(base.stem)}-{digest[:8]}"
