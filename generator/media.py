@@ -363,7 +363,7 @@ def _publish_image(source: Path, site_path: str, settings: Settings, cache_dir: 
             results[job] = _to_cache(cache_dir, job, job.key(digest), encoded)
     for job in missing:
         if job.quality == LOSSLESS:
-            stripped = _guarded(lambda: strip_jpeg(data), threaded=True)
+            stripped = _guarded(lambda: _checked(strip_jpeg(data)), threaded=True)
             results[job] = _to_cache(cache_dir, job, job.key(digest), [(info.width, info.height, stripped)])
     base = PurePosixPath(urls.media(site_path))
     stem = f"{base.parent}/{slug(base.stem)}-{digest[:8]}"
@@ -445,7 +445,52 @@ def _save(image: Image.Image, icc: bytes | None, job: Job) -> bytes:
         options.update(quality=job.quality, method=4)
     buffer = io.BytesIO()
     clean.save(buffer, job.format, **options)
-    return buffer.getvalue()
+    return _checked(buffer.getvalue())
+
+
+def _checked(data: bytes) -> bytes:
+    """Only a file without metadata leaves this module, whatever a Pillow version does."""
+    left = metadata_left(data)
+    if left:
+        raise MediaError(f"Pressroom could not remove {', '.join(left)} from the image; please report this")
+    return data
+
+
+# --- proof that nothing is left ---------------------------------------------------------
+
+
+def metadata_left(data: bytes) -> list[str]:
+    """The metadata containers still in a published image file (empty when it is clean).
+
+    Reads only the container structure: JPEG header segments, PNG chunks, WebP chunks.
+    """
+    found: list[str] = []
+    if data.startswith(_SOI):
+        position = 2
+        while position + 4 <= len(data) and data[position] == 0xFF and data[position + 1] != 0xDA:
+            marker = data[position + 1]
+            payload = data[position + 4:position + 2 + int.from_bytes(data[position + 2:position + 4], "big")]
+            if marker in (0xE1, 0xED, 0xFE) or (0xE3 <= marker <= 0xEF and marker != 0xEE):
+                found.append(f"JPEG segment 0x{marker:X}")
+            elif marker == 0xE0 and payload.startswith(b"JFIF\x00") and payload[12:14] != b"\x00\x00":
+                found.append("JFIF thumbnail")
+            position += 2 + len(payload) + 2
+    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+        position = 8
+        while position + 8 <= len(data):
+            kind = data[position + 4:position + 8]
+            if kind in (b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"tIME"):
+                found.append(f"PNG chunk {kind.decode()}")
+            position += 12 + int.from_bytes(data[position:position + 4], "big")
+    elif data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        position = 12
+        while position + 8 <= len(data):
+            kind = data[position:position + 4]
+            if kind in (b"EXIF", b"XMP "):
+                found.append(f"WebP chunk {kind.decode().strip()}")
+            size = int.from_bytes(data[position + 4:position + 8], "little")
+            position += 8 + size + (size & 1)
+    return found
 
 
 # --- metadata out of a JPEG without decoding it ---------------------------------------

@@ -161,6 +161,7 @@ def assert_clean(path: Path) -> None:
         assert not image.getexif(), path.name
         for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "Author"):
             assert key not in image.info, f"{path.name} has {key}"
+    assert media.metadata_left(data) == []
     if path.suffix == ".jpg":
         markers = jpeg_markers(data)
         assert 0xE1 not in markers and 0xED not in markers and 0xFE not in markers, (path.name, markers)
@@ -377,6 +378,17 @@ def pdf_with(info: bytes, compressed: bool = False, xmp: bytes = b"") -> bytes:
     if xmp:
         body += b"3 0 obj << /Type /Metadata /Subtype /XML >>\nstream\n" + xmp + b"\nendstream\nendobj\n"
     return body + b"trailer << /Root 1 0 R /Info 7 0 R >>\n%%EOF\n"
+
+
+def test_the_metadata_check_finds_what_cameras_write(tmp_path: Path) -> None:
+    camera = camera_jpeg(tmp_path / "camera.jpg")
+    assert {"JPEG segment 0xE1", "JPEG segment 0xED", "JPEG segment 0xFE"} <= set(media.metadata_left(camera))
+    graphic_png(tmp_path / "grafik.png")
+    assert media.metadata_left((tmp_path / "grafik.png").read_bytes()) == ["PNG chunk tEXt"]
+    with Image.open(io.BytesIO(camera)) as image:
+        buffer = io.BytesIO()
+        image.save(buffer, "WEBP", exif=image.info["exif"], xmp=image.info["xmp"])
+    assert media.metadata_left(buffer.getvalue()) == ["WebP chunk EXIF", "WebP chunk XMP"]
 
 
 def test_pdf_metadata_is_found_in_plain_hex_compressed_and_xmp_form() -> None:
