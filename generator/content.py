@@ -20,6 +20,7 @@ import frontmatter
 
 from generator.dates import DateFormatError, parse_datetime
 from generator.errors import Problem, suggestion
+from generator.media import CACHE_DIR as MEDIA_CACHE
 from generator.media import MediaError, inspect_image
 from generator.models import (
     Attachment,
@@ -496,7 +497,7 @@ class _MediaFinder:
         alt = self.fields.text(data, "alt", keys, required=True, what="alt")
         file = self.find(data, keys)
         try:
-            inspect_image(file.source)
+            inspect_image(file.source, self.site / MEDIA_CACHE)
         except MediaError as exc:
             self.fields.fail((*keys, "src"), f'image "{data.get("src")}": {exc}')
             raise _Invalid from None

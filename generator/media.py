@@ -91,19 +91,24 @@ class ImageInfo:
     orientation: int
 
 
-def inspect_image(path: Path) -> ImageInfo:
+def inspect_image(path: Path, cache: Path | None = None) -> ImageInfo:
     """Format and size of an image, and proof that it decodes; raises MediaError.
 
     Cheap enough for `check`: the header is read, a JPEG is decoded at 1/8
     scale (which still reads every byte, so truncation shows), a PNG's chunks
-    are verified without decoding.
+    are verified without decoding. An image whose exact bytes a build already
+    encoded (a mark in the media `cache`) needs only its header read.
     """
-    return _guarded(lambda: _inspect(path))
+    return _guarded(lambda: _inspect(path, cache))
 
 
-def _inspect(path: Path) -> ImageInfo:
+def _inspect(path: Path, cache: Path | None) -> ImageInfo:
     with Image.open(path) as image:
         info = _header(image)
+    if cache is not None:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if _decoded_mark(cache, digest).is_file():
+            return info
     with Image.open(path) as image:  # anew: PNG's verify() must come first after opening
         if info.format == "JPEG":
             image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
@@ -373,6 +378,13 @@ def _publish_image(source: Path, site_path: str, settings: Settings, cache_dir: 
         return tuple(Variant(f"{stem}.{form.extension}" if original else f"{stem}-{w}.{form.extension}",
                              w, h, form.mime, length, content) for w, h, content, length in results[job])
 
+    mark = _decoded_mark(cache_dir, digest)
+    if not mark.is_file():
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            _write_atomically(mark, b"")
+        except OSError:
+            pass  # without a cache, the next check decodes again
     published = tuple(v for job in variant_jobs for v in variants(job))
     original = variants(original_job, original=True)[0] if settings.publish_originals else None
     largest = published[len(widths) - 1]
@@ -585,6 +597,11 @@ def _to_cache(cache_dir: Path, job: Job, key: str,
     except OSError:
         return [(w, h, content, len(content)) for w, h, content in encoded]
     return [(w, h, cache_dir / f"{key}-{w}.{extension}", len(content)) for w, h, content in encoded]
+
+
+def _decoded_mark(cache_dir: Path, digest: str) -> Path:
+    """Present when a build decoded these exact bytes without error."""
+    return cache_dir / f"decoded-{digest[:32]}"
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 
 from generator import media
 from generator.build import BuildOptions, build, check, decide, load_site
@@ -290,6 +290,21 @@ def test_a_rebuild_takes_the_variants_from_the_cache(tmp_path: Path, monkeypatch
     assert len(calls) == 2
     replaced = sorted(p.name for p in (tmp_path / "out" / "media").iterdir())
     assert not set(replaced) & set(first), "a replaced photo must get new URLs"
+
+
+def test_check_does_not_decode_a_photo_a_build_already_made(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path / "site", ["foto.jpg"])
+    camera_jpeg(site / "content" / "media" / "foto.jpg", (1000, 700))
+    build_site(site, tmp_path / "out")
+
+    def no_decoding(self: object) -> None:
+        raise AssertionError("decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    check(site, NOW)
+    with pytest.raises(AssertionError, match="decoded"):
+        media.inspect_image(site / "content" / "media" / "foto.jpg")  # without the cache's mark
 
 
 def test_an_upright_original_keeps_its_picture_data_bit_for_bit(tmp_path: Path) -> None:
