@@ -379,6 +379,18 @@ def test_the_command_reports_a_bad_image_without_a_traceback(tmp_path: Path) -> 
     assert not (tmp_path / "out").exists()
 
 
+def test_a_webp_photo_is_offered_in_its_own_sizes(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", ["foto.webp"])
+    Image.new("RGB", (1000, 500), RED).save(site / "content" / "media" / "foto.webp", quality=90)
+    build_site(site, tmp_path / "out")
+    names = sorted(p.name for p in (tmp_path / "out" / "media").iterdir())
+    assert [n.rsplit("-", 1)[1] for n in names] == ["1000.webp", "480.webp", "960.webp"]
+    page = (tmp_path / "out" / "meldung" / "ein-foto" / "index.html").read_text(encoding="utf-8")
+    assert "<picture>" not in page
+    assert re.search(r'<img src="[^"]+-960\.webp" srcset="[^"]+-480\.webp 480w, [^"]+ 960w, '
+                     r'[^"]+ 1000w" sizes=', page)
+
+
 # --- attachments -------------------------------------------------------------------
 
 
@@ -418,6 +430,15 @@ def test_pdf_metadata_is_found_in_plain_hex_compressed_and_xmp_form() -> None:
     assert media.pdf_metadata(pdf_with(b"<< >>", xmp=xmp)) == [("pdf:Producer", "LibreOffice 7.6"),
                                                                 ("dc:creator", "Erika Muster")]
     assert media.pdf_metadata(pdf_with(b"<< /Title (Bilanz) /Author () >>")) == []
+
+
+@pytest.mark.parametrize(("size", "language", "text"), [
+    (245_000, "de", "245 KB"), (300, "de", "1 KB"), (999_600, "de", "1,0 MB"), (1_234_567, "de", "1,2 MB"),
+    (1_234_567, "en", "1.2 MB")])
+def test_attachment_sizes_read_like_a_person_would_write_them(size: int, language: str, text: str) -> None:
+    from generator.views import _size_text
+
+    assert _size_text(size, language) == text
 
 
 def test_a_pdf_that_names_its_author_gives_a_warning_at_its_line(tmp_path: Path) -> None:
