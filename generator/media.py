@@ -483,7 +483,7 @@ def metadata_left(data: bytes) -> list[str]:
             marker = data[position + 1]
             payload = data[position + 4:position + 2 + int.from_bytes(data[position + 2:position + 4], "big")]
             if marker in (0xE1, 0xED, 0xFE) or (0xE3 <= marker <= 0xEF and marker != 0xEE):
-                found.append(f"JPEG segment 0x{marker:X}")
+                found.append(_JPEG_METADATA.get(marker, f"JPEG APP{marker - 0xE0}"))
             elif marker == 0xE0 and payload.startswith(b"JFIF\x00") and payload[12:14] != b"\x00\x00":
                 found.append("JFIF thumbnail")
             position += 2 + len(payload) + 2
@@ -502,7 +502,10 @@ def metadata_left(data: bytes) -> list[str]:
                 found.append(f"WebP chunk {kind.decode().strip()}")
             size = int.from_bytes(data[position + 4:position + 8], "little")
             position += 8 + size + (size & 1)
-    return found
+    return list(dict.fromkeys(found))
+
+
+_JPEG_METADATA = {0xE1: "EXIF/XMP", 0xED: "IPTC", 0xFE: "JPEG comment"}
 
 
 # --- metadata out of a JPEG without decoding it ---------------------------------------
@@ -704,24 +707,38 @@ def _unescape(match: re.Match[bytes]) -> bytes:
 
 
 def attachment_warnings(loaded: LoadedSite) -> list[Problem]:
-    """A warning for every PDF attachment whose metadata names an author or software."""
+    """Warnings (for `pressroom check`) about attachments that publish hidden metadata.
+
+    A PDF whose Info dictionary or XMP names an author or software, and a photo
+    given as an attachment (published as it is, unlike `images`) with EXIF, XMP,
+    IPTC or comments in it.
+    """
     problems = []
     for release in loaded.releases:
         for index, attachment in enumerate(release.attachments):
-            if not attachment.file.site_path.lower().endswith(".pdf"):
-                continue
-            try:
-                found = pdf_metadata(attachment.file.source.read_bytes())
-            except OSError:
-                continue
-            if not found:
-                continue
-            named = "; ".join(f'{_NAMES[name]} "{value}"' for name, value in found)
-            problems.append(Problem(
-                release.source, front_matter_line(loaded.site, release.source, "attachments", index, "src"),
-                f'the attachment "{attachment.file.site_path}" is published with metadata that names '
-                f"{named}; "
-                "if that is not meant to be public, remove it (in the document properties before exporting, "
-                "or with exiftool -all:all= FILE) and build again", "warning"))
+            message = _attachment_problem(attachment.file.source, attachment.file.site_path)
+            if message:
+                line = front_matter_line(loaded.site, release.source, "attachments", index, "src")
+                problems.append(Problem(release.source, line, message, "warning"))
     return problems
 
+
+def _attachment_problem(source: Path, site_path: str) -> str | None:
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return None
+    if data.startswith(b"%PDF") or site_path.lower().endswith(".pdf"):
+        found = pdf_metadata(data)
+        if not found:
+            return None
+        named = "; ".join(f'{_NAMES[name]} "{value}"' for name, value in found)
+        return (f'the attachment "{site_path}" is published with metadata that names {named}; if that is not '
+                "meant to be public, remove it (in the document properties before exporting, or with "
+                "exiftool -all:all= FILE) and build again")
+    left = metadata_left(data)
+    if left:
+        return (f'the attachment "{site_path}" is an image published as it is, with its metadata '
+                f"({', '.join(left)}: possibly GPS position, camera, author); list photos under images: "
+                "instead, where Pressroom removes it")
+    return None
