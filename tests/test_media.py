@@ -459,3 +459,23 @@ def test_a_pdf_that_names_its_author_gives_a_warning_at_its_line(tmp_path: Path)
         '"content/media/foto.jpg" is an image published as it is, with its metadata (IPTC, EXIF/XMP, '
         "JPEG comment: possibly GPS position, camera, author); list photos under "
         "images: instead, where Pressroom removes it"]
+
+
+@pytest.mark.browser
+def test_a_phone_loads_a_small_webp_and_a_wide_screen_a_large_one(
+        photo_site: tuple[Path, Path, bytes]) -> None:
+    from tests.support.browser import chromium_available, chromium_browser, serve_directory
+
+    if not chromium_available():
+        pytest.skip("Chromium, Playwright or axe-core is missing")
+    _site, output, _source = photo_site
+    with serve_directory(output) as base, chromium_browser() as browser:
+        for width, scale, wanted in ((360, 1, "-480.webp"), (1280, 2, "-1200.webp")):
+            context = browser.new_context(viewport={"width": width, "height": 700}, device_scale_factor=scale)
+            page = context.new_page()
+            page.goto(base + "meldung/ein-foto/")
+            chosen = page.eval_on_selector("figure img", "img => img.currentSrc")
+            box = page.eval_on_selector("figure img", "img => [img.clientWidth, img.clientHeight]")
+            context.close()
+            assert chosen.endswith(wanted), (width, chosen)
+            assert box[0] <= width and abs(box[1] - 2 * box[0]) <= 2, box
