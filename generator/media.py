@@ -160,8 +160,8 @@ def _guarded(work: Callable[[], T], threaded: bool = False) -> T:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_large() from None
     except UnidentifiedImageError:
-        raise MediaError("the file is not an image Pressroom can read; use a JPEG, PNG or WebP file"
-                         ) from None
+        raise MediaError("the file is not an image Pressroom can read (JPEG, PNG or WebP); if it is a photo "
+                         "in another format (HEIC, RAW …), export it as JPEG") from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
         raise MediaError(f"the image is damaged or incomplete ({exc}); export or copy it again") from None
 
