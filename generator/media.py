@@ -348,8 +348,8 @@ def _publish_image(source: Path, site_path: str, settings: Settings, cache_dir: 
         variant_jobs.append(Job("WEBP", widths, WEBP_QUALITY))
     # An upright JPEG original keeps its picture data bit for bit, only its metadata segments go.
     lossless = info.format == "JPEG" and info.orientation == 1
-    original_job = Job(info.format, (info.width,),
-                       LOSSLESS if lossless else ORIGINAL_QUALITY if info.format == "JPEG" else 0)
+    original_quality = 0 if info.format == "PNG" else ORIGINAL_QUALITY  # PNG is lossless anyway
+    original_job = Job(info.format, (info.width,), LOSSLESS if lossless else original_quality)
     jobs = [*variant_jobs]
     if settings.publish_originals and original_job not in jobs:
         jobs.append(original_job)

@@ -381,11 +381,15 @@ def test_the_command_reports_a_bad_image_without_a_traceback(tmp_path: Path) -> 
 
 
 def test_a_webp_photo_is_offered_in_its_own_sizes(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", ["foto.webp"])
-    Image.new("RGB", (1000, 500), RED).save(site / "content" / "media" / "foto.webp", quality=90)
+    site = make_site(tmp_path / "site", ["foto.webp"], settings="publish_originals = true\n")
+    noise = Image.effect_noise((1000, 500), 60).convert("RGB")
+    noise.save(site / "content" / "media" / "foto.webp", quality=90)
     build_site(site, tmp_path / "out")
     names = sorted(p.name for p in (tmp_path / "out" / "media").iterdir())
-    assert [n.rsplit("-", 1)[1] for n in names] == ["1000.webp", "480.webp", "960.webp"]
+    stem = names[-1].removesuffix(".webp")
+    assert names == [f"{stem}-1000.webp", f"{stem}-480.webp", f"{stem}-960.webp", f"{stem}.webp"]
+    original = tmp_path / "out" / "media" / names[-1]
+    assert original.stat().st_size > (tmp_path / "out" / "media" / names[0]).stat().st_size, "full quality"
     page = (tmp_path / "out" / "meldung" / "ein-foto" / "index.html").read_text(encoding="utf-8")
     assert "<picture>" not in page
     assert re.search(r'<img src="[^"]+-960\.webp" srcset="[^"]+-480\.webp 480w, [^"]+ 960w, '
