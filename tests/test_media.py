@@ -483,3 +483,13 @@ def test_a_phone_loads_a_small_webp_and_a_wide_screen_a_large_one(
             context.close()
             assert chosen.endswith(wanted), (width, chosen)
             assert box[0] <= width and abs(box[1] - 2 * box[0]) <= 2, box
+
+
+def test_the_demo_publishes_its_photo_only_as_clean_variants(demo_output: Path) -> None:
+    published = sorted(p.name for p in (demo_output / "media").iterdir())
+    assert "streifenwagen-verkehrskontrolle.jpg" not in published
+    photos = [name for name in published if name.startswith("streifenwagen-verkehrskontrolle-")]
+    assert [name.rsplit("-", 1)[1] for name in photos] == ["1600.jpg", "1600.webp", "480.jpg", "480.webp",
+                                                            "960.jpg", "960.webp"]
+    for name in photos:
+        assert_clean(demo_output / "media" / name)
