@@ -121,7 +121,8 @@ def _inspect(path: Path, cache: Path | None) -> ImageInfo:
 
 
 def _header(image: Image.Image) -> ImageInfo:
-    kind = image.format or "unknown"
+    # Many cameras and phones add a preview picture (MPF); Pillow then calls the JPEG "MPO".
+    kind = "JPEG" if image.format == "MPO" else image.format or "unknown"
     if kind not in FORMATS:
         raise MediaError(f"{kind} images cannot be published; save the picture as JPEG (photos) "
                          "or PNG (graphics)")
@@ -482,7 +483,8 @@ def metadata_left(data: bytes) -> list[str]:
         while position + 4 <= len(data) and data[position] == 0xFF and data[position + 1] != 0xDA:
             marker = data[position + 1]
             payload = data[position + 4:position + 2 + int.from_bytes(data[position + 2:position + 4], "big")]
-            if marker in (0xE1, 0xED, 0xFE) or (0xE3 <= marker <= 0xEF and marker != 0xEE):
+            if (marker in (0xE1, 0xED, 0xFE) or (0xE3 <= marker <= 0xEF and marker != 0xEE)
+                    or (marker == 0xE2 and not payload.startswith(_KEEP[0xE2]))):
                 found.append(_JPEG_METADATA.get(marker, f"JPEG APP{marker - 0xE0}"))
             elif marker == 0xE0 and payload.startswith(b"JFIF\x00") and payload[12:14] != b"\x00\x00":
                 found.append("JFIF thumbnail")

@@ -325,6 +325,23 @@ def test_an_upright_original_keeps_its_picture_data_bit_for_bit(tmp_path: Path) 
         assert image.tobytes() == camera.tobytes()
 
 
+def test_a_photo_with_a_preview_picture_is_published_as_one_clean_jpeg(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", ["kamera.jpg"], settings="publish_originals = true\n")
+    main, preview = Image.new("RGB", (800, 600), RED), Image.new("RGB", (160, 120), BLUE)
+    main.save(site / "content" / "media" / "kamera.jpg", "MPO", save_all=True, append_images=[preview])
+    with Image.open(site / "content" / "media" / "kamera.jpg") as camera:
+        assert camera.format == "MPO"
+    build_site(site, tmp_path / "out")
+    names = sorted(p.name for p in (tmp_path / "out" / "media").iterdir())
+    assert len(names) == 5 and all(name.endswith((".jpg", ".webp")) for name in names), names
+    for name in names:
+        assert_clean(tmp_path / "out" / "media" / name)
+        data = (tmp_path / "out" / "media" / name).read_bytes()
+        assert b"MPF" not in data and (name.endswith(".webp") or data.count(b"\xff\xd8") == 1), name
+        with Image.open(tmp_path / "out" / "media" / name) as image:
+            assert near(colour_at(image, 0.5, 0.5), RED)
+
+
 def test_a_withdrawn_release_keeps_its_photos_unpublished(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", ["oeffentlich.jpg"])
     camera_jpeg(site / "content" / "media" / "oeffentlich.jpg", (600, 400))
