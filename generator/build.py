@@ -22,6 +22,7 @@ from generator.content import (
 )
 from generator.errors import BuildErrors, Problem
 from generator.lifecycle import Due, next_due
+from generator.media import publish_media
 from generator.models import Authority, Page, Release, Settings
 from generator.output import Staging
 from generator.render import Templates
@@ -121,7 +122,9 @@ def build(options: BuildOptions) -> BuildReport:
     if not options.allow_removed:
         guard_links(options.output, loaded, catalog)
     bodies, page_bodies = render_bodies(catalog, loaded.pages)
-    views = ViewMaker(loaded.settings, catalog, {**bodies}, loaded.pages)
+    shown = (*catalog.published, *catalog.drafts)
+    media = publish_media(loaded.site, loaded.settings, shown, jobs=options.jobs)
+    views = ViewMaker(loaded.settings, catalog, {**bodies}, loaded.pages, media=media)
     templates = Templates(options.site, loaded.settings.language, views.site())
     with Staging(options.output) as staging:
         for path, content in site_files(loaded, catalog, views, templates, page_bodies):

@@ -20,6 +20,8 @@ from frontmatter.default_handlers import YAMLHandler
 
 from generator.dates import DateFormatError, parse_datetime
 from generator.errors import Problem, suggestion
+from generator.media import CACHE_DIR as MEDIA_CACHE
+from generator.media import MediaError, inspect_image
 from generator.models import (
     Attachment,
     Authority,
@@ -511,6 +513,11 @@ class _MediaFinder:
         data = self.fields.mapping(value, keys, IMAGE_KEYS, "an image")
         alt = self.fields.text(data, "alt", keys, required=True, what="alt")
         file = self.find(data, keys)
+        try:
+            inspect_image(file.source, self.site / MEDIA_CACHE)
+        except MediaError as exc:
+            self.fields.fail((*keys, "src"), f'image "{data.get("src")}": {exc}')
+            raise _Invalid from None
         if alt is None:
             raise _Invalid
         return Image(file=file, alt=alt, caption=self.fields.text(data, "caption", keys),

@@ -19,6 +19,7 @@ from generator.views import ViewMaker
 
 if TYPE_CHECKING:
     from generator.build import LoadedSite
+    from generator.media import MediaIndex
 
 SiteFile = tuple[str, str | bytes | Path]
 
@@ -31,7 +32,7 @@ def site_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates
     yield from notices(catalog, views, templates)
     yield from feed_files(catalog, views)
     yield from redirects(catalog, views, templates)
-    yield from media_files(catalog)
+    yield from media_files(catalog, views.media)
     yield from theme_files(templates)
     yield urls.NOT_FOUND, templates.render("404.html")
     yield "robots.txt", robots(views)
@@ -100,12 +101,16 @@ def redirects(catalog: Catalog, views: ViewMaker, templates: Templates) -> Itera
                 "redirect.html", target=views.url(target), canonical=views.absolute(target))
 
 
-def media_files(catalog: Catalog) -> Iterator[SiteFile]:
-    """Media of published releases only: a withdrawn release's photos are not copied."""
-    files = {}
+def media_files(catalog: Catalog, media: MediaIndex | None) -> Iterator[SiteFile]:
+    """Media of published releases only: a withdrawn release's photos are not copied.
+
+    Images are published as the variants `generator.media` made (resized, without metadata),
+    never as they came; attachments are copied as they are.
+    """
+    files: dict[str, str | bytes | Path] = dict(media.files()) if media else {}
     for release in (*catalog.published, *catalog.drafts):
-        for media in (*(i.file for i in release.images), *(a.file for a in release.attachments)):
-            files[urls.media(media.site_path)] = media.source
+        for attachment in release.attachments:
+            files[urls.media(attachment.file.site_path)] = attachment.file.source
     yield from sorted(files.items())
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -16,6 +17,9 @@ from generator.catalog import Catalog, Group
 from generator.dates import iso, show_date, show_datetime, show_short
 from generator.lifecycle import withdrawn_on
 from generator.models import Authority, Contact, Kind, Page, Release, Settings
+
+if TYPE_CHECKING:
+    from generator.media import MediaIndex, PublishedFile
 
 RELATED_COUNT = 5
 
@@ -214,12 +218,16 @@ class ViewMaker:
     pages: Sequence[Page] = ()
     stylesheet: str = "static/pressroom.css"
     image_views: Mapping[str, tuple[ImageView, ...]] = field(default_factory=dict)  # by release id
+    media: MediaIndex | None = None  # the published image variants (generator.media)
 
     def __post_init__(self) -> None:
         self.base_path = urlsplit(self.settings.base_url).path or "/"
         self.tz = self.settings.tz
         self.language = self.settings.language
         self._items: dict[str, ItemView] = {}
+        if self.media is not None and not self.image_views:
+            shown = (*self.catalog.published, *self.catalog.drafts)
+            self.image_views = self.media.image_views(shown, self.url)
 
     # --- addresses ---------------------------------------------------------
 
@@ -229,6 +237,17 @@ class ViewMaker:
 
     def absolute(self, path: str) -> str:
         return self.settings.base_url + path
+
+    # --- media -------------------------------------------------------------
+
+    def published_image(self, release: Release) -> PublishedFile | None:
+        """The release's first image as published (absolute URL, length, MIME type, size): the
+        largest variant in the image's own format, for feed enclosures, JSON-LD and OpenGraph."""
+        return self.media.published_image(release.id, self.absolute) if self.media else None
+
+    def published_files(self, release: Release) -> tuple[PublishedFile, ...]:
+        """Every published file of the release's images, all widths and formats (for the API)."""
+        return self.media.published_files(release.id, self.absolute) if self.media else ()
 
     # --- site --------------------------------------------------------------
 
@@ -430,8 +449,8 @@ def _type_label(path: str) -> str:
 
 def _size_text(size: int, language: str) -> str:
     """'245 KB', '1,2 MB' (German decimal comma)."""
-    kilobytes = size / 1000
-    text = f"{max(1, round(kilobytes))} KB" if kilobytes < 1000 else f"{kilobytes / 1000:.1f} MB"
+    kilobytes = max(1, round(size / 1000))
+    text = f"{kilobytes} KB" if kilobytes < 1000 else f"{size / 1000 / 1000:.1f} MB"
     return text.replace(".", ",") if language == "de" else text
 
 
