@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--jobs", type=_positive, default=0, metavar="N",
                            help="worker processes (default: all cores)")
     build_cmd.add_argument("--quiet", action="store_true", help="print errors only")
+    build_cmd.add_argument("--no-search", dest="search", action="store_false",
+                           help="make no search index (faster previews; the search page then finds nothing)")
 
     check_cmd = commands.add_parser("check", help="run every check of a build and write nothing")
     check_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
@@ -116,6 +118,7 @@ def _build(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         jobs=args.jobs or (os.cpu_count() or 1),
         quiet=args.quiet,
+        search=args.search,
     )
     report = build(options)
     if not args.quiet:
@@ -146,6 +149,9 @@ def _summary(report: BuildReport, output: Path) -> None:
         f"in {report.seconds:.2f} s → {output}"
     )
     print(_due_line(report.next_due))
+    if report.search is not None:
+        how = "unchanged, kept" if report.search.reused else "indexed"
+        print(f"search: {report.search.pages} releases {how} in {report.search.seconds:.2f} s")
 
 
 def _due_line(due: Due | None) -> str:
