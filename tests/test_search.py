@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from generator.search import UNSTABLE_FILES
 from tests.conftest import DEMO_NOW, REPO, run_pressroom
 from tests.support.browser import (
     chromium_available,
@@ -196,3 +198,17 @@ def test_a_bookmarked_search_with_a_filter_runs_on_load(browser: Browser, site_u
         == ["/" + CONFERENCE]
     assert page.locator("#search-year").input_value() == "2019"
     page.close()
+
+
+def test_fresh_builds_differ_only_in_pagefinds_unstable_files(demo_output: Path, tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    result = run_pressroom("build", REPO, "-o", out, "--now", DEMO_NOW, "--quiet")
+    assert result.returncode == 0, result.stderr
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    first, second = files(demo_output), files(out)
+    stable = {k: v for k, v in first.items() if not any(fnmatch(k, g) for g in UNSTABLE_FILES)}
+    assert stable == {k: v for k, v in second.items() if not any(fnmatch(k, g) for g in UNSTABLE_FILES)}
+    assert any(k.startswith("pagefind/fragment/") for k in stable)  # the page fragments are stable
