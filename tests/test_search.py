@@ -184,6 +184,8 @@ def test_the_search_form_is_usable_by_keyboard_and_announces_results(search_page
     assert first.get_attribute("href") == "/" + CONFERENCE
     assert "Konferenz" in first.inner_text()
     assert "q=Sicherheitskonferenz" in search_page.url  # the search can be bookmarked
+    assert search_page.locator("#search-results .item-meta").first.inner_text() \
+        == "29. April 2019, 16:05 Uhr"
     violations = run_axe(search_page)
     assert violations == [], format_violations(violations)
 

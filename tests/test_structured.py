@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.structured import absolute_html, json_ld_script
+from tests.support.vnu import format_errors, validate_html, vnu_available
 
 BASE = "https://presse.example.org/"
 CONFERENCE = "meldung/2019-04-29-eine-konferenz-fuer-die-sicherheit-in-gelsenkirchen/"
@@ -148,3 +149,11 @@ def test_links_in_bodies_become_absolute() -> None:
     assert 'href="https://presse.example.org/meldungen/"' in made
     assert 'href="https://presse.example.org/meldung/x?a=1&amp;b=2"' in made
     assert 'href="mailto:x@y.de"' in made
+
+
+@pytest.mark.skipif(not vnu_available(), reason="needs java and vnu.jar")
+def test_pages_with_meta_tags_and_the_search_page_are_valid_html(demo_output: Path) -> None:
+    files = [demo_output / CONFERENCE / "index.html", demo_output / WITH_IMAGE / "index.html",
+             demo_output / "suche" / "index.html"]
+    errors = validate_html(files)
+    assert errors == [], format_errors(errors)
