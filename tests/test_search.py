@@ -214,3 +214,16 @@ def test_fresh_builds_differ_only_in_pagefinds_unstable_files(demo_output: Path,
     stable = {k: v for k, v in first.items() if not any(fnmatch(k, g) for g in UNSTABLE_FILES)}
     assert stable == {k: v for k, v in second.items() if not any(fnmatch(k, g) for g in UNSTABLE_FILES)}
     assert any(k.startswith("pagefind/fragment/") for k in stable)  # the page fragments are stable
+
+
+def test_an_expired_appeal_leaves_the_index_at_the_next_build(tmp_path: Path) -> None:
+    appeal = "meldung/2025-06-12-vermisste-81-jaehrige-aus-hassel/"
+    out = tmp_path / "out"
+    before = run_pressroom("build", REPO, "-o", out, "--now", "2025-07-01T12:00:00+02:00")
+    assert before.returncode == 0, before.stderr
+    assert appeal in indexed(out)
+    after = run_pressroom("build", REPO, "-o", out, "--now", DEMO_NOW)
+    assert "search: 8 releases indexed" in after.stdout  # made anew, not kept
+    assert appeal not in indexed(out)
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["de"]["page_count"] == 8
