@@ -26,6 +26,7 @@ from generator.media import publish_media
 from generator.models import Authority, Page, Release, Settings
 from generator.output import Staging
 from generator.render import Templates
+from generator.search import SearchReport, index_search
 from generator.servers import MANIFEST, date_withdrawals, removed_links
 from generator.sitefiles import site_files
 from generator.views import ViewMaker
@@ -41,6 +42,8 @@ class BuildOptions:
     jobs: int = 0
     quiet: bool = False
     allow_removed: bool = False  # accept that addresses of the previous build vanish
+
+    search: bool = True  # False: no search index (quick previews)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class BuildReport:
     seconds: float = 0.0
     next_due: Due | None = None
     warnings: list[Problem] = field(default_factory=list)
+    search: SearchReport | None = None
 
 
 _FALLBACK = Settings(title="", base_url="https://example.invalid/")
@@ -132,6 +136,7 @@ def build(options: BuildOptions) -> BuildReport:
                 staging.copy(path, content)
             else:
                 staging.write(path, content)
+        search = index_search(staging) if options.search else None
         staging.commit()
     report = BuildReport(
         published=len(catalog.published),
@@ -141,6 +146,7 @@ def build(options: BuildOptions) -> BuildReport:
         files_written=staging.written,
         files_kept=staging.kept,
         next_due=next_due(loaded.releases, options.now),
+        search=search,
     )
     report.seconds = time.perf_counter() - started
     return report

@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="write nothing; print only when the site next changes (ISO 8601), "
                            "for a timer, or nothing if no scheduled release or expiring appeal is pending")
 
+    build_cmd.add_argument("--no-search", dest="search", action="store_false",
+                           help="make no search index (faster previews; the search page then finds nothing)")
+
     check_cmd = commands.add_parser("check", help="run every check of a build and write nothing")
     check_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
     check_cmd.add_argument("-o", "--output", type=Path,
@@ -133,6 +136,8 @@ def _build(args: argparse.Namespace) -> int:
         jobs=args.jobs or (os.cpu_count() or 1),
         quiet=args.quiet,
         allow_removed=args.allow_removed,
+
+        search=args.search,
     )
     report = build(options)
     if not args.quiet:
@@ -163,6 +168,9 @@ def _summary(report: BuildReport, output: Path) -> None:
         f"in {report.seconds:.2f} s → {output}"
     )
     print(_due_line(report.next_due))
+    if report.search is not None:
+        how = "unchanged, kept" if report.search.reused else "indexed"
+        print(f"search: {report.search.pages} releases {how} in {report.search.seconds:.2f} s")
 
 
 def _due_line(due: Due | None) -> str:

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
 
 from generator import urls
+from generator.api import api_files
 from generator.body import Body
 from generator.catalog import Catalog
 from generator.dates import iso
 from generator.feeds import feed_files
+from generator.ics import event_calendars
 from generator.render import Templates
 from generator.servers import SERVER_DIR, server_files
+from generator.structured import discovery
 from generator.textual import release_text
 from generator.views import ViewMaker
 
@@ -38,12 +41,15 @@ def site_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates
     yield "robots.txt", robots(views)
     yield "sitemap.xml", sitemap(loaded, catalog, views)
     yield from server_files(catalog, views)
+    yield from api_files(catalog, views)
+    yield from event_calendars((*catalog.published, *catalog.drafts), views)
 
 
 def release_pages(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[SiteFile]:
     for release in (*catalog.published, *catalog.drafts):
         view = views.release(release)
-        yield urls.file_of(view.path), templates.render("release.html", release=view)
+        yield urls.file_of(view.path), templates.render("release.html", release=view,
+                                                        discovery=discovery(release, view, views))
         yield urls.release_text(release.slug), release_text(release, views.bodies[release.id], views.settings)
 
 

@@ -24,6 +24,11 @@ def release_text(release_slug: str) -> str:
     return f"meldung/{release_slug}/meldung.txt"
 
 
+def event_calendar(release_slug: str) -> str:
+    """The iCalendar file of a conference report's event."""
+    return f"meldung/{release_slug}/termin.ics"
+
+
 def authority(authority_id: str) -> str:
     return f"{AUTHORITIES}{authority_id}/"
 

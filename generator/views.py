@@ -387,6 +387,7 @@ class ViewMaker:
             venue=event.venue,
             participants=event.participants,
             agenda=event.agenda,
+            ics_url=self.url(urls.event_calendar(release.slug)),
         )
 
     def notice(self, release: Release) -> NoticeView:

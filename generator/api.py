@@ -1,0 +1,185 @@
+"""A static JSON API in the shape of presseportal.de's, under the versioned path api/v1/.
+
+    api/v1/index.json                       what the API offers
+    api/v1/releases/index.json              all published releases, newest first, page 1
+    api/v1/releases/page-<n>.json           page n
+    api/v1/releases/<release-slug>.json     one release
+    api/v1/offices/<id>.json                one authority's releases, page 1
+    api/v1/offices/<id>/page-<n>.json       page n
+    api/v1/schema.json                      the JSON Schema all of these follow
+
+Only published releases appear: drafts, scheduled and withdrawn releases are in no file.
+The schema lives in the repository as schema/api-v1.schema.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import generator
+from generator import urls
+from generator.catalog import Catalog
+from generator.dates import iso
+from generator.models import Authority, Release
+from generator.structured import absolute_html, dumps
+from generator.views import ViewMaker
+
+VERSION = 1
+RELEASES = urls.API + "releases/"
+OFFICES = urls.API + "offices/"
+SCHEMA = urls.API + "schema.json"
+SCHEMA_FILE = "api-v1.schema.json"
+
+# Fixed, so the API does not depend on the machine's /etc/mime.types.
+MIME_TYPES = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+    ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml", ".pdf": "application/pdf",
+    ".txt": "text/plain", ".csv": "text/csv", ".zip": "application/zip", ".mp3": "audio/mpeg",
+    ".mp4": "video/mp4", ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+def schema_path() -> Path:
+    """The JSON Schema: inside the installed package, or the repository's `schema/`."""
+    package = Path(generator.__file__).parent
+    installed = package / "schema" / SCHEMA_FILE
+    return installed if installed.is_file() else package.parent / "schema" / SCHEMA_FILE
+
+
+def release_path(release_slug: str) -> str:
+    return f"{RELEASES}{release_slug}.json"
+
+
+def office_path(authority_id: str, number: int = 1) -> str:
+    return f"{OFFICES}{authority_id}.json" if number == 1 else f"{OFFICES}{authority_id}/page-{number}.json"
+
+
+def releases_page_path(number: int) -> str:
+    return f"{RELEASES}index.json" if number == 1 else f"{RELEASES}page-{number}.json"
+
+
+def api_files(catalog: Catalog, views: ViewMaker) -> Iterator[tuple[str, str | Path]]:
+    documents = {r.id: release_document(r, views) for r in catalog.published}
+    yield urls.API + "index.json", encode(api_index(catalog, views))
+    for release in catalog.published:
+        yield release_path(release.slug), encode(documents[release.id])
+    yield from _pages(catalog.published, documents, views, releases_page_path, None)
+    for authority in catalog.all_authorities:
+        group = next((g for g in catalog.authorities if g.key == authority.id), None)
+        releases = group.releases if group else ()
+        yield from _pages(releases, documents, views, partial(office_path, authority.id),
+                          office(authority, views))
+    yield SCHEMA, schema_path()
+
+
+def encode(document: Any) -> str:
+    return dumps(document) + "\n"
+
+
+def office(authority: Authority, views: ViewMaker) -> dict[str, Any]:
+    return {
+        "id": authority.id,
+        "name": authority.name,
+        "code": authority.code,
+        "city": authority.city,
+        "website": authority.website,
+        "url": views.absolute(urls.authority(authority.id)),
+        "api_url": views.absolute(office_path(authority.id)),
+    }
+
+
+def api_index(catalog: Catalog, views: ViewMaker) -> dict[str, Any]:
+    return {
+        "api": "pressroom",
+        "version": VERSION,
+        "title": views.settings.title,
+        "description": views.settings.description,
+        "site": views.settings.base_url,
+        "language": views.settings.language,
+        "total": len(catalog.published),
+        "per_page": views.settings.per_page,
+        "links": {
+            "releases": views.absolute(releases_page_path(1)),
+            "schema": views.absolute(SCHEMA),
+            "release": views.absolute(RELEASES) + "{slug}.json",
+            "office": views.absolute(OFFICES) + "{id}.json",
+        },
+        "offices": [office(a, views) for a in catalog.all_authorities],
+    }
+
+
+def release_document(release: Release, views: ViewMaker) -> dict[str, Any]:
+    page = views.absolute(urls.release(release.slug))
+    contact = release.contact
+    teaser = views.teaser(release)
+    document: dict[str, Any] = {
+        "id": release.id,
+        "url": page,
+        "api_url": views.absolute(release_path(release.slug)),
+        "title": release.headline,
+        "headline": release.title,
+        "teaser": f"{release.location} (ots) – {teaser}" if teaser else f"{release.location} (ots)",
+        "body": absolute_html(views.bodies[release.id].html, page),
+        "published": iso(release.date),
+        "updated": iso(release.updated),
+        "kind": release.kind.value,
+        "language": release.lang or views.settings.language,
+        "location": release.location,
+        "office": {"id": release.authority.id, "name": release.authority.name, "code": release.authority.code,
+                   "url": views.absolute(urls.authority(release.authority.id))},
+        "keywords": list(release.tags),
+        "places": list(release.places),
+        "media": [
+            *({"type": "image", "url": views.absolute(urls.media(i.file.site_path)), "caption": i.caption,
+               "credit": i.credit, "alt": i.alt, "mime": mime(i.file.site_path), "size": i.file.size}
+              for i in release.images),
+            *({"type": "document", "url": views.absolute(urls.media(a.file.site_path)), "caption": a.title,
+               "credit": None, "alt": None, "mime": mime(a.file.site_path), "size": a.file.size}
+              for a in release.attachments),
+        ],
+        "contact": {"organisation": release.authority.name, "name": contact.name, "phone": contact.phone,
+                    "email": contact.email, "url": contact.url},
+        "follows": release.follows,
+        "updates": [{"date": iso(u.date), "note": u.note, "major": u.major} for u in release.updates],
+        "text_url": views.absolute(urls.release_text(release.slug)),
+        "event": None,
+    }
+    if release.event is not None:
+        event = release.event
+        document["event"] = {
+            "name": event.name, "start": iso(event.start), "end": iso(event.end) if event.end else None,
+            "venue": event.venue, "participants": list(event.participants), "agenda": list(event.agenda),
+            "ics_url": views.absolute(urls.event_calendar(release.slug)),
+        }
+    return document
+
+
+def mime(path: str) -> str:
+    return MIME_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+
+
+def _pages(releases: Sequence[Release], documents: dict[str, dict[str, Any]], views: ViewMaker,
+           path_of: Callable[[int], str], about: dict[str, Any] | None) -> Iterator[tuple[str, str]]:
+    per_page = views.settings.per_page
+    count = max(1, -(-len(releases) // per_page))
+    for number in range(1, count + 1):
+        chunk = releases[(number - 1) * per_page: number * per_page]
+        links = {
+            "self": views.absolute(path_of(number)),
+            "first": views.absolute(path_of(1)),
+            "last": views.absolute(path_of(count)),
+            "prev": views.absolute(path_of(number - 1)) if number > 1 else None,
+            "next": views.absolute(path_of(number + 1)) if number < count else None,
+        }
+        page: dict[str, Any] = {"total": len(releases), "page": number, "pages": count, "per_page": per_page,
+                                "links": links, "releases": [documents[r.id] for r in chunk]}
+        if about is not None:
+            page["office"] = about
+        yield path_of(number), encode(page)
+
