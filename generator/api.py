@@ -136,9 +136,9 @@ def release_document(release: Release, views: ViewMaker) -> dict[str, Any]:
         "keywords": list(release.tags),
         "places": list(release.places),
         "media": [
-            *({"type": "image", "url": views.absolute(urls.media(i.file.site_path)), "caption": i.caption,
-               "credit": i.credit, "alt": i.alt, "mime": mime(i.file.site_path), "size": i.file.size}
-              for i in release.images),
+            *({"type": "image", "url": f.url, "caption": i.caption, "credit": i.credit, "alt": i.alt,
+               "mime": f.mime, "size": f.length, "width": f.width, "height": f.height}
+              for i, f in zip(release.images, views.image_files(release), strict=False)),
             *({"type": "document", "url": views.absolute(urls.media(a.file.site_path)), "caption": a.title,
                "credit": None, "alt": None, "mime": mime(a.file.site_path), "size": a.file.size}
               for a in release.attachments),

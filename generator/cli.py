@@ -167,10 +167,11 @@ def _summary(report: BuildReport, output: Path) -> None:
         f"{report.drafts} drafts; {report.files_written} files written, {report.files_kept} unchanged "
         f"in {report.seconds:.2f} s → {output}"
     )
-    print(_due_line(report.next_due))
     if report.search is not None:
         how = "unchanged, kept" if report.search.reused else "indexed"
         print(f"search: {report.search.pages} releases {how} in {report.search.seconds:.2f} s")
+    # Last, so a timer script can read it with `tail -n 1`.
+    print(_due_line(report.next_due))
 
 
 def _due_line(due: Due | None) -> str:

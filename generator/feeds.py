@@ -218,10 +218,9 @@ def feed_entry(release: Release, views: ViewMaker) -> FeedEntry:
     entry.author(author)
     for tag in release.tags:
         entry.category(term=_text(tag))
-    if release.images:
-        image = release.images[0].file
-        entry.enclosure(url=views.absolute(urls.media(image.site_path)), length=image.size,
-                        type=mimetypes.guess_type(image.site_path)[0] or "application/octet-stream")
+    image = views.published_image(release)
+    if image is not None:
+        entry.enclosure(url=image.url, length=image.length, type=image.mime)
     entry.published(release.date.astimezone(tz))
     entry.updated(release.updated.astimezone(tz))
     return entry
@@ -243,10 +242,10 @@ def content_html(release: Release, body: Body, views: ViewMaker) -> str:
     dateline = esc(f"{release.location} (ots)")
     text = body.html.strip()
     parts = [f"<p>{dateline} – {text[3:]}" if text.startswith("<p>") else f"<p>{dateline}</p>\n{text}"]
-    for image in release.images:
+    for image, file in zip(release.images, views.image_files(release), strict=False):
         credit = f"({image.credit})" if image.credit else None
         caption = " ".join(esc(t) for t in (image.caption, credit) if t)
-        source = views.absolute(urls.media(image.file.site_path))
+        source = file.url
         parts.append(f'<figure><img src="{esc(source)}" alt="{esc(image.alt)}">'
                      + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
     if release.attachments:
@@ -392,8 +391,9 @@ def json_feed(catalog: Catalog, views: ViewMaker) -> str:
         }
         if release.tags:
             item["tags"] = list(release.tags)
-        if release.images:
-            item["image"] = views.absolute(urls.media(release.images[0].file.site_path))
+        image = views.published_image(release)
+        if image is not None:
+            item["image"] = image.url
         if release.attachments:
             item["attachments"] = [
                 {"url": views.absolute(urls.media(a.file.site_path)), "title": a.title,

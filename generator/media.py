@@ -244,6 +244,10 @@ class MediaIndex:
         sets = self.variants_for(release_id)
         return _published(sets[0].primary, absolute) if sets else None
 
+    def primary_files(self, release_id: str, absolute: Callable[[str], str]) -> tuple[PublishedFile, ...]:
+        """Each of the release's images as its largest variant in its own format, in the release's order."""
+        return tuple(_published(s.primary, absolute) for s in self.variants_for(release_id))
+
     def published_files(self, release_id: str, absolute: Callable[[str], str]) -> tuple[PublishedFile, ...]:
         """Every published file of the release's images (for the API's `media`)."""
         return tuple(_published(v, absolute) for s in self.variants_for(release_id) for v in s.files())

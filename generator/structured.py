@@ -78,7 +78,7 @@ def organization(authority: Authority, views: ViewMaker) -> dict[str, Any]:
 
 
 def image_urls(release: Release, views: ViewMaker) -> list[str]:
-    return [views.absolute(urls.media(image.file.site_path)) for image in release.images]
+    return [file.url for file in views.image_files(release)]
 
 
 def release_json_ld(release: Release, view: ReleaseView, views: ViewMaker) -> list[dict[str, Any]]:

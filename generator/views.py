@@ -245,6 +245,10 @@ class ViewMaker:
         largest variant in the image's own format, for feed enclosures, JSON-LD and OpenGraph."""
         return self.media.published_image(release.id, self.absolute) if self.media else None
 
+    def image_files(self, release: Release) -> tuple[PublishedFile, ...]:
+        """One published file per image of the release, aligned with `release.images`."""
+        return self.media.primary_files(release.id, self.absolute) if self.media else ()
+
     def published_files(self, release: Release) -> tuple[PublishedFile, ...]:
         """Every published file of the release's images, all widths and formats (for the API)."""
         return self.media.published_files(release.id, self.absolute) if self.media else ()

@@ -150,12 +150,14 @@ def test_a_minor_update_does_not_move_the_item_but_a_major_one_does(demo_output:
 
 
 def test_first_image_is_the_enclosure(demo_output: Path) -> None:
-    size = (REPO / "content" / "media" / "streifenwagen-verkehrskontrolle.jpg").stat().st_size
+    # The enclosure is the largest published variant (metadata removed), not the original upload.
+    variant = max((demo_output / "media").glob("streifenwagen-verkehrskontrolle-*.jpg"),
+                  key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     for name in ("rss.xml", "atom.xml"):
         parsed = parse(demo_output / "feeds" / name)
         entry = next(e for e in parsed.entries if "Verkehrsunfallbilanz" in e.title)
-        assert entry.enclosures == [{"href": f"{BASE}media/streifenwagen-verkehrskontrolle.jpg",
-                                     "type": "image/jpeg", "length": str(size)}]
+        assert entry.enclosures == [{"href": f"{BASE}media/{variant.name}",
+                                     "type": "image/jpeg", "length": str(variant.stat().st_size)}]
         page = next(e for e in entry.links if e.rel == "alternate")
         assert page.href.endswith("verkehrsunfallbilanz-2024/")
 
