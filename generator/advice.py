@@ -53,7 +53,7 @@ class Subject:
             fm, _, _ = split_front_matter(text, self.release.source)
         except Exception:  # the file was valid a moment ago; a line number is not worth a failure
             return None, 1
-        return YamlSource(self.site / self.release.source, fm, first_line=2), _first_body_line(text)
+        return YamlSource(self.site / self.release.source, fm), _first_body_line(text)
 
     def line_of(self, *keys: Key) -> int:
         """The line of a front-matter value, e.g. line_of("images", 0, "src")."""

@@ -301,7 +301,7 @@ def load_release(path: Path, context: LoadContext) -> tuple[Release | None, list
         fm, body, _ = split_front_matter(text, shown)
     except _FileProblem as exc:
         return None, [exc.problem]
-    source = YamlSource(path, fm, first_line=2)
+    source = YamlSource(path, fm)  # fm starts with the rest of the first "---" line
     try:
         data = source.load()
     except YamlSyntaxError as exc:
@@ -524,7 +524,7 @@ def load_pages(site: Path) -> tuple[list[Page], list[Problem]]:
         except _FileProblem as exc:
             problems.append(exc.problem)
             continue
-        source = YamlSource(path, fm, first_line=2)
+        source = YamlSource(path, fm)  # fm starts with the rest of the first "---" line
         try:
             data = source.load() or {}
         except YamlSyntaxError as exc:
