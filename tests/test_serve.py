@@ -182,3 +182,32 @@ def test_the_reload_script_is_never_in_build_output(demo_output: Path) -> None:
     for path in demo_output.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".js", ".xml", ".json", ".txt"):
             assert "__pressroom" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+@pytest.mark.browser
+def test_the_browser_shows_the_error_overlay_and_reloads(server: Server) -> None:
+    """What a press officer sees: the open page reloads on a save, and shows errors until they are fixed."""
+    from tests.support.browser import chromium_available, chromium_browser
+
+    if not chromium_available():
+        pytest.skip("Chromium is not installed")
+    path = server.site / "content/releases/unfall.md"
+    good = path.read_text(encoding="utf-8")
+    with chromium_browser() as browser:
+        page = browser.new_page()
+        page.goto(server.url + PAGE)
+        page.wait_for_function("() => document.querySelector('h1').textContent.includes('Unfall in Buer')")
+        page.wait_for_timeout(1000)  # let the script take note of the current build
+
+        path.write_text(good.replace("title: Unfall", "titel: Unfall"), encoding="utf-8")
+        overlay = page.locator("#pressroom-errors[role=alert]")
+        overlay.wait_for(state="visible", timeout=WAIT * 1000)
+        text = overlay.inner_text()
+        assert 'content/releases/unfall.md:3: error: unknown key "titel"' in text
+        assert "Fehler" in text
+
+        path.write_text(good.replace("Unfall in Buer", "Unfall in Hassel"), encoding="utf-8")
+        page.wait_for_function("() => document.querySelector('h1').textContent.includes('Unfall in Hassel')",
+                               timeout=WAIT * 1000)
+        assert page.locator("#pressroom-errors").count() == 0
+        page.close()
