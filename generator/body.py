@@ -101,9 +101,7 @@ class _TextMaker(HTMLParser):
             self._list_depth += 1
         elif tag == "li":
             self.parts.append("\n" + "  " * (self._list_depth - 1) + "- ")
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag == "tr":
+        elif tag == "br" or tag == "tr":
             self.parts.append("\n")
         elif tag in ("td", "th"):
             self.parts.append(" | ")

@@ -88,7 +88,7 @@ def load_site(site: Path, base_url: str | None = None) -> LoadedSite:
     problems.extend(found)
     problems.extend(check_together(
         site, releases, pages,
-        taken=lambda r: [urls.release(r.slug), *(a if a.endswith("/") else a for a in _alias_paths(r))],
+        taken=lambda r: [urls.release(r.slug), *_alias_paths(r)],
         page_path=lambda p: urls.page(p.slug),
     ))
     if problems:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-import frontmatter
+from frontmatter.default_handlers import YAMLHandler
 
 from generator.dates import DateFormatError, parse_datetime
 from generator.errors import Problem, suggestion
@@ -192,7 +192,7 @@ class _FileProblem(Exception):
         self.problem = problem
 
 
-_HANDLER = frontmatter.YAMLHandler()
+_HANDLER = YAMLHandler()
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
@@ -566,7 +566,8 @@ def check_together(site: Path, releases: list[Release], pages: list[Page],
     for release in releases:
         first = by_id.setdefault(release.id, release)
         if first is not release:
-            problems.append(Problem(release.source, _key_line(site, release.source, "id"), f'the id "{release.id}" is already used by {first.source}; '
+            problems.append(Problem(release.source, _key_line(site, release.source, "id"),
+                                    f'the id "{release.id}" is already used by {first.source}; '
                                     "every release needs its own id"))
     owners: dict[str, str] = {page_path(p): p.source for p in pages}
     for release in releases:

@@ -29,9 +29,7 @@ def parse_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
     there (the spring DST gap) or exists twice without an offset to decide is
     an error rather than a silent guess.
     """
-    if isinstance(value, dt.datetime):
-        text = value.isoformat()
-    elif isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # datetimes too
         text = value.isoformat()
     elif isinstance(value, str):
         text = value.strip()

@@ -84,7 +84,7 @@ class Templates:
 
     def source_files(self) -> list[Path]:
         """Every file the theme consists of, for cache keys."""
-        files = []
+        files: list[Path] = []
         for folder in self.folders:
             files.extend(p for p in sorted(folder.rglob("*")) if p.is_file())
         return files

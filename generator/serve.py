@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import os
 import shutil
 import signal
 import sys
@@ -114,12 +115,16 @@ def serve(options: ServeOptions) -> int:
         with _stop_on_sigterm():
             thread.start()
             print(f"Serving {options.site} at {url} (press Ctrl-C to stop)", flush=True)
-            rebuild(options, output, url, status)
-            for changes in watch(options.site, watch_filter=SiteFilter(options.site), debounce=300,
-                                 step=50, raise_interrupt=True):
-                changed = sorted({Path(p).name for _, p in changes})
-                print(f"changed: {', '.join(changed)}", flush=True)
-                rebuild(options, output, url, status)
+            built = False
+            # The watcher exists before the first build (its first yield is a timeout), so an
+            # edit saved while that build runs is not lost.
+            for changes in watch(options.site, watch_filter=SiteFilter(options.site), debounce=300, step=50,
+                                 rust_timeout=500, yield_on_timeout=True, raise_interrupt=True):
+                if changes:
+                    print(f"changed: {_names(options.site, changes)}", flush=True)
+                if changes or not built:
+                    rebuild(options, output, url, status)
+                    built = True
     except KeyboardInterrupt:
         print("\nstopped", flush=True)
     finally:
@@ -127,6 +132,11 @@ def serve(options: ServeOptions) -> int:
         server.server_close()
         shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def _names(site: Path, changes: set[tuple[Change, str]]) -> str:
+    names = sorted({os.path.relpath(path, site) for _, path in changes})
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> None:

@@ -45,7 +45,7 @@ class YamlSource:
 
     def load(self) -> Any:
         try:
-            return yaml.load(self.text, Loader=_Loader)  # noqa: S506 - the loader is a SafeLoader
+            return yaml.load(self.text, Loader=_Loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = self.first_line + (mark.line if mark is not None else 0)
