@@ -267,34 +267,54 @@ WAITING_PAGE = (
 
 _OVERLAY_TITLE = json.dumps("Die Vorschau ist nicht aktuell: Fehler im Inhalt", ensure_ascii=False)
 _OVERLAY_HINT = json.dumps("Beheben Sie die Fehler und speichern Sie die Datei. "
-                           "Bis dahin sehen Sie den letzten fehlerfreien Stand.", ensure_ascii=False)
+                           "Bis dahin zeigt die Vorschau den letzten fehlerfreien Stand. Was die Meldungen "
+                           "bedeuten, steht in docs/pressestelle.md, Abschnitt 8.", ensure_ascii=False)
+
+_OVERLAY_HIDE = json.dumps("Ausblenden", ensure_ascii=False)
 
 RELOAD_SCRIPT = """// Added by `pressroom serve` only; never part of a built site.
 (function () {
   "use strict";
-  var seen = null;
-  var box = null;
-  function overlay(errors) {
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "pressroom-errors";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-        "background:rgba(40,0,0,.94);color:#fff;font:16px/1.5 system-ui,sans-serif";
-      document.body.appendChild(box);
-    }
-    box.innerHTML = "";
+  var seen = null;    // the build this page shows
+  var box = null;     // the error panel, while there are errors
+  var shown = "";     // the errors in it, so that it is only redrawn (and re-announced) on a change
+  var dismissed = ""; // errors the reader hid with the button
+  function panel(errors) {
+    var text = errors.join("\\n");
+    if (text === shown || text === dismissed) { return; }
+    if (box) { box.remove(); }
+    shown = text;
+    box = document.createElement("div");
+    box.id = "pressroom-errors";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;top:0;left:0;right:0;max-height:75vh;overflow:auto;" +
+      "z-index:2147483647;padding:1.25rem 2rem;background:#3a0000;color:#fff;" +
+      "border-bottom:6px solid #ff4d4d;box-shadow:0 6px 24px rgba(0,0,0,.6);" +
+      "font:16px/1.5 system-ui,sans-serif;text-align:left";
     var h = document.createElement("h2");
+    h.style.cssText = "margin:0 0 .5rem;font-size:1.3rem;color:#fff";
     h.textContent = __TITLE__;
     var p = document.createElement("p");
+    p.style.cssText = "margin:0 0 .75rem";
     p.textContent = __HINT__;
     var pre = document.createElement("pre");
-    pre.style.cssText = "white-space:pre-wrap;font:15px/1.5 ui-monospace,monospace;" +
-      "background:#000;padding:1rem";
-    pre.textContent = errors.join("\\n");
+    pre.style.cssText = "margin:0 0 .75rem;white-space:pre-wrap;font:15px/1.5 ui-monospace,monospace;" +
+      "background:#000;color:#fff;padding:1rem";
+    pre.textContent = text;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = __HIDE__;
+    button.style.cssText = "font:inherit;padding:.25rem .75rem";
+    button.addEventListener("click", function () { dismissed = text; hide(); });
     box.appendChild(h);
     box.appendChild(p);
     box.appendChild(pre);
+    box.appendChild(button);
+    document.body.appendChild(box);
+  }
+  function hide() {
+    if (box) { box.remove(); box = null; }
+    shown = "";
   }
   function poll() {
     fetch("__STATUS__", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
@@ -303,13 +323,16 @@ RELOAD_SCRIPT = """// Added by `pressroom serve` only; never part of a built sit
         return;
       }
       seen = s.version;
-      if (s.errors.length) { overlay(s.errors); } else if (box) { box.remove(); box = null; }
+      if (s.errors.length) { panel(s.errors); } else { hide(); }
       setTimeout(poll, 700);
     }).catch(function () { setTimeout(poll, 2000); });
   }
   poll();
 })();
-""".replace("__TITLE__", _OVERLAY_TITLE).replace("__HINT__", _OVERLAY_HINT).replace("__STATUS__", STATUS_PATH)
+"""
+for _name, _value in (("__TITLE__", _OVERLAY_TITLE), ("__HINT__", _OVERLAY_HINT), ("__HIDE__", _OVERLAY_HIDE),
+                      ("__STATUS__", STATUS_PATH)):
+    RELOAD_SCRIPT = RELOAD_SCRIPT.replace(_name, _value)
 
 
 __all__ = ["RELOAD_SCRIPT", "SCRIPT_TAG", "ServeOptions", "Status", "rebuild", "serve", "with_script"]
