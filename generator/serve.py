@@ -272,7 +272,7 @@ _OVERLAY_HINT = json.dumps("Beheben Sie die Fehler und speichern Sie die Datei. 
 
 _OVERLAY_HIDE = json.dumps("Ausblenden", ensure_ascii=False)
 
-RELOAD_SCRIPT = """// Added by `pressroom serve` only; never part of a built site.
+_SCRIPT_TEMPLATE = """// Added by `pressroom serve` only; never part of a built site.
 (function () {
   "use strict";
   var seen = null;    // the build this page shows
@@ -330,9 +330,16 @@ RELOAD_SCRIPT = """// Added by `pressroom serve` only; never part of a built sit
   poll();
 })();
 """
-for _name, _value in (("__TITLE__", _OVERLAY_TITLE), ("__HINT__", _OVERLAY_HINT), ("__HIDE__", _OVERLAY_HIDE),
-                      ("__STATUS__", STATUS_PATH)):
-    RELOAD_SCRIPT = RELOAD_SCRIPT.replace(_name, _value)
+
+
+def _filled(template: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        template = template.replace(name, value)
+    return template
+
+
+RELOAD_SCRIPT = _filled(_SCRIPT_TEMPLATE, {"__TITLE__": _OVERLAY_TITLE, "__HINT__": _OVERLAY_HINT,
+                                           "__HIDE__": _OVERLAY_HIDE, "__STATUS__": STATUS_PATH})
 
 
 __all__ = ["RELOAD_SCRIPT", "SCRIPT_TAG", "ServeOptions", "Status", "rebuild", "serve", "with_script"]
