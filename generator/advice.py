@@ -18,8 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.body import TEASER_LENGTH, Body, render_body
-from generator.content import read_text, split_front_matter
-from generator.errors import Problem
+from generator.config import load_settings
+from generator.content import (
+    LoadContext,
+    load_authorities,
+    load_release,
+    read_text,
+    release_files,
+    split_front_matter,
+)
+from generator.errors import BuildErrors, Problem
 from generator.lifecycle import state_of
 from generator.models import Kind, Release, Settings, State
 from generator.source import Key, YamlSource
@@ -150,6 +158,27 @@ def advise(loaded: LoadedSite, now: dt.datetime, rules: Sequence[Rule] = RULES) 
     return sorted(found)
 
 
+def advise_loadable(site: Path, now: dt.datetime, rules: Sequence[Rule] = RULES) -> list[Problem]:
+    """The warnings about every release that loads on its own, for a site that has errors elsewhere.
+
+    So that an editor sees the warnings of the file at hand even while another file is broken.
+    """
+    try:
+        settings = load_settings(site)
+    except BuildErrors:
+        return []
+    authorities, _ = load_authorities(site)
+    context = LoadContext(site=site, settings=settings, authorities=authorities)
+    found: set[Problem] = set()
+    for path in release_files(site):
+        release, _ = load_release(path, context)
+        if release is not None:
+            subject = Subject(site, settings, now, release)
+            for rule in rules:
+                found.update(rule(subject))
+    return sorted(found)
+
+
 def _entry(problem: Problem) -> dict[str, Any]:
     return {"path": problem.path, "line": problem.line, "severity": problem.severity,
             "message": problem.message}
@@ -159,7 +188,7 @@ def report_json(errors: Sequence[Problem], warnings: Sequence[Problem], *, stric
                 releases: int | None = None, pages: int | None = None) -> str:
     """The stable JSON document of `check --format json`.
 
-    Warnings are only looked for once there are no errors; `summary.ok` is what the exit code says.
+    `summary.ok` is what the exit code says; `releases` and `pages` are null when errors stopped the count.
     """
     ok = not errors and not (strict and warnings)
     document = {
@@ -178,4 +207,4 @@ def report_json(errors: Sequence[Problem], warnings: Sequence[Problem], *, stric
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-__all__ = ["RULES", "Rule", "Subject", "advise", "report_json"]
+__all__ = ["RULES", "Rule", "Subject", "advise", "advise_loadable", "report_json"]

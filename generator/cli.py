@@ -159,9 +159,11 @@ def _check(args: argparse.Namespace) -> int:
     try:
         loaded = check(site, now)
     except BuildErrors as exc:
-        if args.format != "json":
-            raise
-        print(advice.report_json(exc.problems, [], strict=args.strict))
+        found = advice.advise_loadable(site, now)  # the files without errors still get their warnings
+        if args.format == "json":
+            print(advice.report_json(exc.problems, found, strict=args.strict))
+        else:
+            _report([*exc.problems, *found])
         return 1
     warnings = advice.advise(loaded, now)
     failed = bool(warnings) and args.strict

@@ -140,17 +140,26 @@ def test_json_report_is_stable_and_valid(site: Path, warned: dict[str, tuple[Pat
     assert json.loads(strict.stdout)["summary"]["ok"] is False
 
 
-def test_json_report_lists_errors(site: Path) -> None:
+def test_json_report_lists_errors_and_the_warnings_of_sound_files(site: Path) -> None:
     write_release(site, "broken", "title: Kaputt\ndate: 2026-11-20\nauthority: polizei-tset\ntitel: x")
+    write_release(site, "old", "id: p\ntitle: Alt\nauthority: polizei-test\ndate: 1985-05-01")
     result = run_pressroom("check", site, "--now", NOW, "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
     jsonschema.validate(report, REPORT_SCHEMA)
     assert report["summary"]["ok"] is False
     messages = {(e["path"], e["line"], e["severity"]): e["message"] for e in report["errors"]}
-    assert ("content/releases/broken.md", 4, "error") in messages
-    assert "did you mean" in messages["content/releases/broken.md", 4, "error"]
+    assert messages.keys() == {("content/releases/broken.md", 4, "error"), ("content/releases/broken.md", 5, "error")}
+    assert 'unknown authority "polizei-tset" (did you mean "polizei-test"?)' in messages[
+        "content/releases/broken.md", 4, "error"]
+    assert 'unknown key "titel"' in messages["content/releases/broken.md", 5, "error"]
     assert report["summary"]["errors"] == len(report["errors"]) == 2
+    assert [(w["path"], w["line"]) for w in report["warnings"]] == [("content/releases/old.md", 5)]
+
+    text = run_pressroom("check", site, "--now", NOW)
+    assert text.returncode == 1
+    assert text.stderr.splitlines()[-2].startswith("content/releases/old.md:5: warning: the date 1985")
+    assert text.stderr.splitlines()[-1] == "2 errors; nothing was written"
 
 
 def test_a_clean_site_has_no_warnings(site: Path) -> None:
