@@ -30,6 +30,7 @@ from generator.content import (
 from generator.errors import BuildErrors, Problem
 from generator.lifecycle import state_of
 from generator.models import Kind, Release, Settings, State
+from generator.scaffold import PLACEHOLDER_MARK
 from generator.source import Key, YamlSource
 
 if TYPE_CHECKING:
@@ -72,6 +73,14 @@ class Subject:
     def body_line(self) -> int:
         """The first line of the Markdown body."""
         return self._source[1]
+
+    def line_with(self, text: str) -> int:
+        """The first line of the file that contains `text` (1 if none does)."""
+        try:
+            lines = (self.site / self.release.source).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return 1
+        return next((n for n, line in enumerate(lines, start=1) if text in line), 1)
 
     @cached_property
     def body(self) -> Body:
@@ -144,8 +153,15 @@ def date_far_off(subject: Subject) -> Iterable[Problem]:
                            "unpublished until then; is the year a typo?")
 
 
+def placeholder_left(subject: Subject) -> Iterable[Problem]:
+    if PLACEHOLDER_MARK in subject.release.body:
+        yield subject.warn(subject.line_with(PLACEHOLDER_MARK),
+                           "the text still contains the placeholder that pressroom new wrote "
+                           f'("{PLACEHOLDER_MARK}"); replace it with the release\'s text')
+
+
 RULES: tuple[Rule, ...] = (long_title, long_first_paragraph, image_without_credit, appeal_expires_soon,
-                           date_far_off)
+                           date_far_off, placeholder_left)
 
 
 def advise(loaded: LoadedSite, now: dt.datetime, rules: Sequence[Rule] = RULES) -> list[Problem]:

@@ -159,15 +159,19 @@ _PLACEHOLDERS = {
 }
 
 
+# The sentence `check` looks for to warn that the placeholder text is still there.
+PLACEHOLDER_MARK = "Ersetzen Sie diesen Text durch Ihre Meldung."
+
+
 def body_placeholder(kind: Kind) -> str:
     ending = ("**Wer hat etwas gesehen?** Hinweise nimmt die Polizei unter der 110 entgegen.\n"
               if kind is Kind.APPEAL else "")
     return (
         f"{_PLACEHOLDERS[kind]}\n\n"
-        "Ersetzen Sie diesen Text durch Ihre Meldung. Die Ortszeile (zum Beispiel \"Gelsenkirchen (ots)\") "
+        f"{PLACEHOLDER_MARK} Die Ortszeile (zum Beispiel \"Gelsenkirchen (ots)\") "
         "und den Block \"Rückfragen bitte an:\" setzt Pressroom selbst davor und darunter.\n"
         + (f"\n{ending}" if ending else "")
     )
 
 
-__all__ = ["APPEAL_DAYS", "NewRelease", "authority_of", "kind_of", "new_release"]
+__all__ = ["APPEAL_DAYS", "PLACEHOLDER_MARK", "NewRelease", "authority_of", "kind_of", "new_release"]

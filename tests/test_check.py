@@ -93,7 +93,10 @@ def warned(site: Path) -> dict[str, tuple[Path, int, str]]:
     future = write_release(site, "future", "id: f\ntitle: Neu\nauthority: polizei-test\ndate: 2028-01-02\n")
     write_release(site, "soon", "id: s\ntitle: Bald\nauthority: polizei-test\ndate: 2027-11-01\n")
     write_release(site, "clean", f"id: ok\ntitle: Alles gut\n{BASE}")
+    unwritten = write_release(site, "unwritten", f"id: u\ntitle: Vergessen\n{BASE}",
+                              "Erster Absatz.\n\nErsetzen Sie diesen Text durch Ihre Meldung. Die Ortszeile …\n")
     return {
+        "placeholder": (unwritten, line_of(unwritten, "Ersetzen"), "the text still contains the placeholder"),
         "title": (title, line_of(title, "title:"), "the title has 141 characters"),
         "lead": (lead, line_of(lead, "Die Polizei"), "the first paragraph has"),
         "credit": (credit, line_of(credit, "  - src: bild.png") + 3,
@@ -112,13 +115,13 @@ def test_every_warning_is_reported_at_its_line(site: Path, warned: dict[str, tup
         prefix = f"{path.relative_to(site).as_posix()}:{line}: warning: {message}"
         assert any(out.startswith(prefix) for out in lines), f"{name}: {prefix!r} not in\n{result.stderr}"
     assert len(lines) == len(warned), result.stderr  # and nothing about the twins that avoid them
-    assert "no errors, 6 warnings" in result.stdout
+    assert "no errors, 7 warnings" in result.stdout
 
 
 def test_strict_makes_warnings_errors(site: Path, warned: dict[str, tuple[Path, int, str]]) -> None:
     result = run_pressroom("check", site, "--now", NOW, "--strict")
     assert result.returncode == 1
-    assert "6 warnings, treated as errors (--strict)" in result.stderr
+    assert "7 warnings, treated as errors (--strict)" in result.stderr
 
 
 def test_json_report_is_stable_and_valid(site: Path, warned: dict[str, tuple[Path, int, str]]) -> None:
@@ -127,7 +130,7 @@ def test_json_report_is_stable_and_valid(site: Path, warned: dict[str, tuple[Pat
     report = json.loads(result.stdout)
     jsonschema.validate(report, REPORT_SCHEMA)
     assert report["errors"] == []
-    assert report["summary"] == {"errors": 0, "warnings": 6, "releases": 11, "pages": 0, "strict": False,
+    assert report["summary"] == {"errors": 0, "warnings": 7, "releases": 12, "pages": 0, "strict": False,
                                  "ok": True}
     found = {(w["path"], w["line"]) for w in report["warnings"]}
     assert found == {(p.relative_to(site).as_posix(), line) for p, line, _ in warned.values()}

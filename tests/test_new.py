@@ -59,6 +59,12 @@ def test_each_kind_passes_check_and_is_published(site: Path, tmp_path: Path) -> 
     checked = run_pressroom("check", site, "--now", NOW)
     assert checked.returncode == 0, checked.stderr
     assert "error" not in checked.stderr
+    # … but it reminds the writer of the placeholder text, at its line
+    for path in made.values():
+        line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                    if text.startswith("Ersetzen Sie diesen Text"))
+        shown = path.relative_to(site).as_posix()
+        assert f"{shown}:{line}: warning: the text still contains the placeholder" in checked.stderr
 
     out = tmp_path / "out"
     built = run_pressroom("build", site, "-o", out, "--now", NOW)
