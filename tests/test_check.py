@@ -167,6 +167,9 @@ def test_json_report_lists_errors_and_the_warnings_of_sound_files(site: Path) ->
 
 def test_a_clean_site_has_no_warnings(site: Path) -> None:
     write_release(site, "clean", f"id: ok\ntitle: Alles gut\n{BASE}")
+    # an editor's lock file and a macOS resource fork beside it are not releases
+    (site / "content/releases/.#clean.md").write_text("root@host.1234", encoding="utf-8")
+    (site / "content/releases/._clean.md").write_bytes(b"\x00\x05\x16\x07")
     result = run_pressroom("check", site, "--now", NOW)
     assert result.returncode == 0
     assert result.stderr == ""

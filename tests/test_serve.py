@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -30,11 +32,42 @@ FRONT = "id: unfall\ntitle: {title}\ndate: 2026-11-20T10:00:00+01:00\nauthority:
 PAGE = "meldung/unfall/"
 
 
+class Output:
+    """Collects a pipe line by line in a thread, so the child never blocks on a full pipe."""
+
+    def __init__(self, pipe: IO[str]) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(pipe,), daemon=True)
+        self.thread.start()
+
+    def _read(self, pipe: IO[str]) -> None:
+        with pipe:
+            for line in pipe:
+                self.lines.put(line)
+
+    def next_line(self, timeout: float) -> str | None:
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        self.seen.append(line)
+        return line
+
+    def text(self) -> str:
+        self.thread.join(timeout=WAIT)
+        while self.next_line(0) is not None:
+            pass
+        return "".join(self.seen)
+
+
 @dataclass
 class Server:
     process: subprocess.Popen[str]
     url: str
     site: Path
+    out: Output
+    err: Output
 
     def get(self, path: str = "") -> tuple[int, str]:
         try:
@@ -50,14 +83,15 @@ class Server:
         return result
 
     def stop(self) -> tuple[int, str, str]:
+        """Ctrl-C, as a user stops it; killed if it does not stop within WAIT seconds."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         try:
-            out, err = self.process.communicate(timeout=WAIT)
+            self.process.wait(timeout=WAIT)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            out, err = self.process.communicate()
-        return self.process.returncode, out, err
+            self.process.wait()
+        return self.process.returncode, self.out.text(), self.err.text()
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
@@ -73,20 +107,22 @@ def start(site: Path, *args: str) -> Server:
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", "0", *args],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
+    assert process.stdout is not None and process.stderr is not None
+    out, err = Output(process.stdout), Output(process.stderr)
     deadline = time.monotonic() + WAIT
-    line = ""
-    while time.monotonic() < deadline and process.poll() is None:
-        line = process.stdout.readline()  # the first line names the address
-        if "http://" in line:
-            break
-    if "http://" not in line:
+    line: str | None = ""
+    while line is not None and "http://" not in line:
+        line = out.next_line(max(0.0, deadline - time.monotonic()))  # the first line names the address
+    if line is None:
         process.kill()
-        out, err = process.communicate()
-        raise AssertionError(f"serve did not start: {line}{out}{err}")
-    url = line[line.index("http://"):].split()[0]
-    server = Server(process, url, site)
-    wait_for(lambda: server.status()["version"] >= 1, "the first build")
+        process.wait()
+        raise AssertionError(f"serve did not start:\n{out.text()}{err.text()}")
+    server = Server(process, line[line.index("http://"):].split()[0], site, out, err)
+    try:
+        wait_for(lambda: server.status()["version"] >= 1, "the first build")
+    except BaseException:
+        server.stop()
+        raise
     return server
 
 
@@ -147,6 +183,22 @@ def test_a_broken_file_is_shown_and_the_server_recovers(server: Server) -> None:
     assert code == 0
     assert "unknown authority" in err  # the terminal showed it too
     assert "Traceback" not in out + err
+
+
+def test_build_output_and_editor_files_do_not_trigger_a_rebuild(server: Server) -> None:
+    before = server.status()["version"]
+    for name in ("output/index.html", ".pressroom-cache/x.bin", "content/releases/.#unfall.md",
+                 "content/releases/unfall.md~", "content/releases/unfall.md.swp"):
+        path = server.site / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    time.sleep(2)  # well past the watcher's debounce
+    assert server.status()["version"] == before
+    (server.site / "content/pages").mkdir()
+    (server.site / "content/pages/impressum.md").write_text("---\ntitle: Impressum\n---\n\nText\n",
+                                                            encoding="utf-8")
+    wait_for(lambda: server.get("impressum/")[0] == 200, "the new page")
+    assert server.status() == {"version": before + 1, "errors": []}
 
 
 def test_ctrl_c_stops_cleanly(server: Server) -> None:
