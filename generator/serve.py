@@ -116,15 +116,19 @@ def serve(options: ServeOptions) -> int:
             thread.start()
             print(f"Serving {options.site} at {url} (press Ctrl-C to stop)", flush=True)
             built = False
+            due: dt.datetime | None = None  # when a scheduled release or an expiring appeal changes the site
             # The watcher exists before the first build (its first yield is a timeout), so an
             # edit saved while that build runs is not lost.
             for changes in watch(options.site, watch_filter=SiteFilter(options.site), debounce=300, step=50,
                                  rust_timeout=500, yield_on_timeout=True, raise_interrupt=True):
                 if changes:
                     print(f"changed: {_names(options.site, changes)}", flush=True)
-                if changes or not built:
-                    rebuild(options, output, url, status)
-                    built = True
+                elif built and due is not None and options.now is None and _clock() >= due:
+                    print(f"due: {due.isoformat()} (a scheduled release or an expiring appeal)", flush=True)
+                elif built:
+                    continue
+                due = rebuild(options, output, url, status)
+                built = True
     except KeyboardInterrupt:
         print("\nstopped", flush=True)
     finally:
@@ -139,9 +143,16 @@ def _names(site: Path, changes: set[tuple[Change, str]]) -> str:
     return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
-def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> None:
-    """One build; its errors go to the terminal and to the browser, the last good site stays up."""
-    now = options.now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+def _clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> dt.datetime | None:
+    """One build; its errors go to the terminal and to the browser, the last good site stays up.
+
+    Returns when the site next changes by the clock alone (None: not before the next edit).
+    """
+    now = options.now or _clock()
     try:
         report = build(BuildOptions(site=options.site, output=output, now=now, base_url=url,
                                     drafts=options.drafts, jobs=1, quiet=True))
@@ -152,14 +163,15 @@ def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> No
         print(f"{len(lines)} error{'s' if len(lines) != 1 else ''}; the preview shows the last good "
               "build until they are fixed", file=sys.stderr, flush=True)
         status.finished(lines)
-        return
+        return None
     except (OutputError, PressroomError) as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         status.finished([f"error: {exc}"])
-        return
+        return None
     print(f"rebuilt: {report.published} published, {report.drafts} drafts in {report.seconds:.2f} s → {url}",
           flush=True)
     status.finished([])
+    return report.next_due.when if report.next_due is not None else None
 
 
 def _server(port: int, output: Path, status: Status) -> ThreadingHTTPServer:

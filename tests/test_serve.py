@@ -6,6 +6,7 @@ stops it in teardown; every wait is bounded.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import queue
@@ -199,6 +200,18 @@ def test_build_output_and_editor_files_do_not_trigger_a_rebuild(server: Server) 
                                                             encoding="utf-8")
     wait_for(lambda: server.get("impressum/")[0] == 200, "the new page")
     assert server.status() == {"version": before + 1, "errors": []}
+
+
+def test_a_scheduled_release_appears_when_it_falls_due(site: Path) -> None:
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=4)).replace(microsecond=0)
+    write_release(site, "bald", f"id: bald\ntitle: Sperrfrist\ndate: {soon.isoformat()}\nauthority: polizei-test")
+    server = start(site)
+    try:
+        if dt.datetime.now(dt.UTC) < soon - dt.timedelta(seconds=1):  # a slow machine may be late already
+            assert server.get("meldung/bald/")[0] == 404
+        wait_for(lambda: server.get("meldung/bald/")[0] == 200, "the scheduled release, without any edit")
+    finally:
+        server.stop()
 
 
 def test_ctrl_c_stops_cleanly(server: Server) -> None:
