@@ -116,6 +116,12 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _commented(pairs: list[tuple[str, str]]) -> list[str]:
+    """Optional keys as YAML comments, their explanations aligned: remove the first "# " to use one."""
+    width = max(len(key) for key, _ in pairs) + 2
+    return [f"# {key.ljust(width)}# {note}" for key, note in pairs]
+
+
 def front_matter(release_id: str, title: str, date: dt.datetime, authority: Authority, kind: Kind,
                  settings: Settings) -> str:
     lines = [
@@ -133,21 +139,24 @@ def front_matter(release_id: str, title: str, date: dt.datetime, authority: Auth
             f"expires: {iso(date + dt.timedelta(days=days))}",
         ]
     lines += [
-        f"# location: {authority.city}        # Ort der Ortszeile, sonst {authority.city}",
-        "# tags: [Thema, Weiteres Thema]      # Themen",
-        "# places: [Stadtteil, Straße]        # Orte in dieser Meldung",
-        "# summary: Ein bis zwei Sätze für Listen, Feeds und Suche.",
+        *_commented([
+            (f"location: {authority.city}", "Ort der Ortszeile, wenn nicht " + authority.city),
+            ("tags: [Thema, Weiteres Thema]", "Themen"),
+            ("places: [Stadtteil, Straße]", "Orte in dieser Meldung"),
+            ("summary: Ein bis zwei Sätze.", "Kurzfassung für Listen, Feeds und Suche"),
+        ]),
     ]
     if kind is Kind.CONFERENCE_REPORT:
-        lines += [
-            "event:",
-            f"  name: {_quoted(title)}",
-            f"  start: {iso(date)}             # Beginn der Veranstaltung",
-            f"  # end: {iso(date + dt.timedelta(hours=2))}     # Ende",
-            '  venue: ""                       # Ort, z. B. Polizeipräsidium',
-            "  participants: []                # z. B. [Stadt Gelsenkirchen, Zoll]",
-            "  agenda: []                      # z. B. [Sicherheitslage, Verkehr]",
+        notes = [
+            (f"name: {_quoted(title)}", "Name der Veranstaltung"),
+            (f"start: {iso(date)}", "Beginn"),
+            (f"# end: {iso(date + dt.timedelta(hours=2))}", "Ende (zum Verwenden das erste # löschen)"),
+            ('venue: ""', "Ort, z. B. Polizeipräsidium"),
+            ("participants: []", "Teilnehmende, z. B. [Stadt Gelsenkirchen, Zoll]"),
+            ("agenda: []", "Themen, z. B. [Sicherheitslage, Verkehr]"),
         ]
+        width = max(len(key) for key, _ in notes) + 2
+        lines += ["event:", *(f"  {key.ljust(width)}# {note}" for key, note in notes)]
     lines.append("---")
     return "\n".join(lines) + "\n"
 
