@@ -9,10 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, advice, scaffold
 from generator.build import BuildOptions, BuildReport, build, check, due
 from generator.dates import DateFormatError, iso, parse_datetime, zone
-from generator.errors import BuildErrors, OutputError, PressroomError, Problem
+from generator.errors import BuildErrors, OutputError, PressroomError, Problem, UsageError
 from generator.lifecycle import Due
 
 
@@ -51,6 +51,24 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--allow-removed", action="store_true",
                            help="accept that addresses the previous build published vanish")
     _now_option(check_cmd)
+    check_cmd.add_argument("--format", choices=("text", "json"), default="text",
+                           help="text (default) or json: one JSON document for editors and CI")
+    check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+
+    new_cmd = commands.add_parser("new", help="start a new release file and print its path")
+    new_cmd.add_argument("--site", default=".", type=Path, help="the site folder (default: here)")
+    new_cmd.add_argument("--authority", metavar="ID",
+                         help="the issuing authority, an id from authorities.yaml")
+    new_cmd.add_argument("--kind", default="press-release", metavar="KIND",
+                         help="press-release (default), appeal or conference-report")
+    new_cmd.add_argument("title", metavar="TITLE", help='the headline, in quotes: "Unfall in Buer"')
+    new_cmd.add_argument("--now", metavar="ISO8601", help="the release's date (default: the clock)")
+
+    serve_cmd = commands.add_parser("serve", help="preview the site in a browser, rebuilt on every change")
+    serve_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="the port on 127.0.0.1 (default: 8000)")
+    serve_cmd.add_argument("--drafts", action="store_true", help="also show drafts")
+    _now_option(serve_cmd)
     return parser
 
 
@@ -58,6 +76,12 @@ def _now_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="ISO8601",
                         help="decide scheduled, expired and withdrawn releases as at this time "
                         "(default: the clock), e.g. 2026-11-01T00:00:00+01:00")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -101,7 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
-    except _UsageProblem as exc:
+        if args.command == "new":
+            return _new(args)
+        if args.command == "serve":
+            return _serve(args)
+    except (_UsageProblem, UsageError) as exc:
         parser.error(str(exc))
     except BuildErrors as exc:
         _report(exc.problems)
@@ -149,9 +177,51 @@ def _check(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not site.is_dir():
         raise _UsageProblem(f"{site} is not a folder")
-    loaded = check(site, _now(args.now, site), args.output, args.allow_removed)
-    print(f"{len(loaded.releases)} releases, {len(loaded.pages)} pages: no errors")
+    now = _now(args.now, site)
+    try:
+        loaded = check(site, now, args.output, args.allow_removed)
+    except BuildErrors as exc:
+        found = advice.advise_loadable(site, now)  # the files without errors still get their warnings
+        if args.format == "json":
+            print(advice.report_json(exc.problems, found, strict=args.strict))
+        else:
+            _report([*exc.problems, *found])
+        return 1
+    warnings = advice.advise(loaded, now)
+    failed = bool(warnings) and args.strict
+    if args.format == "json":
+        print(advice.report_json([], warnings, strict=args.strict, releases=len(loaded.releases),
+                                 pages=len(loaded.pages)))
+        return 1 if failed else 0
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    if failed:
+        print(f"{count}, treated as errors (--strict)", file=sys.stderr)
+        return 1
+    print(f"{len(loaded.releases)} releases, {len(loaded.pages)} pages: no errors, {count}")
     return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    site: Path = args.site
+    if not (site / "site.toml").is_file():
+        raise _UsageProblem(f"{site} is not a site folder (it has no site.toml); use --site FOLDER")
+    kind = scaffold.kind_of(args.kind)
+    authority, settings = scaffold.authority_of(site, args.authority)
+    created = scaffold.new_release(site, authority, settings, kind, args.title, _now(args.now, site))
+    print(created.path)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from generator.serve import ServeOptions, serve
+
+    site: Path = args.site
+    if not site.is_dir():
+        raise _UsageProblem(f"{site} is not a folder")
+    fixed_now = _now(args.now, site) if args.now is not None else None
+    return serve(ServeOptions(site=site, port=args.port, drafts=args.drafts, now=fixed_now))
 
 
 def _report(problems: Sequence[Problem]) -> None:

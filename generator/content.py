@@ -295,7 +295,13 @@ class LoadContext:
 
 
 def release_files(site: Path) -> list[Path]:
-    return sorted((site / RELEASES_DIR).rglob("*.md"))
+    folder = site / RELEASES_DIR
+    return sorted(p for p in folder.rglob("*.md") if not _hidden(p.relative_to(folder)))
+
+
+def _hidden(path: Path) -> bool:
+    """Editors' lock and backup files (".#x.md", macOS "._x.md") and hidden folders are not content."""
+    return any(part.startswith(".") for part in path.parts)
 
 
 def load_release(path: Path, context: LoadContext) -> tuple[Release | None, list[Problem]]:
@@ -540,7 +546,7 @@ def media_type(path: str) -> str:
 def load_pages(site: Path) -> tuple[list[Page], list[Problem]]:
     pages: list[Page] = []
     problems: list[Problem] = []
-    for path in sorted((site / PAGES_DIR).glob("*.md")):
+    for path in sorted(p for p in (site / PAGES_DIR).glob("*.md") if not _hidden(Path(p.name))):
         shown = path.relative_to(site).as_posix()
         try:
             text = read_text(path, shown)

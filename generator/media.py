@@ -10,7 +10,7 @@ gets a new URL. Encoded variants are cached under the site's
 `.pressroom-cache/media/`, keyed by the source bytes and everything that
 shapes the output, so a rebuild never resizes again.
 
-Attachments are published as they are; `attachment_warnings` tells the press
+Attachments are published as they are; `attachment_problem` tells the press
 office when a PDF names its author or the software that made it.
 """
 
@@ -40,7 +40,7 @@ from generator.slugs import slug
 from generator.views import ImageView
 
 if TYPE_CHECKING:
-    from generator.build import LoadedSite
+    pass
 
 # Bump when the encoding changes (sizes, quality, stripping), so cached variants are made anew.
 MEDIA_VERSION = 1
@@ -712,24 +712,8 @@ def _unescape(match: re.Match[bytes]) -> bytes:
     return _LITERAL_ESCAPES.get(code, code if code != b"\n" else b"")
 
 
-def attachment_warnings(loaded: LoadedSite) -> list[Problem]:
-    """Warnings (for `pressroom check`) about attachments that publish hidden metadata.
-
-    A PDF whose Info dictionary or XMP names an author or software, and a photo
-    given as an attachment (published as it is, unlike `images`) with EXIF, XMP,
-    IPTC or comments in it.
-    """
-    problems = []
-    for release in loaded.releases:
-        for index, attachment in enumerate(release.attachments):
-            message = _attachment_problem(attachment.file.source, attachment.file.site_path)
-            if message:
-                line = front_matter_line(loaded.site, release.source, "attachments", index, "src")
-                problems.append(Problem(release.source, line, message, "warning"))
-    return problems
-
-
-def _attachment_problem(source: Path, site_path: str) -> str | None:
+def attachment_problem(source: Path, site_path: str) -> str | None:
+    """What an attachment would publish that its author may not mean to, or None."""
     try:
         data = source.read_bytes()
     except OSError:

@@ -469,7 +469,9 @@ def test_a_pdf_that_names_its_author_gives_a_warning_at_its_line(tmp_path: Path)
     (site / "content" / "media" / "sauber.pdf").write_bytes(pdf_with(b"<< /Title (Bilanz) >>"))
     (site / "content" / "media" / "bilanz.pdf").write_bytes(pdf_with(b"<< /Author (Max Mustermann) >>"))
     (site / "content" / "media" / "brief.docx").write_bytes(b"PK\x03\x04 not looked into")
-    problems = media.attachment_warnings(load_site(site))
+    result = run_pressroom("check", site, "--now", "2026-11-26T12:00:00+01:00")
+    assert result.returncode == 0, result.stderr
+    problems = [line for line in result.stderr.splitlines() if "warning: the attachment" in line]
     release = site / "content" / "releases" / "ein-foto.md"
     assert [str(p) for p in problems] == [
         f'content/releases/ein-foto.md:{src_line(release, "bilanz.pdf")}: warning: the attachment '
