@@ -56,14 +56,16 @@ def change_site(site: Path) -> None:
     """A new version of the site: a corrected headline (touches many pages) and one more release."""
     release = next((site / "content" / "releases").rglob("2023-10-21-*.md"))
     text = release.read_text(encoding="utf-8")
-    release.write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1 (korrigiert)", text, count=1), encoding="utf-8")
+    corrected = re.sub(r"(?m)^title: (.*)$", r"title: \1 (korrigiert)", text, count=1)
+    release.write_text(corrected, encoding="utf-8")
     (site / "content" / "releases" / "2026" / "2026-11-25-neue-meldung.md").write_text(
         "---\nid: pol-ge-2026-1125-1\ntitle: Neue Meldung für den Test\ndate: 2026-11-25T09:00:00+01:00\n"
         "authority: polizei-gelsenkirchen\ntags: [Test]\n---\n\nEine neue Meldung.\n", encoding="utf-8")
 
 
 def build_args(site: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "generator", "build", str(site), "-o", str(out), "--now", DEMO_NOW, "--quiet"]
+    return [sys.executable, "-m", "generator", "build", str(site), "-o", str(out), "--now", DEMO_NOW,
+            "--quiet"]
 
 
 def env(**extra: str) -> dict[str, str]:
@@ -130,8 +132,8 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_site(sites: dict[st
         found = tree_hash(target)
         outcome = "old" if found == old_hash else "new" if found == new_hash else "BROKEN"
         outcomes.append(f"{outcome}@{time.monotonic() - begun:.3f}s")
-        assert outcome != "BROKEN", (f"kill {kill + 1} after {delay:.3f} s left neither the old nor the new site "
-                                     f"(exists: {target.exists()}); outcomes so far: {outcomes}")
+        assert outcome != "BROKEN", (f"kill {kill + 1} after {delay:.3f} s left neither the old nor the new "
+                                     f"site (exists: {target.exists()}); outcomes so far: {outcomes}")
 
     print(f"build takes {duration:.2f} s; kills: {outcomes}; {mid_write} caught the build mid-write")
     assert mid_write >= KILLS // 4, f"too few kills hit the writing phase to prove anything: {outcomes}"
@@ -153,7 +155,8 @@ def test_a_full_disk_in_the_middle_of_a_build_keeps_the_previous_site(
     before = tree_hash(target)
     result = subprocess.run(
         build_args(sites["new"], target), capture_output=True, text=True, timeout=120, check=False,
-        env=env(PYTHONPATH=f"{FAULTS_HOOK}{os.pathsep}{REPO}", PRESSROOM_FAIL_WRITES_AFTER=str(successful_writes)))
+        env=env(PYTHONPATH=f"{FAULTS_HOOK}{os.pathsep}{REPO}",
+                PRESSROOM_FAIL_WRITES_AFTER=str(successful_writes)))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "No space left on device" in result.stderr, result.stderr
@@ -227,7 +230,8 @@ def test_a_read_only_output_folder_keeps_the_previous_site(sites: dict[str, Path
                            check=False)
     assert first.returncode == 0, first.stderr
     before = tree_hash(target)
-    remount = subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], capture_output=True, check=False)
+    remount = subprocess.run(["mount", "-o", "remount,ro", str(small_tmpfs)], capture_output=True,
+                             check=False)
     assert remount.returncode == 0, remount.stderr
     result = subprocess.run(build_args(sites["new"], target), env=env(), capture_output=True, text=True,
                             timeout=120, check=False)
