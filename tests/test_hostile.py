@@ -181,7 +181,7 @@ class _Danger(HTMLParser):
     """Everything in static HTML that a browser could execute."""
 
     EXECUTABLE: ClassVar[set[str]] = {
-        "script", "iframe", "frame", "object", "embed", "style", "base", "form", "applet"}
+        "iframe", "frame", "object", "embed", "base", "applet"}
     URL_ATTRIBUTES: ClassVar[set[str]] = {
         "href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "poster", "background", "cite",
         "ping"}
@@ -189,10 +189,14 @@ class _Danger(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
+        self._open_tag = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.EXECUTABLE and not self._theme_script(tag, attrs):
+        self._open_tag = tag
+        if tag in self.EXECUTABLE:
             self.found.append(f"<{tag}>")
+        if tag == "script" and not self._theme_script(attrs):
+            self.found.append(f"<script src={dict(attrs).get('src')!r}>")
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}=…>")
@@ -207,13 +211,19 @@ class _Danger(HTMLParser):
                 self.found.append(f"<meta http-equiv content={content[:40]!r}>")
 
     @staticmethod
-    def _theme_script(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
-        """A script file of the theme itself (e.g. the search), never inline text from content."""
-        src = dict(attrs).get("src") or ""
-        return tag == "script" and src.startswith("/") and not src.startswith("//")
+    def _theme_script(attrs: list[tuple[str, str | None]]) -> bool:
+        """A script the theme may bring (e.g. for the search): inline, or a file on this site.
+        Whether its text came from content is judged in handle_data."""
+        src = dict(attrs).get("src")
+        return src is None or (src.startswith("/") and not src.startswith("//"))
 
     def handle_data(self, data: str) -> None:
-        pass
+        # Every payload calls alert(); inside a script or style element that text would run.
+        if self._open_tag in ("script", "style") and ("alert" in data or "javascript" in data.lower()):
+            self.found.append(f"<{self._open_tag}> {data[:60]!r}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open_tag = ""
 
 
 def dangers(html: str) -> list[str]:
@@ -225,8 +235,11 @@ def dangers(html: str) -> list[str]:
 
 def test_the_checker_finds_what_it_looks_for() -> None:
     found = dangers('<p onclick="x">a</p><a href=" JavaScript:x">b</a><script>alert(1)</script>'
-                    '<img src="data:image/png;base64,AA">')
-    assert len(found) == 4, found
+                    '<img src="data:image/png;base64,AA"><script src="https://evil.example/x.js"></script>'
+                    "<style>@import 'javascript:x'</style><iframe></iframe>")
+    assert len(found) == 7, found
+    assert not dangers('<script src="/pagefind/pagefind-ui.js"></script><script>new PagefindUI({})</script>'
+                       '<form role="search" action="/suche/"><input name="q"></form>')
 
 
 def test_no_page_carries_anything_executable(hostile_output: Path) -> None:
@@ -246,10 +259,12 @@ _DOM_DANGERS_JS = """
       if (attr.name.toLowerCase().startsWith('on')) found.push(`<${el.localName} ${attr.name}>`);
     }
     const tag = el.localName;
-    if (['iframe', 'frame', 'object', 'embed', 'base', 'form'].includes(tag)) found.push(`<${tag}>`);
-    if (el.localName === 'style') found.push('<style>');
-    if (el.localName === 'script' && (el.text.includes('alert') || !el.src.startsWith(location.origin))) {
-      found.push(`<script> ${el.outerHTML.slice(0, 80)}`);
+    if (['iframe', 'frame', 'object', 'embed', 'base'].includes(tag)) found.push(`<${tag}>`);
+    if ((tag === 'style' || tag === 'script') && /alert|javascript/i.test(el.textContent)) {
+      found.push(`<${tag}> ${el.outerHTML.slice(0, 80)}`);
+    }
+    if (tag === 'script' && el.src && !el.src.startsWith(location.origin)) {
+      found.push(`<script src=${el.src}>`);
     }
     for (const name of ['href', 'src', 'action', 'formaction', 'xlink:href']) {
       const value = el.getAttribute(name);
