@@ -127,3 +127,23 @@ def test_a_site_with_language_en_speaks_english(english_output: Path) -> None:
     for german in ("Zum Inhalt springen", "Rückfragen bitte an:", "Original-Content von:",
                    "Konferenzbericht"):
         assert german not in release, german
+
+
+def test_a_site_catalog_adds_to_the_theme_catalog(tmp_path: Path) -> None:
+    """A site that overrides one template translates its own new text; the theme's German stays."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    (site / "templates" / "locale" / "de" / "LC_MESSAGES").mkdir(parents=True)
+    (site / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>{{ _("Lost in the press room") }}</h1>{% endblock %}',
+        encoding="utf-8")
+    (site / "templates" / "locale" / "de" / "LC_MESSAGES" / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Lost in the press room"\nmsgstr "Verlaufen in der Pressestelle"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_pressroom("build", site, "-o", out, "--now", DEMO_NOW, "--quiet")
+    assert result.returncode == 0, result.stderr
+    page = (out / "404.html").read_text(encoding="utf-8")
+    assert "Verlaufen in der Pressestelle" in page
+    assert "Zum Inhalt springen" in page
