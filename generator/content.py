@@ -192,7 +192,7 @@ class _FileProblem(Exception):
         self.problem = problem
 
 
-_HANDLER = frontmatter.default_handlers.YAMLHandler()
+_HANDLER = frontmatter.YAMLHandler()
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
