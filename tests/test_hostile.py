@@ -180,6 +180,7 @@ def test_the_hostile_site_builds_and_shows_the_payloads_as_text(hostile_output: 
 class _Danger(HTMLParser):
     """Everything in static HTML that a browser could execute."""
 
+    DATA_TYPES: ClassVar[set[str]] = {"application/ld+json", "application/json"}
     EXECUTABLE: ClassVar[set[str]] = {
         "iframe", "frame", "object", "embed", "base", "applet"}
     URL_ATTRIBUTES: ClassVar[set[str]] = {
@@ -190,9 +191,11 @@ class _Danger(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
         self._open_tag = ""
+        self._data_block = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._open_tag = tag
+        self._data_block = tag == "script" and dict(attrs).get("type") in self.DATA_TYPES
         if tag in self.EXECUTABLE:
             self.found.append(f"<{tag}>")
         if tag == "script" and not self._theme_script(attrs):
@@ -218,12 +221,17 @@ class _Danger(HTMLParser):
         return src is None or (src.startswith("/") and not src.startswith("//"))
 
     def handle_data(self, data: str) -> None:
+        if self._data_block:
+            # JSON-LD is data, not code, but a raw "<" in it could close the element ("</script>").
+            if "<" in data:
+                self.found.append(f"<script type=ld+json> with a raw '<': {data[:60]!r}")
         # Every payload calls alert(); inside a script or style element that text would run.
-        if self._open_tag in ("script", "style") and ("alert" in data or "javascript" in data.lower()):
+        elif self._open_tag in ("script", "style") and ("alert" in data or "javascript" in data.lower()):
             self.found.append(f"<{self._open_tag}> {data[:60]!r}")
 
     def handle_endtag(self, tag: str) -> None:
         self._open_tag = ""
+        self._data_block = False
 
 
 def dangers(html: str) -> list[str]:
@@ -239,7 +247,9 @@ def test_the_checker_finds_what_it_looks_for() -> None:
                     "<style>@import 'javascript:x'</style><iframe></iframe>")
     assert len(found) == 7, found
     assert not dangers('<script src="/pagefind/pagefind-ui.js"></script><script>new PagefindUI({})</script>'
-                       '<form role="search" action="/suche/"><input name="q"></form>')
+                       '<form role="search" action="/suche/"><input name="q"></form>'
+                       '<script type="application/ld+json">{"name": "\\u003cscript\\u003ealert(1)"}</script>')
+    assert dangers('<script type="application/ld+json">{"a": "</script><script>alert(1)</script>"}</script>')
 
 
 def test_no_page_carries_anything_executable(hostile_output: Path) -> None:
@@ -260,7 +270,9 @@ _DOM_DANGERS_JS = """
     }
     const tag = el.localName;
     if (['iframe', 'frame', 'object', 'embed', 'base'].includes(tag)) found.push(`<${tag}>`);
-    if ((tag === 'style' || tag === 'script') && /alert|javascript/i.test(el.textContent)) {
+    const data = tag === 'script' && ['application/ld+json', 'application/json'].includes(el.type);
+    if (data && el.textContent.includes('<')) found.push(`<script type=${el.type}> with a raw '<'`);
+    if (!data && (tag === 'style' || tag === 'script') && /alert|javascript/i.test(el.textContent)) {
       found.push(`<${tag}> ${el.outerHTML.slice(0, 80)}`);
     }
     if (tag === 'script' && el.src && !el.src.startsWith(location.origin)) {
@@ -355,7 +367,8 @@ def test_every_feed_is_free_of_script(hostile_output: Path) -> None:
         if feed.suffix == ".json":
             data = json.loads(feed.read_text(encoding="utf-8"))
             items = data.get("items", [])
-            html_parts = [str(item.get(key, "")) for item in items for key in ("content_html", "summary")]
+            # JSON Feed 1.1: content_html is HTML; summary and title are plain text.
+            html_parts = [str(item.get("content_html", "")) for item in items]
         else:
             parsed = feedparser.parse(feed.read_bytes(), sanitize_html=False)
             assert not parsed.bozo, f"{where}: {parsed.get('bozo_exception')}"
