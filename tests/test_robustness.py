@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from generator.body import render_body
 from generator.config import load_settings
 from generator.content import RELEASE_KEYS, LoadContext, load_authorities, load_release
+from generator.errors import BuildErrors
 from generator.models import Release
 from tests.conftest import DEMO_NOW, REPO
 
@@ -82,7 +83,7 @@ def check(context: tuple[Path, LoadContext], content: bytes) -> None:
 
 
 # PRESSROOM_HYPOTHESIS_EXAMPLES=5000 hunts deeper, e.g. after a change to the loader.
-FAST = settings(max_examples=int(os.environ.get("PRESSROOM_HYPOTHESIS_EXAMPLES", "150")), deadline=None,
+FAST = settings(max_examples=int(os.environ.get("PRESSROOM_HYPOTHESIS_EXAMPLES", "100")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 yaml_scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True)
@@ -155,6 +156,37 @@ def test_nested_values_replaced_by_anything(context: tuple[Path, LoadContext], o
 def test_any_markdown_body_renders(body: str) -> None:
     rendered = render_body(body)
     assert "<script" not in rendered.html.lower()
+
+
+# TOML-ish text for site.toml: keys, quotes, brackets, numbers.
+tomlish = st.text(alphabet=st.sampled_from(list('=[]{}"\'#.,:-_\n titlebase_urlanguagzo19/\\\ufeff')),
+                  max_size=160)
+
+
+@FAST
+@given(tomlish | st.text(max_size=120))
+def test_any_site_toml(text: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="pressroom-toml-") as tmp:
+        site = Path(tmp)
+        (site / "site.toml").write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            load_settings(site)
+        except BuildErrors as exc:
+            assert exc.problems
+            assert all(p.path == "site.toml" and p.line >= 1 for p in exc.problems), exc.problems
+
+
+@FAST
+@given(yaml_values | yamlish)
+def test_any_authorities_yaml(value: Any) -> None:
+    with tempfile.TemporaryDirectory(prefix="pressroom-auth-") as tmp:
+        site = Path(tmp)
+        (site / "content").mkdir()
+        text = value if isinstance(value, str) else yaml.safe_dump(value, allow_unicode=True)
+        (site / "content" / "authorities.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+        authorities, problems = load_authorities(site)
+        assert authorities or problems
+        assert all(p.path == "content/authorities.yaml" and p.line >= 1 for p in problems), problems
 
 
 def test_the_valid_release_loads(context: tuple[Path, LoadContext]) -> None:
