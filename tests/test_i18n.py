@@ -147,3 +147,9 @@ def test_a_site_catalog_adds_to_the_theme_catalog(tmp_path: Path) -> None:
     page = (out / "404.html").read_text(encoding="utf-8")
     assert "Verlaufen in der Pressestelle" in page
     assert "Zum Inhalt springen" in page
+
+
+def test_index_pages_sort_umlauts_as_a_german_index_does(demo_output: Path) -> None:
+    topics = _page(demo_output, "themen/index.html")
+    # DIN 5007-1: Ö files under O, not after Z.
+    assert topics.index("Öffentlichkeitsfahndung") < topics.index("Pedelec") < topics.index("Zeugenaufruf")
