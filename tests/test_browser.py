@@ -71,6 +71,7 @@ PAGES: dict[str, str] = {
     "page-leichte-sprache": "leichte-sprache/",
 }
 WIDTHS = (360, 1280)
+SCRIPTED = {"search"}  # pages whose controls appear only after their script has run
 
 FOCUSABLE = "a[href], area[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
 
@@ -137,6 +138,9 @@ class Tab:
         assert response is not None
         expected = 404 if name == "not-found" else 200
         assert response.status == expected, f"{name}: HTTP {response.status}"
+        if name in SCRIPTED:
+            # Its script loads an index and then shows the form; check the page people then use.
+            self.page.wait_for_load_state("networkidle")
         return self.page
 
 
