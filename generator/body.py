@@ -56,7 +56,11 @@ _render = _Renderer()
 def render_body(source: str) -> Body:
     """Markdown → HTML, sanitized against the allow-list; headings start at h2 below the page's h1."""
     raw = _render(source)
-    shifted = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", raw)
+    # Lift the body's top heading level to h2 – whether the author wrote "#" or "##" – without
+    # leaving a gap in the outline (a skipped level is an HTML conformance and WCAG 1.3.1 problem).
+    levels = [int(m[2]) for m in _HEADING.finditer(raw)]
+    lift = max(0, 2 - min(levels)) if levels else 0
+    shifted = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + lift, 6)}", raw)
     safe = sanitize(shifted)
     text = html_to_text(safe)
     paragraph = _FIRST_PARAGRAPH.search(safe)

@@ -80,6 +80,14 @@ def make_catalog(releases: Iterable[Release], authorities: Iterable[Authority], 
     )
 
 
+_DIN_5007 = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def german_order(name: str) -> str:
+    """Sort key as in a German index (DIN 5007-1): "Öffentlichkeitsfahndung" among the O, not after Z."""
+    return name.casefold().translate(_DIN_5007)
+
+
 def _groups(published: list[Release], kind: str, keys_of: Callable[[Release], list[tuple[str, str]]],
             path_of: Callable[[str], str], keep_empty: list[tuple[str, str]] | None = None,
             newest_key_first: bool = False) -> tuple[Group, ...]:
@@ -94,5 +102,5 @@ def _groups(published: list[Release], kind: str, keys_of: Callable[[Release], li
             members[key].append(release)
             names.setdefault(key, name)
     order = sorted(members, reverse=newest_key_first) if newest_key_first else sorted(
-        members, key=lambda k: (names[k].casefold(), k))
+        members, key=lambda k: (german_order(names[k]), names[k], k))
     return tuple(Group(kind, key, names[key], path_of(key), tuple(members[key])) for key in order)

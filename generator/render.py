@@ -33,7 +33,11 @@ def theme_folders(site: Path) -> list[Path]:
 
 
 def translations(folders: list[Path], language: str) -> NullTranslations:
-    """The interface texts for `language`, compiled in memory from the theme's .po catalogs."""
+    """The interface texts for `language`, compiled in memory from the .po catalogs.
+
+    A site's own catalog comes first and the theme's is its fallback, so a site
+    that adds one template text needs to translate only that text."""
+    chain: NullTranslations | None = None
     for folder in folders:
         po = folder / "locale" / language / "LC_MESSAGES" / "messages.po"
         if po.is_file():
@@ -42,8 +46,12 @@ def translations(folders: list[Path], language: str) -> NullTranslations:
             buffer = io.BytesIO()
             write_mo(buffer, catalog)
             buffer.seek(0)
-            return Translations(buffer)
-    return NullTranslations()
+            found = Translations(buffer)
+            if chain is None:
+                chain = found
+            else:
+                chain.add_fallback(found)
+    return chain if chain is not None else NullTranslations()
 
 
 class Templates:

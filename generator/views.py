@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -404,8 +404,8 @@ class ViewMaker:
             withdrawn_iso=iso(when) if when else None,
             reason=release.withdrawn.reason if release.withdrawn else None,
             authority=Link(release.authority.name, self.url(urls.authority(release.authority.id))),
-            # The authority's own press office, never the names of the withdrawn release.
-            contact=self.contact(release.authority, release.authority.contact),
+            # The authority's press office as an office: no person's name, and nothing of the release.
+            contact=self.contact(release.authority, replace(release.authority.contact, name=None)),
         )
 
     # --- listings ----------------------------------------------------------

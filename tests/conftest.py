@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO_NOW = "2026-11-26T12:00:00+01:00"
 
 
-def run_pressroom(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_pressroom(*args: str | Path, cwd: Path | None = None,
+                  timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """`python -m generator …` in a child process, as a user would run it."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, env=env,
