@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import DEMO_NOW, run_pressroom
 from tests.support.vnu import format_errors, validate_html, vnu_available
 
-MAKE_CORPUS = Path("/work/shared/bench/make_corpus.py")
+MAKE_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "make_corpus.py"  # beside the clone
 
 pytestmark = pytest.mark.skipif(not vnu_available(), reason="needs java and node_modules/vnu-jar")
 
