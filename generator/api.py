@@ -15,7 +15,7 @@ The schema lives in the repository as schema/api-v1.schema.json.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from functools import partial
+from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -25,6 +25,7 @@ from generator.catalog import Catalog
 from generator.dates import iso
 from generator.models import Authority, Release
 from generator.structured import absolute_html, dumps
+from generator.tasks import Task
 from generator.views import ViewMaker
 
 VERSION = 1
@@ -65,17 +66,27 @@ def releases_page_path(number: int) -> str:
 
 
 def api_files(catalog: Catalog, views: ViewMaker) -> Iterator[tuple[str, str | Path]]:
-    documents = {r.id: release_document(r, views) for r in catalog.published}
+    """The API's entry document and schema; the rest are tasks (`api_tasks`)."""
     yield urls.API + "index.json", encode(api_index(catalog, views))
-    for release in catalog.published:
-        yield release_path(release.slug), encode(documents[release.id])
-    yield from _pages(catalog.published, documents, views, releases_page_path, None)
-    for authority in catalog.all_authorities:
-        group = next((g for g in catalog.authorities if g.key == authority.id), None)
-        releases = group.releases if group else ()
-        yield from _pages(releases, documents, views, partial(office_path, authority.id),
-                          office(authority, views))
     yield SCHEMA, schema_path()
+
+
+def api_tasks(catalog: Catalog, views: ViewMaker) -> Iterator[Task]:
+    """A document per published release and the paginated lists of all and of each office's releases."""
+    by_id = {r.id: r for r in catalog.published}
+
+    @cache
+    def document(release_id: str) -> dict[str, Any]:
+        return release_document(by_id[release_id], views)
+
+    for release in catalog.published:
+        yield Task(release_path(release.slug), partial(_document, document, release.id), encode)
+    yield from _pages(catalog.published, document, views, releases_page_path, None)
+    groups = {g.key: g for g in catalog.authorities}
+    for authority in catalog.all_authorities:
+        group = groups.get(authority.id)
+        yield from _pages(group.releases if group else (), document, views, partial(office_path, authority.id),
+                          office(authority, views))
 
 
 def encode(document: Any) -> str:
@@ -164,22 +175,33 @@ def mime(path: str) -> str:
     return MIME_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
 
 
-def _pages(releases: Sequence[Release], documents: dict[str, dict[str, Any]], views: ViewMaker,
-           path_of: Callable[[int], str], about: dict[str, Any] | None) -> Iterator[tuple[str, str]]:
+def _document(document: Callable[[str], dict[str, Any]], release_id: str) -> tuple[dict[str, Any]]:
+    return (document(release_id),)
+
+
+def _pages(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], views: ViewMaker,
+           path_of: Callable[[int], str], about: dict[str, Any] | None) -> Iterator[Task]:
     per_page = views.settings.per_page
     count = max(1, -(-len(releases) // per_page))
     for number in range(1, count + 1):
-        chunk = releases[(number - 1) * per_page: number * per_page]
-        links = {
-            "self": views.absolute(path_of(number)),
-            "first": views.absolute(path_of(1)),
-            "last": views.absolute(path_of(count)),
-            "prev": views.absolute(path_of(number - 1)) if number > 1 else None,
-            "next": views.absolute(path_of(number + 1)) if number < count else None,
-        }
-        page: dict[str, Any] = {"total": len(releases), "page": number, "pages": count, "per_page": per_page,
-                                "links": links, "releases": [documents[r.id] for r in chunk]}
-        if about is not None:
-            page["office"] = about
-        yield path_of(number), encode(page)
+        yield Task(path_of(number), partial(_page, releases, document, views, path_of, about, number, count),
+                   encode)
 
+
+def _page(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], views: ViewMaker,
+          path_of: Callable[[int], str], about: dict[str, Any] | None, number: int, count: int
+          ) -> tuple[dict[str, Any]]:
+    per_page = views.settings.per_page
+    chunk = releases[(number - 1) * per_page: number * per_page]
+    links = {
+        "self": views.absolute(path_of(number)),
+        "first": views.absolute(path_of(1)),
+        "last": views.absolute(path_of(count)),
+        "prev": views.absolute(path_of(number - 1)) if number > 1 else None,
+        "next": views.absolute(path_of(number + 1)) if number < count else None,
+    }
+    page: dict[str, Any] = {"total": len(releases), "page": number, "pages": count, "per_page": per_page,
+                            "links": links, "releases": [document(r.id) for r in chunk]}
+    if about is not None:
+        page["office"] = about
+    return (page,)

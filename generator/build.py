@@ -4,31 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
-from generator import urls
+from generator import __version__, urls
 from generator.body import Body, render_body
+from generator.cache import CACHE_DIR, Cache, Stamp, digest
+from generator.cache import FORMAT as CACHE_FORMAT
 from generator.catalog import Catalog, make_catalog
 from generator.config import load_settings
-from generator.content import (
-    LoadContext,
-    check_together,
-    load_authorities,
-    load_pages,
-    load_release,
-    release_files,
-)
+from generator.content import LoadContext, check_together, load_authorities, load_pages, release_files
 from generator.errors import BuildErrors, Problem
+from generator.feeds import feed_tasks
 from generator.lifecycle import Due, next_due
+from generator.loader import load_releases
 from generator.media import publish_media
 from generator.models import Authority, Page, Release, Settings
 from generator.output import Staging
+from generator.parallel import default_jobs, map_slices
+from generator.progress import Display
 from generator.render import Templates
 from generator.search import SearchReport, index_search
 from generator.servers import MANIFEST, date_withdrawals, removed_links
-from generator.sitefiles import site_files
+from generator.sitefiles import other_files, page_tasks
+from generator.tasks import Done, Task, make_now, run_tasks
 from generator.views import ViewMaker
 
 
@@ -44,6 +45,7 @@ class BuildOptions:
     allow_removed: bool = False  # accept that addresses of the previous build vanish
 
     search: bool = True  # False: no search index (quick previews)
+    cache: bool = True  # False: neither read nor write .pressroom-cache/
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class LoadedSite:
     authorities: dict[str, Authority]
     releases: tuple[Release, ...]
     pages: tuple[Page, ...]
+    bodies: dict[str, Body] = field(default_factory=dict)  # by release id
 
 
 @dataclass
@@ -69,12 +72,16 @@ class BuildReport:
     next_due: Due | None = None
     warnings: list[Problem] = field(default_factory=list)
     search: SearchReport | None = None
+    pages_rendered: int = 0
+    pages_reused: int = 0  # carried over from the previous site: their inputs did not change
+    notes: list[str] = field(default_factory=list)  # about the cache, for the summary
 
 
 _FALLBACK = Settings(title="", base_url="https://example.invalid/")
 
 
-def load_site(site: Path, base_url: str | None = None) -> LoadedSite:
+def load_site(site: Path, base_url: str | None = None, cache: Cache | None = None, jobs: int = 0,
+              display: Display | None = None) -> LoadedSite:
     """Read and validate the whole site folder; all problems are raised together."""
     problems: list[Problem] = []
     try:
@@ -85,22 +92,19 @@ def load_site(site: Path, base_url: str | None = None) -> LoadedSite:
     authorities, found = load_authorities(site)
     problems.extend(found)
     context = LoadContext(site=site, settings=settings, authorities=authorities)
-    releases: list[Release] = []
-    for path in release_files(site):
-        release, found = load_release(path, context)
-        problems.extend(found)
-        if release is not None:
-            releases.append(release)
+    stage = display.stage("Reading releases", len(release_files(site))) if display else (lambda done: None)
+    read = load_releases(context, cache or Cache.disabled(), jobs or default_jobs(), stage)
+    problems.extend(read.problems)
     pages, found = load_pages(site)
     problems.extend(found)
     problems.extend(check_together(
-        site, releases, pages,
+        site, read.releases, pages,
         taken=lambda r: [urls.release(r.slug), *_alias_paths(r)],
         page_path=lambda p: urls.page(p.slug),
     ))
     if problems:
         raise BuildErrors(problems)
-    return LoadedSite(site, settings, authorities, tuple(releases), tuple(pages))
+    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies)
 
 
 def _alias_paths(release: Release) -> list[str]:
@@ -111,45 +115,104 @@ def decide(loaded: LoadedSite, now: dt.datetime, drafts: bool) -> Catalog:
     return make_catalog(loaded.releases, loaded.authorities.values(), now, drafts)
 
 
-def render_bodies(catalog: Catalog, pages: tuple[Page, ...]) -> tuple[dict[str, Body], dict[str, Body]]:
-    """Markdown of every release that will be shown, and of every page."""
-    bodies = {r.id: render_body(r.body) for r in (*catalog.published, *catalog.drafts)}
-    return bodies, {p.slug: render_body(p.body) for p in pages}
-
-
 def build(options: BuildOptions) -> BuildReport:
     started = time.perf_counter()
-    loaded = load_site(options.site, options.base_url)
+    jobs = options.jobs or default_jobs()
+    cache = Cache(options.site / CACHE_DIR) if options.cache else Cache.disabled()
+    try:
+        with Display(not options.quiet) as display:
+            report = _build(options, jobs, cache, display)
+    finally:
+        cache.close()
+    report.notes = cache.notes
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> BuildReport:
+    loaded = load_site(options.site, options.base_url, cache, jobs, display)
     loaded = replace(loaded, releases=date_withdrawals(loaded.releases, options.output / MANIFEST, options.now,
                                                        loaded.settings.tz))
     catalog = decide(loaded, options.now, options.drafts)
     if not options.allow_removed:
         guard_links(options.output, loaded, catalog)
-    bodies, page_bodies = render_bodies(catalog, loaded.pages)
+    page_bodies = {p.slug: render_body(p.body) for p in loaded.pages}
     shown = (*catalog.published, *catalog.drafts)
-    media = publish_media(loaded.site, loaded.settings, shown, jobs=options.jobs)
-    views = ViewMaker(loaded.settings, catalog, {**bodies}, loaded.pages, media=media)
+    media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs)
+    views = ViewMaker(loaded.settings, catalog, loaded.bodies, loaded.pages, media=media)
     templates = Templates(options.site, loaded.settings.language, views.site())
+    fingerprint = inputs_fingerprint(loaded, templates, views)
+    report = BuildReport()
     with Staging(options.output) as staging:
-        for path, content in site_files(loaded, catalog, views, templates, page_bodies):
+        previous = cache.outputs(staging.target)
+        tasks = page_tasks(catalog, views, templates)
+        progress = display.stage("Rendering pages", len(tasks))
+        # The workers start on the pages while this process makes the other files.
+        rendered = map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous),
+                              len(tasks), jobs)
+        for path, content in other_files(loaded, catalog, views, templates, page_bodies):
             if isinstance(content, Path):
                 staging.copy(path, content)
             else:
                 staging.write(path, content)
-        search = index_search(staging) if options.search else None
+        keys: dict[str, str] = {}
+        feeds = list(feed_tasks(catalog, views))
+        for done in run_tasks(feeds, 0, len(feeds), fingerprint, previous):
+            _publish(done, feeds, staging, previous, keys, report)
+        count = 0
+        for batch in rendered:
+            for done in batch:
+                _publish(done, tasks, staging, previous, keys, report)
+            count += len(batch)
+            progress(count)
+        report.search = index_search(staging) if options.search else None
         staging.commit()
-    report = BuildReport(
-        published=len(catalog.published),
-        scheduled=sum(1 for s in catalog.states.values() if s.value == "scheduled"),
-        withdrawn=len(catalog.withdrawn),
-        drafts=sum(1 for s in catalog.states.values() if s.value == "draft"),
-        files_written=staging.written,
-        files_kept=staging.kept,
-        next_due=next_due(loaded.releases, options.now),
-        search=search,
-    )
-    report.seconds = time.perf_counter() - started
+    cache.keep_outputs(staging.target, _stamps(staging.target, keys))
+    report.published = len(catalog.published)
+    report.scheduled = sum(1 for s in catalog.states.values() if s.value == "scheduled")
+    report.withdrawn = len(catalog.withdrawn)
+    report.drafts = sum(1 for s in catalog.states.values() if s.value == "draft")
+    report.files_written = staging.written
+    report.files_kept = staging.kept
+    report.next_due = next_due(loaded.releases, options.now)
     return report
+
+
+def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict[str, Stamp],
+             keys: dict[str, str], report: BuildReport) -> None:
+    keys[done.path] = done.key
+    if done.content is None:
+        stamp = previous[done.path]
+        if staging.keep(done.path, stamp.size, stamp.mtime_ns):
+            report.pages_reused += 1
+            return
+        # The previous file is gone or was changed by hand: make it anew.
+        content = make_now(next(t for t in tasks if t.path == done.path))
+    else:
+        content = done.content
+    staging.write(done.path, content)
+    report.pages_rendered += 1
+
+
+def _stamps(target: Path, keys: dict[str, str]) -> dict[str, Stamp]:
+    stamps = {}
+    for path, key in keys.items():
+        try:
+            stat = (target / path).stat()
+        except OSError:
+            continue
+        stamps[path] = Stamp(key, stat.st_size, stat.st_mtime_ns)
+    return stamps
+
+
+def inputs_fingerprint(loaded: LoadedSite, templates: Templates, views: ViewMaker) -> str:
+    """What every cached output file depends on besides its own inputs: Pressroom, the cache
+    format, the settings, the site-wide view and every theme file. (Authorities reach a page
+    through its inputs – the releases and groups it shows – so changing one changes only those.)"""
+    parts: list[bytes | str] = [__version__, CACHE_FORMAT, repr(loaded.settings), repr(views.site())]
+    for path in templates.source_files():
+        parts += [str(path), path.read_bytes()]
+    return digest(*parts)
 
 
 def guard_links(output: Path, loaded: LoadedSite, catalog: Catalog) -> None:
@@ -175,4 +238,4 @@ def due(site: Path, now: dt.datetime) -> Due | None:
     return next_due(load_site(site).releases, now)
 
 
-__all__ = ["BuildOptions", "BuildReport", "Iterator", "build", "check", "load_site"]
+__all__ = ["BuildOptions", "BuildReport", "build", "check", "load_site"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build_cmd.add_argument("--no-search", dest="search", action="store_false",
                            help="make no search index (faster previews; the search page then finds nothing)")
+    build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
+                           help="neither use nor update the cache in SITE/.pressroom-cache/ (a cold build)")
 
     check_cmd = commands.add_parser("check", help="run every check of a build and write nothing")
     check_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
@@ -161,11 +162,11 @@ def _build(args: argparse.Namespace) -> int:
         now=_now(args.now, site),
         base_url=args.base_url,
         drafts=args.drafts,
-        jobs=args.jobs or (os.cpu_count() or 1),
+        jobs=args.jobs,
         quiet=args.quiet,
         allow_removed=args.allow_removed,
-
         search=args.search,
+        cache=args.cache,
     )
     report = build(options)
     if not args.quiet:
@@ -232,10 +233,12 @@ def _report(problems: Sequence[Problem]) -> None:
 
 
 def _summary(report: BuildReport, output: Path) -> None:
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     print(
         f"{report.published} published, {report.scheduled} scheduled, {report.withdrawn} withdrawn, "
-        f"{report.drafts} drafts; {report.files_written} files written, {report.files_kept} unchanged "
-        f"in {report.seconds:.2f} s → {output}"
+        f"{report.drafts} drafts; {report.pages_rendered} pages rendered, {report.pages_reused} reused; "
+        f"{report.files_written} files written, {report.files_kept} unchanged in {report.seconds:.2f} s → {output}"
     )
     if report.search is not None:
         how = "unchanged, kept" if report.search.reused else "indexed"

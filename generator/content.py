@@ -179,9 +179,10 @@ def _kind(value: Any) -> str:
 # --- the text of a file -----------------------------------------------------
 
 
-def read_text(path: Path, shown: str) -> str:
-    """The file as text, or a ContentError-shaped problem for empty and non-UTF-8 files."""
-    data = path.read_bytes()
+def read_text(path: Path, shown: str, data: bytes | None = None) -> str:
+    """The file (or `data`, its bytes as already read) as text, or a problem for empty and non-UTF-8 files."""
+    if data is None:
+        data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -304,13 +305,13 @@ def _hidden(path: Path) -> bool:
     return any(part.startswith(".") for part in path.parts)
 
 
-def load_release(path: Path, context: LoadContext) -> tuple[Release | None, list[Problem]]:
-    """One release file as a model, or the problems that stop it."""
+def load_release(path: Path, context: LoadContext, raw: bytes | None = None) -> tuple[Release | None, list[Problem]]:
+    """One release file (whose bytes may be given as `raw`) as a model, or the problems that stop it."""
     site = context.site
     shown = path.relative_to(site).as_posix()
     problems: list[Problem] = []
     try:
-        text = read_text(path, shown)
+        text = read_text(path, shown, raw)
         fm, body, _ = split_front_matter(text, shown)
     except _FileProblem as exc:
         return None, [exc.problem]

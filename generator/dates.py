@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_month_names
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$")
@@ -74,8 +74,12 @@ def show_datetime(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
     """'29. April 2019, 16:05 Uhr' in German, 'April 29, 2019, 4:05 PM' in English."""
     local = value.astimezone(tz)
     if language == "de":
-        return f"{format_date(local, 'd. MMMM y', locale='de_DE')}, {local:%H:%M} Uhr"
+        # Babel's 'd. MMMM y', spelled out: formatting through Babel costs more than the rest of a page.
+        return f"{local.day}. {_GERMAN_MONTHS[local.month]} {local.year}, {local:%H:%M} Uhr"
     return format_datetime(local, "MMMM d, y, h:mm a", tzinfo=tz, locale="en_GB")
+
+
+_GERMAN_MONTHS = get_month_names("wide", locale="de_DE")
 
 
 def show_date(value: dt.datetime, tz: ZoneInfo, language: str) -> str:

@@ -35,10 +35,12 @@ from lxml import etree
 
 from generator import urls
 from generator.body import Body
+from generator.cache import digest
 from generator.catalog import Catalog
 from generator.dates import show_datetime
 from generator.models import Release, Settings
 from generator.slugs import slug
+from generator.tasks import Task
 from generator.textual import wire_labels
 from generator.views import ViewMaker
 
@@ -67,7 +69,6 @@ _DESCRIBE = {
            "place": "Releases about {name}"},
 }
 
-SiteFile = tuple[str, str | bytes]
 
 
 # --- identifiers -----------------------------------------------------------------------------
@@ -164,9 +165,18 @@ class Items:
     def __init__(self, views: ViewMaker) -> None:
         self.views = views
         self._items: dict[str, Item] = {}
+        self._keys: dict[str, str] = {}
         self._holder = etree.Element("rss", nsmap=_RSS_NSMAP)
         self._rss_start = b"<item" + b"".join(
             f' xmlns:{prefix}="{uri}"'.encode() for prefix, uri in sorted(_RSS_NSMAP.items())) + b">"
+
+    def key(self, release: Release) -> str:
+        """Everything a release's item is made from, as a key."""
+        key = self._keys.get(release.id)
+        if key is None:
+            key = self._keys[release.id] = digest(repr(release), repr(self.views.bodies[release.id]),
+                                                  repr(self.views.published_files(release)))
+        return key
 
     def __getitem__(self, release: Release) -> Item:
         item = self._items.get(release.id)
@@ -360,17 +370,6 @@ def _document(channel: Channel, releases: Sequence[Release], items: Items, setti
     return shell[:at] + b"".join(body) + shell[at:]
 
 
-def channel_files(channel: Channel, items: Items, settings: Settings) -> Iterator[SiteFile]:
-    layout = plan(channel, settings.feed_items)
-    count = len(layout.archives)
-    for kind in ("rss", "atom"):
-        file = urls.rss if kind == "rss" else urls.atom
-        yield file(channel.path), _document(channel, layout.current, items, settings, kind, None, count)
-        for number, page in enumerate(layout.archives, start=1):
-            yield (file(urls.feed_archive(channel.path, number)),
-                   _document(channel, page, items, settings, kind, number, count))
-
-
 # --- JSON Feed -------------------------------------------------------------------------------
 
 def json_feed(catalog: Catalog, views: ViewMaker) -> str:
@@ -423,9 +422,27 @@ def json_feed(catalog: Catalog, views: ViewMaker) -> str:
 
 # --- all of them -----------------------------------------------------------------------------
 
-def feed_files(catalog: Catalog, views: ViewMaker) -> Iterator[SiteFile]:
-    """Every feed file of the site, in a stable order."""
+def feed_tasks(catalog: Catalog, views: ViewMaker) -> Iterator[Task]:
+    """Every RSS and Atom document of the site, in a stable order, as tasks: a document is keyed
+    by its channel, its place in the archive and its items' inputs, so a full archive page –
+    and any document whose items did not change – is not made again."""
     items = Items(views)
     for channel in channels(catalog, views):
-        yield from channel_files(channel, items, views.settings)
-    yield urls.JSON_FEED, json_feed(catalog, views)
+        layout = plan(channel, views.settings.feed_items)
+        documents: list[tuple[int | None, tuple[Release, ...]]] = [(None, layout.current),
+                                                                     *enumerate(layout.archives, start=1)]
+        for kind in ("rss", "atom"):
+            for number, releases in documents:
+                yield _document_task(channel, releases, items, views.settings, kind, number, len(layout.archives))
+
+
+def _document_task(channel: Channel, releases: tuple[Release, ...], items: Items, settings: Settings, kind: str,
+                   number: int | None, archives: int) -> Task:
+    file = urls.rss if kind == "rss" else urls.atom
+    path = file(channel.path if number is None else urls.feed_archive(channel.path, number))
+    return Task(
+        path,
+        lambda: (channel.title, channel.description, channel.home, kind, number, archives,
+                 tuple(items.key(r) for r in releases)),
+        lambda *_: _document(channel, releases, items, settings, kind, number, archives),
+    )

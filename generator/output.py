@@ -9,11 +9,13 @@ their modification time (web servers keep answering 304) and saves writes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from types import TracebackType
 
@@ -48,10 +50,16 @@ class Staging:
         name = self.target.name
         self.root = parent / f".{name}.staging"
         self._old = parent / f".{name}.old"
+        # The site this build replaces is moved here and removed during the next build, by a
+        # separate `rm` that runs while that build renders, instead of at the end of this one.
+        self._trash = parent / f".{name}.trash"
+        self._sweep = parent / f".{name}.sweep"
+        self._sweeper: subprocess.Popen[bytes] | None = None
         self._lock_path = parent / f".{name}.lock"
         self._lock: int | None = None
         self.written = 0
         self.kept = 0
+        self._folders: set[Path] = set()
 
     def __enter__(self) -> Staging:
         try:
@@ -60,6 +68,7 @@ class Staging:
             fcntl.flock(self._lock, fcntl.LOCK_EX)
             self._recover()
             shutil.rmtree(self.root, ignore_errors=True)
+            self._start_sweeping()
             self.root.mkdir()
         except OSError as exc:
             self._release()
@@ -70,7 +79,21 @@ class Staging:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._sweeper is not None:
+            self._sweeper.wait()
         self._release()
+
+    def _start_sweeping(self) -> None:
+        if self._sweep.exists():  # a sweep a killed build left unfinished
+            shutil.rmtree(self._sweep, ignore_errors=True)
+        if not self._trash.exists():
+            return
+        self._trash.rename(self._sweep)
+        try:
+            self._sweeper = subprocess.Popen(["rm", "-rf", "--", str(self._sweep)], stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            shutil.rmtree(self._sweep, ignore_errors=True)
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -85,12 +108,17 @@ class Staging:
             else:
                 shutil.rmtree(self._old, ignore_errors=True)
 
+    def _folder(self, folder: Path) -> None:
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+
     def write(self, path: str, data: str | bytes) -> None:
         content = data.encode("utf-8") if isinstance(data, str) else data
         destination = self.root / path
         previous = self.target / path
         try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(destination.parent)
             if _same_bytes(previous, content):
                 os.link(previous, destination)
                 self.kept += 1
@@ -102,11 +130,32 @@ class Staging:
             raise OutputError(f"cannot write {self.target / path}: {exc.strerror or exc}; "
                               "the previous site was left as it was") from None
 
+    def keep(self, path: str, size: int, mtime_ns: int) -> bool:
+        """Carry the previous site's file over as it is, if it still has that size and time.
+
+        False when it is missing or was changed since (then the caller makes it anew).
+        """
+        previous = self.target / path
+        try:
+            stat = previous.stat()
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+                return False
+            destination = self.root / path
+            self._folder(destination.parent)
+            os.link(previous, destination)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise OutputError(f"cannot carry over {previous}: {exc.strerror or exc}; "
+                              "the previous site was left as it was") from None
+        self.kept += 1
+        return True
+
     def copy(self, path: str, source: Path) -> None:
         destination = self.root / path
         previous = self.target / path
         try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(destination.parent)
             if _same_file(previous, source):
                 os.link(previous, destination)
                 self.kept += 1
@@ -122,11 +171,12 @@ class Staging:
             if not self.target.exists():
                 self.root.rename(self.target)
             elif _exchange(self.root, self.target):
-                pass  # self.root now holds the previous site; __exit__ removes it
+                with contextlib.suppress(OSError):  # else __exit__ removes it at once
+                    self.root.rename(self._trash)  # the previous site, now at self.root
             else:
                 self.target.rename(self._old)
                 self.root.rename(self.target)
-                shutil.rmtree(self._old, ignore_errors=True)
+                self._old.rename(self._trash)
         except OSError as exc:
             raise OutputError(f"cannot put the new site in place at {self.target}: {exc.strerror or exc}; "
                               "the previous site was left as it was") from None

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator import urls
-from generator.api import api_files
+from generator.api import api_files, api_tasks
 from generator.body import Body
-from generator.catalog import Catalog
+from generator.catalog import Catalog, Group
 from generator.dates import iso
-from generator.feeds import feed_files
+from generator.feeds import json_feed
 from generator.ics import event_calendars
+from generator.models import Release
 from generator.render import Templates
 from generator.servers import SERVER_DIR, server_files
 from generator.structured import discovery
+from generator.tasks import Task
 from generator.textual import release_text
-from generator.views import ViewMaker
+from generator.views import FeedLink, ViewMaker, page_count
 
 if TYPE_CHECKING:
     from generator.build import LoadedSite
@@ -27,13 +29,18 @@ if TYPE_CHECKING:
 SiteFile = tuple[str, str | bytes | Path]
 
 
-def site_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates: Templates,
-               page_bodies: dict[str, Body]) -> Iterator[SiteFile]:
-    yield from release_pages(catalog, views, templates)
-    yield from listing_pages(catalog, views, templates)
+def page_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> list[Task]:
+    """The many files of a site – per release, per listing page, per API page – as tasks for the workers."""
+    return [*release_tasks(catalog, views, templates), *listing_tasks(catalog, views, templates),
+            *api_tasks(catalog, views)]
+
+
+def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates: Templates,
+                page_bodies: dict[str, Body]) -> Iterator[SiteFile]:
+    """Every file that is not a task, in a stable order."""
     yield from standalone_pages(loaded, views, templates, page_bodies)
     yield from notices(catalog, views, templates)
-    yield from feed_files(catalog, views)
+    yield urls.JSON_FEED, json_feed(catalog, views)
     yield from redirects(catalog, views, templates)
     yield from media_files(catalog, views.media)
     yield from theme_files(templates)
@@ -45,44 +52,58 @@ def site_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates
     yield from event_calendars((*catalog.published, *catalog.drafts), views)
 
 
-def release_pages(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[SiteFile]:
+def _page(templates: Templates, path: str, name: str, context: Callable[[], dict[str, Any]]) -> Task:
+    return Task(path, lambda: (name, context()), lambda template, values: templates.render(template, **values))
+
+
+def release_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[Task]:
     for release in (*catalog.published, *catalog.drafts):
-        view = views.release(release)
-        yield urls.file_of(view.path), templates.render("release.html", release=view,
-                                                        discovery=discovery(release, view, views))
-        yield urls.release_text(release.slug), release_text(release, views.bodies[release.id], views.settings)
+        def page(release: Release = release) -> dict[str, Any]:
+            view = views.release(release)
+            return {"release": view, "discovery": discovery(release, view, views)}
+
+        def text(release: Release = release) -> tuple[Any, ...]:
+            return release, views.bodies[release.id]
+
+        yield _page(templates, urls.file_of(urls.release(release.slug)), "release.html", page)
+        yield Task(urls.release_text(release.slug), text,
+                   lambda release, body: release_text(release, body, views.settings))
 
 
-def listing_pages(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[SiteFile]:
+def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[Task]:
     site_feeds = views.site_feeds()
-    newest = catalog.published[: views.settings.per_page]
-    yield "index.html", templates.render(
-        "home.html",
-        items=[views.item(r) for r in newest],
-        appeals=[views.item(r) for r in catalog.running_appeals],
-        total=len(catalog.published),
-        feeds=site_feeds,
-        all_url=views.url(urls.RELEASES),
-    )
-    for listing in views.listings("all", urls.RELEASES, "All releases", "All releases", catalog.published,
-                                  site_feeds):
-        yield urls.file_of(listing.path), templates.render("listing.html", listing=listing)
+
+    def home() -> dict[str, Any]:
+        newest = catalog.published[: views.settings.per_page]
+        return {"items": [views.item(r) for r in newest], "appeals": [views.item(r) for r in catalog.running_appeals],
+                "total": len(catalog.published), "feeds": site_feeds, "all_url": views.url(urls.RELEASES)}
+
+    yield _page(templates, "index.html", "home.html", home)
+    yield from _listing(views, templates, "all", urls.RELEASES, "All releases", catalog.published, site_feeds, None)
     groups = (("authority", urls.AUTHORITIES, catalog.authorities), ("topic", urls.TOPICS, catalog.topics),
               ("place", urls.PLACES, catalog.places), ("year", urls.YEARS, catalog.years))
+    descriptions = {a.id: a.description for a in catalog.all_authorities}
     for kind, index_path, members in groups:
-        yield urls.file_of(index_path), templates.render(
-            "index_of.html", kind=kind, entries=views.index_entries(members), path=index_path,
-            canonical=views.absolute(index_path))
+        def index(kind: str = kind, index_path: str = index_path, members: Sequence[Group] = members
+                  ) -> dict[str, Any]:
+            return {"kind": kind, "entries": views.index_entries(members), "path": index_path,
+                    "canonical": views.absolute(index_path)}
+
+        yield _page(templates, urls.file_of(index_path), "index_of.html", index)
         for group in members:
-            description = None
-            if kind == "authority":
-                authority = next(a for a in catalog.all_authorities if a.id == group.key)
-                description = authority.description
+            description = descriptions.get(group.key) if kind == "authority" else None
             # Years have no feeds of their own (SPEC §5); their pages offer the site's.
             feeds = site_feeds if kind == "year" else views.group_feeds(group)
-            for listing in views.listings(kind, group.path, group.name, group.name, group.releases,
-                                          feeds, description):
-                yield urls.file_of(listing.path), templates.render("listing.html", listing=listing)
+            yield from _listing(views, templates, kind, group.path, group.name, group.releases, feeds, description)
+
+
+def _listing(views: ViewMaker, templates: Templates, kind: str, path: str, title: str,
+             releases: Sequence[Release], feeds: tuple[FeedLink, ...], description: str | None) -> Iterator[Task]:
+    for number in range(1, page_count(len(releases), views.settings.per_page) + 1):
+        def listing(number: int = number) -> dict[str, Any]:
+            return {"listing": views.listing(kind, path, title, title, releases, feeds, description, number)}
+
+        yield _page(templates, urls.file_of(urls.numbered(path, number)), "listing.html", listing)
 
 
 def standalone_pages(loaded: LoadedSite, views: ViewMaker, templates: Templates,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -334,7 +335,8 @@ class ViewMaker:
         catalog = self.catalog
         earlier = catalog.by_id.get(release.follows) if release.follows else None
         group = next((g for g in catalog.authorities if g.key == release.authority.id), None)
-        related = tuple(self.item(r) for r in (group.releases if group else ()) if r.id != release.id)
+        others = (r for r in (group.releases if group else ()) if r.id != release.id)
+        related = tuple(self.item(r) for r in islice(others, RELATED_COUNT))
         updated = release.updated
         authority_link = Link(release.authority.name, self.url(urls.authority(release.authority.id)))
         return ReleaseView(
@@ -370,10 +372,9 @@ class ViewMaker:
             followups=tuple(Link(r.headline, self.url(urls.release(r.slug)))
                             for r in catalog.followups.get(release.id, ())),
             event=self._event(release),
-            related=related[:RELATED_COUNT],
+            related=related,
             text_url=self.url(urls.release_text(release.slug)),
-            feeds=(self.site_feeds()[0], self.site_feeds()[1],
-                   *(self.group_feeds(group) if group else ())),
+            feeds=(*self.site_feeds()[:2], *(self.group_feeds(group) if group else ())),
             draft=release.draft,
             expires_text=self.long(release.expires) if release.expires else None,
         )
@@ -412,32 +413,35 @@ class ViewMaker:
 
     def listings(self, kind: str, path: str, title: str, heading: str, releases: Sequence[Release],
                  feeds: tuple[FeedLink, ...], description: str | None = None) -> list[ListingView]:
+        return [self.listing(kind, path, title, heading, releases, feeds, description, number)
+                for number in range(1, page_count(len(releases), self.settings.per_page) + 1)]
+
+    def listing(self, kind: str, path: str, title: str, heading: str, releases: Sequence[Release],
+                feeds: tuple[FeedLink, ...], description: str | None, number: int) -> ListingView:
+        """Page `number` of a paginated listing."""
         per_page = self.settings.per_page
-        count = max(1, -(-len(releases) // per_page))
+        count = page_count(len(releases), per_page)
         page_urls = tuple((n, self.url(urls.numbered(path, n))) for n in range(1, count + 1))
-        views = []
-        for number in range(1, count + 1):
-            chunk = releases[(number - 1) * per_page: number * per_page]
-            own = urls.numbered(path, number)
-            views.append(ListingView(
-                title=title,
-                heading=heading,
-                description=description,
-                path=own,
-                canonical=self.absolute(own),
-                total=len(releases),
-                items=tuple(self.item(r) for r in chunk),
-                nav=PageNav(
-                    number=number,
-                    count=count,
-                    prev_url=self.url(urls.numbered(path, number - 1)) if number > 1 else None,
-                    next_url=self.url(urls.numbered(path, number + 1)) if number < count else None,
-                    pages=page_urls,
-                ),
-                feeds=feeds,
-                kind=kind,
-            ))
-        return views
+        chunk = releases[(number - 1) * per_page: number * per_page]
+        own = urls.numbered(path, number)
+        return ListingView(
+            title=title,
+            heading=heading,
+            description=description,
+            path=own,
+            canonical=self.absolute(own),
+            total=len(releases),
+            items=tuple(self.item(r) for r in chunk),
+            nav=PageNav(
+                number=number,
+                count=count,
+                prev_url=self.url(urls.numbered(path, number - 1)) if number > 1 else None,
+                next_url=self.url(urls.numbered(path, number + 1)) if number < count else None,
+                pages=page_urls,
+            ),
+            feeds=feeds,
+            kind=kind,
+        )
 
     def index_entries(self, groups: Sequence[Group]) -> tuple[IndexEntry, ...]:
         return tuple(IndexEntry(g.name, self.url(g.path), len(g.releases)) for g in groups)
@@ -446,6 +450,11 @@ class ViewMaker:
         path = urls.page(page.slug)
         return PageView(path=path, canonical=self.absolute(path), title=page.title, description=page.description,
                         body=Markup(body.html), lang=page.lang or self.language)
+
+
+def page_count(items: int, per_page: int) -> int:
+    """Pages of a listing; an empty listing still has its first page."""
+    return max(1, -(-items // per_page))
 
 
 def _type_label(path: str) -> str:

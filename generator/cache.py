@@ -1,0 +1,174 @@
+"""The persistent build cache: `.pressroom-cache/build.sqlite` under the site folder.
+
+It remembers two things, both keyed by content hashes:
+
+- releases as loaded and their Markdown as rendered, under a key made of the file's bytes,
+  its path and everything loading depends on (settings, authorities, Pressroom's version,
+  this format); the media files a release refers to are checked again on every use;
+- for each output file, the key of everything it was rendered from and the size and
+  modification time it had, so a page whose inputs did not change is carried over from
+  the previous site instead of being rendered again – unless the file there was touched.
+
+It is never trusted blindly: a cache of another format or version is emptied, and one that
+cannot be read is deleted with a note; either way the build goes on as a cold one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+
+CACHE_DIR = ".pressroom-cache"
+DATABASE = "build.sqlite"
+FORMAT = "3"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A key for the given inputs (each part length-prefixed, so parts cannot run together)."""
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What an output file looked like when this build published it."""
+
+    key: str
+    size: int
+    mtime_ns: int
+
+
+class Cache:
+    """An open cache; `Cache.disabled()` remembers nothing and finds nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.notes: list[str] = []
+        self._db: sqlite3.Connection | None = None
+        self.path = folder / DATABASE if folder is not None else None
+        if self.path is not None:
+            self._db = self._open(self.path)
+
+    @classmethod
+    def disabled(cls) -> Cache:
+        return cls(None)
+
+    def _open(self, path: Path) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                found = dict(db.execute("SELECT name, value FROM meta").fetchall())
+                expected = {"format": FORMAT, "version": __version__}
+                if found != expected:
+                    if found:
+                        self.notes.append(f"the cache in {path.parent} was made by another Pressroom "
+                                          "version; it was emptied and is filled again by this build")
+                    db.executescript("DROP TABLE IF EXISTS releases; DROP TABLE IF EXISTS outputs; "
+                                     "DELETE FROM meta;")
+                    db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
+                db.executescript(
+                    "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS outputs (folder TEXT NOT NULL, path TEXT NOT NULL,"
+                    " key TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+                    " PRIMARY KEY (folder, path)) WITHOUT ROWID;")
+                return db
+            except (sqlite3.DatabaseError, OSError) as exc:
+                if attempt == 0 and isinstance(exc, sqlite3.DatabaseError):
+                    self.notes.append(f"the cache {path} could not be read ({exc}); it was discarded "
+                                      "and this build runs without it")
+                    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                        leftover.unlink(missing_ok=True)
+                    continue
+                self.notes.append(f"the cache {path} cannot be used ({exc}); building without it")
+                return None
+        return None  # pragma: no cover
+
+    # --- releases ------------------------------------------------------------------------
+
+    def releases(self, keys: Iterable[str]) -> dict[str, object]:
+        """The cached values for those keys that are present and readable."""
+        if self._db is None:
+            return {}
+        wanted = list(keys)
+        found: dict[str, object] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = self._db.execute(
+                    f"SELECT key, value FROM releases WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                for key, value in rows:
+                    try:
+                        found[key] = pickle.loads(value)
+                    except Exception:  # a damaged entry is a miss, not a failure
+                        continue
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return {}
+        return found
+
+    def keep_releases(self, used: Iterable[str], new: dict[str, object]) -> None:
+        """Store the `new` entries and forget every entry not `used` (deleted or changed files)."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM used")
+            self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
+            self._db.execute("DELETE FROM releases WHERE key NOT IN (SELECT key FROM used)")
+            self._db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?)",
+                                 ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in new.items()))
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+
+    # --- output files --------------------------------------------------------------------
+
+    def outputs(self, folder: Path) -> dict[str, Stamp]:
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("SELECT path, key, size, mtime_ns FROM outputs WHERE folder = ?",
+                                    (str(folder),))
+            return {path: Stamp(key, size, mtime) for path, key, size, mtime in rows}
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return {}
+
+    def keep_outputs(self, folder: Path, stamps: dict[str, Stamp]) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM outputs WHERE folder = ?", (str(folder),))
+            self._db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?)",
+                                 ((str(folder), path, s.key, s.size, s.mtime_ns) for path, s in stamps.items()))
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: sqlite3.DatabaseError) -> None:
+        self.notes.append(f"the cache {self.path} failed ({exc}); it is not used for the rest of this build")
+        self.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            finally:
+                self._db = None

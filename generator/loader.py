@@ -1,0 +1,113 @@
+"""Reading every release file: in parallel, and only the files that changed since the last build.
+
+A file's cache key is its bytes, its path and everything loading depends on (settings,
+Pressroom's version); the value is the validated release with its rendered body. A hit is
+used only if the release's authority is still the same and every media file it refers to
+still has the size and modification time it had, because the release model carries both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.body import Body, render_body
+from generator.cache import FORMAT, Cache, digest
+from generator.content import LoadContext, load_release, release_files
+from generator.errors import Problem
+from generator.models import Release
+from generator.parallel import map_slices
+
+MediaStamp = tuple[str, int, int]  # absolute path, size, modification time (ns)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    release: Release
+    body: Body
+    media: tuple[MediaStamp, ...]
+
+
+@dataclass(frozen=True)
+class LoadedReleases:
+    releases: list[Release]
+    bodies: dict[str, Body]  # by release id
+    problems: list[Problem]
+    from_cache: int
+
+
+def load_releases(context: LoadContext, cache: Cache, jobs: int,
+                  progress: Callable[[int], None] = lambda done: None) -> LoadedReleases:
+    site = context.site
+    paths = release_files(site)
+    # Not the authorities: a release depends on its own only, which is compared on every hit.
+    fingerprint = digest(FORMAT, __version__, repr(context.settings))
+    problems: list[Problem] = []
+    data: list[bytes | None] = []
+    keys: list[str] = []
+    for path in paths:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(path.relative_to(site).as_posix(), 1,
+                                    f"cannot read the file ({exc.strerror or exc}); check its permissions"))
+            raw = None
+        data.append(raw)
+        keys.append(digest(fingerprint, path.relative_to(site).as_posix(), raw or b""))
+    cached = cache.releases(k for k, raw in zip(keys, data, strict=True) if raw is not None)
+    outcomes: list[Loaded | None] = [None] * len(paths)
+    missing: list[int] = []
+    for index, key in enumerate(keys):
+        entry = cached.get(key)
+        if (isinstance(entry, Loaded) and context.authorities.get(entry.release.authority.id) == entry.release.authority
+                and _media_unchanged(entry.media)):
+            outcomes[index] = entry
+        elif data[index] is not None:
+            missing.append(index)
+    progress(len(paths) - len(missing))
+
+    def work(start: int, end: int) -> Sequence[tuple[Loaded | None, list[Problem]]]:
+        return [_load(paths[i], context, data[i]) for i in missing[start:end]]
+
+    done = len(paths) - len(missing)
+    position = 0
+    for batch in map_slices(work, len(missing), jobs):
+        for loaded, found in batch:
+            outcomes[missing[position]] = loaded
+            problems.extend(found)
+            position += 1
+        done += len(batch)
+        progress(done)
+    cache.keep_releases((key for key, outcome in zip(keys, outcomes, strict=True) if outcome is not None),
+                        {keys[i]: outcomes[i] for i in missing if outcomes[i] is not None})
+    kept = [o for o in outcomes if o is not None]
+    return LoadedReleases(releases=[o.release for o in kept], bodies={o.release.id: o.body for o in kept},
+                          problems=problems, from_cache=len(paths) - len(missing))
+
+
+def _load(path: Path, context: LoadContext, data: bytes | None) -> tuple[Loaded | None, list[Problem]]:
+    release, problems = load_release(path, context, data)
+    if release is None or problems:
+        return None, problems
+    return Loaded(release, render_body(release.body), _media_stamps(release)), problems
+
+
+def _media_stamps(release: Release) -> tuple[MediaStamp, ...]:
+    stamps = []
+    for file in (*(i.file for i in release.images), *(a.file for a in release.attachments)):
+        stat = file.source.stat()
+        stamps.append((str(file.source), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _media_unchanged(stamps: tuple[MediaStamp, ...]) -> bool:
+    for source, size, mtime_ns in stamps:
+        try:
+            stat = Path(source).stat()
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+            return False
+    return True

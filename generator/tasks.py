@@ -1,0 +1,56 @@
+"""Output files worth remembering: each says what it is made from, so an unchanged one is not made again.
+
+A task's `inputs()` returns everything the file is made from – views, which are plain frozen
+data – and `make(*inputs)` turns them into the file. The repr of the inputs, with the build's
+fingerprint (settings, theme, Pressroom's version), is the file's key: when it equals the key
+the previous build stored for that file, the previous file is carried over untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.cache import Stamp, digest
+
+Content = str | bytes
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    inputs: Callable[[], tuple[Any, ...]]
+    make: Callable[..., Content]
+
+
+@dataclass(frozen=True)
+class Done:
+    """A task's outcome: its key, and its bytes unless the previous file can be carried over."""
+
+    path: str
+    key: str
+    content: bytes | None
+
+
+def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str,
+              previous: dict[str, Stamp]) -> list[Done]:
+    done = []
+    for task in tasks[start:end]:
+        inputs = task.inputs()
+        key = digest(fingerprint, task.path, repr(inputs))
+        stamp = previous.get(task.path)
+        if stamp is not None and stamp.key == key:
+            done.append(Done(task.path, key, None))
+        else:
+            done.append(Done(task.path, key, encode(task.make(*inputs))))
+    return done
+
+
+def make_now(task: Task) -> bytes:
+    """The file of a task whose previous copy turned out to be unusable."""
+    return encode(task.make(*task.inputs()))
+
+
+def encode(content: Content) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content

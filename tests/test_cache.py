@@ -1,0 +1,201 @@
+"""The persistent cache and parallel rendering: a cached build equals a cold one, byte for byte.
+
+Each test builds a site, changes one kind of input, and builds again twice: once with the
+cache of the first build (warm) and once cold (no cache, fresh output folder). The two must
+be identical file for file, and the warm one must really have used the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, BuildReport, build
+from generator.cache import CACHE_DIR, DATABASE
+from tests.support.corpus import BERLIN, write_release, write_releases, write_site
+
+NOW = dt.datetime(2026, 11, 1, tzinfo=BERLIN)
+APPEAL_ENDS = dt.datetime(2026, 11, 10, tzinfo=BERLIN)
+
+
+def make_site(root: Path) -> Path:
+    site = root / "site"
+    write_site(site)
+    write_releases(site, 90, start=dt.datetime(2025, 1, 1, tzinfo=BERLIN), days=600)
+    write_release(site, 500, "polizei-essen", dt.datetime(2026, 10, 20, 9, tzinfo=BERLIN), ["Fahndung"],
+                  title="Vermisste Seniorin", extra=f"kind: appeal\nexpires: {APPEAL_ENDS.isoformat()}\n")
+    write_release(site, 501, "polizei-essen", dt.datetime(2026, 10, 21, 9, tzinfo=BERLIN), ["Sicherheitskonferenz"],
+                  title="Sicherheitskonferenz", extra="kind: conference-report\nevent:\n  name: Konferenz\n"
+                  "  start: 2026-10-21T09:00:00+02:00\n  venue: Rathaus\n")
+    return site
+
+
+def run(site: Path, output: Path, now: dt.datetime = NOW, cache: bool = True, jobs: int = 2,
+        allow_removed: bool = False) -> BuildReport:
+    return build(BuildOptions(site=site, output=output, now=now, quiet=True, search=False, cache=cache,
+                              jobs=jobs, allow_removed=allow_removed))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_site(warm: Path, cold: Path) -> None:
+    a, b = tree(warm), tree(cold)
+    assert sorted(a) == sorted(b), set(a) ^ set(b)
+    differing = [path for path in a if a[path] != b[path]]
+    assert not differing, f"cached and uncached builds differ in {differing[:5]}"
+
+
+def _body(site: Path) -> None:
+    path = sorted((site / "content" / "releases").rglob("*.md"))[3]
+    path.write_text(path.read_text(encoding="utf-8") + "\nEin neuer Absatz mit **Nachtrag**.\n", encoding="utf-8")
+
+
+def _front_matter(site: Path) -> None:
+    path = sorted((site / "content" / "releases").rglob("*.md"))[5]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('title: "Meldung', 'title: "Geänderte Meldung', 1), encoding="utf-8")
+
+
+def _template(site: Path) -> None:
+    folder = site / "templates"
+    folder.mkdir(exist_ok=True)
+    theme = Path(__file__).resolve().parents[1] / "templates" / "release.html"
+    text = theme.read_text(encoding="utf-8")
+    (folder / "release.html").write_text(text.replace("</article>", "<p>Eigene Vorlage</p></article>", 1),
+                                         encoding="utf-8")
+
+
+def _settings(site: Path) -> None:
+    path = site / "site.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "Presse (Test)"', 'title = "Presse Neu"'),
+                    encoding="utf-8")
+
+
+def _authority(site: Path) -> None:
+    path = site / "content" / "authorities.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Polizei Essen", "name: Polizeipräsidium Essen"),
+                    encoding="utf-8")
+
+
+def _deletion(site: Path) -> None:
+    sorted((site / "content" / "releases").rglob("*.md"))[7].unlink()
+
+
+def _image(site: Path) -> None:
+    image = site / "content" / "media" / "foto.jpg"
+    from PIL import Image
+
+    with Image.open(image) as picture:
+        picture.rotate(180).save(image, quality=80)
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "body": _body, "front matter": _front_matter, "template": _template, "settings": _settings,
+    "authority": _authority, "deletion": _deletion, "image": _image,
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_cached_build_after_a_change_equals_a_cold_one(tmp_path: Path, change: str) -> None:
+    site = make_site(tmp_path)
+    first = run(site, tmp_path / "warm")
+    assert first.pages_reused == 0
+    CHANGES[change](site)
+    warm = run(site, tmp_path / "warm", allow_removed=True)
+    run(site, tmp_path / "cold", cache=False, allow_removed=True)
+    assert warm.pages_rendered > 0, "the change was not noticed"
+    if change not in ("template", "settings"):  # those change every page
+        assert warm.pages_reused > 0, "the cache was not used"
+    assert_same_site(tmp_path / "warm", tmp_path / "cold")
+
+
+def test_an_appeal_that_ends_by_time_passing_vanishes_from_a_cached_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    run(site, tmp_path / "warm")
+    later = APPEAL_ENDS + dt.timedelta(hours=1)
+    report = run(site, tmp_path / "warm", now=later)
+    run(site, tmp_path / "cold", now=later, cache=False)
+    assert report.pages_reused > 0
+    assert_same_site(tmp_path / "warm", tmp_path / "cold")
+    assert b"Vermisste Seniorin" not in b"".join(tree(tmp_path / "warm").values())
+
+
+def test_an_unchanged_rebuild_renders_nothing_and_rewrites_nothing(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    first = run(site, tmp_path / "out")
+    page = next((tmp_path / "out" / "meldung").rglob("index.html"))
+    before = page.stat()
+    again = run(site, tmp_path / "out")
+    assert again.pages_rendered == 0 and again.pages_reused == first.pages_rendered
+    assert again.files_written == 0
+    after = page.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_an_edit_rewrites_only_the_files_that_show_it(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    first = run(site, tmp_path / "out")
+    _body(site)
+    again = run(site, tmp_path / "out")
+    assert 0 < again.pages_rendered < first.pages_rendered // 5
+    assert again.files_written < (first.files_written + first.files_kept) // 5
+
+
+def test_a_hand_edited_output_file_is_made_again(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    run(site, tmp_path / "out")
+    page = next((tmp_path / "out" / "meldung").rglob("index.html"))
+    original = page.read_bytes()
+    page.write_bytes(b"defaced")
+    run(site, tmp_path / "out")
+    assert page.read_bytes() == original
+
+
+def test_a_corrupt_cache_is_discarded_with_a_note(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    run(site, tmp_path / "out")
+    database = site / CACHE_DIR / DATABASE
+    for leftover in database.parent.glob(DATABASE + "-*"):
+        leftover.unlink()
+    database.write_bytes(b"this is not a database" * 100)
+    report = run(site, tmp_path / "out")
+    assert any("discarded" in note for note in report.notes), report.notes
+    run(site, tmp_path / "cold", cache=False)
+    assert_same_site(tmp_path / "out", tmp_path / "cold")
+    assert run(site, tmp_path / "out").pages_rendered == 0  # the new cache works
+
+
+def test_a_cache_of_another_version_is_emptied(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    run(site, tmp_path / "out")
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        db.execute("UPDATE meta SET value = '0.0.0-other' WHERE name = 'version'")
+    report = run(site, tmp_path / "out")
+    assert any("another Pressroom version" in note for note in report.notes), report.notes
+    assert report.pages_reused == 0
+
+
+def test_the_cli_reports_cache_notes_and_never_a_traceback(tmp_path: Path) -> None:
+    from tests.conftest import run_pressroom
+
+    site = make_site(tmp_path)
+    (site / CACHE_DIR).mkdir()
+    (site / CACHE_DIR / DATABASE).write_bytes(os.urandom(4096))
+    result = run_pressroom("build", site, "--now", NOW.isoformat(), "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert "note: the cache" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_output_is_identical_for_every_number_of_jobs(tmp_path: Path, jobs: int) -> None:
+    site = make_site(tmp_path)
+    run(site, tmp_path / "two", cache=False, jobs=2)
+    run(site, tmp_path / "other", cache=False, jobs=jobs)
+    assert_same_site(tmp_path / "other", tmp_path / "two")
