@@ -15,6 +15,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +24,7 @@ from generator.errors import OutputError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+_PR_SET_PDEATHSIG = 1
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -91,7 +93,8 @@ class Staging:
         self._trash.rename(self._sweep)
         try:
             self._sweeper = subprocess.Popen(["rm", "-rf", "--", str(self._sweep)], stdin=subprocess.DEVNULL,
-                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                             preexec_fn=_die_with_parent)
         except OSError:
             shutil.rmtree(self._sweep, ignore_errors=True)
 
@@ -180,6 +183,12 @@ class Staging:
         except OSError as exc:
             raise OutputError(f"cannot put the new site in place at {self.target}: {exc.strerror or exc}; "
                               "the previous site was left as it was") from None
+
+
+def _die_with_parent() -> None:
+    """A killed build takes its sweeper along; the next build finishes the sweep."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _same_bytes(previous: Path, content: bytes) -> bool:

@@ -93,7 +93,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def install_previous_site(sites: dict[str, Path], target: Path) -> None:
     """A clean folder holding exactly the previous site, as a server would have it."""
-    shutil.rmtree(target.parent, ignore_errors=True)
+    for _ in range(100):  # the killed build's sweeper may still be going for a moment
+        shutil.rmtree(target.parent, ignore_errors=True)
+        if not target.parent.exists():
+            break
+        time.sleep(0.05)
     target.parent.mkdir(parents=True)
     shutil.copytree(sites["old"] / "reference", target)
 
