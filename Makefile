@@ -33,9 +33,16 @@ lint: $(STAMP)
 golden: $(STAMP)
 	$(PY) -m tests.golden refresh
 
+# Pressroom, Hugo and Pelican on the same synthetic corpus (../shared/bench/compare.py).
+# make bench BENCH_RELEASES=20000   ·   make bench BENCH_FLAGS=--no-search
+BENCH_RELEASES ?= 5000
+BENCH_RUNS ?= 3
+BENCH_DIR ?= $(HOME)/.cache/pressroom-bench/corpora
+BENCH_FLAGS ?=
 bench: $(STAMP)
-	$(PY) ../shared/bench/compare.py --releases 5000 --runs 3 --warm \
-		--ours "$(abspath $(VENV))/bin/pressroom build {site} -o {out} --now 2026-11-01T00:00:00+01:00 --quiet"
+	$(PY) -m tests.support.bench_corpus $(BENCH_RELEASES) $(BENCH_DIR)
+	$(PY) ../shared/bench/compare.py --releases $(BENCH_RELEASES) --runs $(BENCH_RUNS) --warm --workdir $(BENCH_DIR) \
+		--ours "$(abspath $(VENV))/bin/pressroom build {site} -o {out} --now 2026-11-01T00:00:00+01:00 --quiet $(BENCH_FLAGS)"
 
 clean:
 	rm -rf output .output.* .pressroom-cache tests/artifacts
