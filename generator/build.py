@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -29,7 +29,7 @@ from generator.render import Templates
 from generator.search import SearchReport, index_search
 from generator.servers import MANIFEST, date_withdrawals, removed_links
 from generator.sitefiles import other_files, page_tasks
-from generator.tasks import Done, Task, make_now, run_tasks
+from generator.tasks import Done, Task, each_task, make_now, run_tasks
 from generator.views import ViewMaker
 
 
@@ -144,27 +144,8 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     fingerprint = inputs_fingerprint(loaded, templates, views)
     report = BuildReport()
     with Staging(options.output) as staging:
-        previous = cache.outputs(staging.target)
-        tasks = page_tasks(catalog, views, templates)
-        progress = display.stage("Rendering pages", len(tasks))
-        # The workers start on the pages while this process makes the other files.
-        rendered = map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous),
-                              len(tasks), jobs)
-        for path, content in other_files(loaded, catalog, views, templates, page_bodies):
-            if isinstance(content, Path):
-                staging.copy(path, content)
-            else:
-                staging.write(path, content)
-        keys: dict[str, str] = {}
-        feeds = list(feed_tasks(catalog, views))
-        for done in run_tasks(feeds, 0, len(feeds), fingerprint, previous):
-            _publish(done, feeds, staging, previous, keys, report)
-        count = 0
-        for batch in rendered:
-            for done in batch:
-                _publish(done, tasks, staging, previous, keys, report)
-            count += len(batch)
-            progress(count)
+        keys = _write_site(staging, loaded, catalog, views, templates, page_bodies, cache, fingerprint, jobs,
+                           display, report)
         report.search = index_search(staging) if options.search else None
         staging.commit()
     cache.keep_outputs(staging.target, _stamps(staging.target, keys))
@@ -176,6 +157,43 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     report.files_kept = staging.kept
     report.next_due = next_due(loaded.releases, options.now)
     return report
+
+
+def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates: Templates,
+                page_bodies: dict[str, Body], cache: Cache, fingerprint: str, jobs: int, display: Display,
+                report: BuildReport) -> dict[str, str]:
+    """Stage every file of the site; returns the key of each file made by a task."""
+    previous = cache.outputs(staging.target)
+    tasks = page_tasks(catalog, views, templates)
+    progress = display.stage("Rendering pages", len(tasks))
+    # The workers start on the pages while this process makes the other files and the feeds,
+    # writing the workers' pages now and then as they come rather than holding them in memory.
+    rendered = map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous), len(tasks), jobs)
+    keys: dict[str, str] = {}
+    count = 0
+
+    def take(batches: Iterable[Sequence[Done]]) -> None:
+        nonlocal count
+        for batch in batches:
+            for done in batch:
+                _publish(done, tasks, staging, previous, keys, report)
+            count += len(batch)
+            progress(count)
+
+    for number, (path, content) in enumerate(other_files(loaded, catalog, views, templates, page_bodies)):
+        if number % 64 == 0:
+            take(rendered.ready())
+        if isinstance(content, Path):
+            staging.copy(path, content)
+        else:
+            staging.write(path, content)
+    feeds = list(feed_tasks(catalog, views))
+    for number, done in enumerate(each_task(feeds, fingerprint, previous)):
+        _publish(done, feeds, staging, previous, keys, report)
+        if number % 16 == 0:
+            take(rendered.ready())
+    take(rendered)
+    return keys
 
 
 def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict[str, Stamp],

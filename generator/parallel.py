@@ -11,8 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.pool import Pool
-from typing import TypeVar
+from multiprocessing.pool import IMapIterator, Pool
+from typing import Generic, TypeVar
 
 Result = TypeVar("Result")
 
@@ -39,29 +39,53 @@ def _run_slice(bounds: tuple[int, int]) -> list[object]:
     return _work(*bounds)
 
 
+class Slices(Generic[Result]):
+    """The results of `map_slices`, in order: `ready()` takes those done so far without waiting,
+    iterating takes the rest as they come."""
+
+    def __init__(self, serial: Iterator[Sequence[Result]] | None, pool: Pool | None = None,
+                 results: IMapIterator[Sequence[Result]] | None = None) -> None:
+        self._serial = serial
+        self._pool = pool
+        self._results = results
+
+    def ready(self) -> list[Sequence[Result]]:
+        if self._results is None:
+            return []  # in-process work is done when it is asked for
+        found = []
+        while True:
+            try:
+                found.append(self._results.next(timeout=0))
+            except (multiprocessing.TimeoutError, StopIteration):
+                return found
+
+    def __iter__(self) -> Iterator[Sequence[Result]]:
+        if self._serial is not None:
+            yield from self._serial
+            return
+        assert self._pool is not None and self._results is not None
+        try:
+            yield from self._results
+            self._pool.close()
+        finally:
+            self._pool.terminate()
+            self._pool.join()
+
+
 def map_slices(work: Callable[[int, int], Sequence[Result]], count: int, jobs: int,
-               smallest: int = 32) -> Iterator[Sequence[Result]]:
-    """`work(start, end)` over `range(count)` in slices, yielded in order.
+               smallest: int = 32) -> Slices[Result]:
+    """`work(start, end)` over `range(count)` in slices, results in order.
 
     With several jobs the workers start at once, so the caller can do other work (in this
-    process) while they run, and collect the results afterwards.
+    process) while they run, taking finished results now and then with `ready()`.
     """
     global _work
     bounds = slices(count, jobs, smallest)
     if jobs <= 1 or len(bounds) <= 1 or multiprocessing.current_process().daemon:
-        return (work(start, end) for start, end in bounds)
+        return Slices((work(start, end) for start, end in bounds))
     _work = work  # type: ignore[assignment]
     try:
         pool = multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)))
     finally:
         _work = None  # the workers are forked by now and carry their own copy
-    return _collect(pool, pool.imap(_run_slice, bounds))  # type: ignore[arg-type]
-
-
-def _collect(pool: Pool, results: Iterator[Sequence[Result]]) -> Iterator[Sequence[Result]]:
-    try:
-        yield from results
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    return Slices(None, pool, pool.imap(_run_slice, bounds))  # type: ignore[arg-type]

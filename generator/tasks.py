@@ -8,7 +8,7 @@ the previous build stored for that file, the previous file is carried over untou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,16 +35,18 @@ class Done:
 
 def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str,
               previous: dict[str, Stamp]) -> list[Done]:
-    done = []
-    for task in tasks[start:end]:
+    return list(each_task(tasks[start:end], fingerprint, previous))
+
+
+def each_task(tasks: Iterable[Task], fingerprint: str, previous: dict[str, Stamp]) -> Iterator[Done]:
+    for task in tasks:
         inputs = task.inputs()
         key = digest(fingerprint, task.path, repr(inputs))
         stamp = previous.get(task.path)
         if stamp is not None and stamp.key == key:
-            done.append(Done(task.path, key, None))
+            yield Done(task.path, key, None)
         else:
-            done.append(Done(task.path, key, encode(task.make(*inputs))))
-    return done
+            yield Done(task.path, key, encode(task.make(*inputs)))
 
 
 def make_now(task: Task) -> bytes:
