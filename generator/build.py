@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -92,8 +93,9 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
     authorities, found = load_authorities(site)
     problems.extend(found)
     context = LoadContext(site=site, settings=settings, authorities=authorities)
-    stage = display.stage("Reading releases", len(release_files(site))) if display else (lambda done: None)
-    read = load_releases(context, cache or Cache.disabled(), jobs or default_jobs(), stage)
+    paths = release_files(site)
+    stage = display.stage("Reading releases", len(paths)) if display else (lambda done: None)
+    read = load_releases(context, paths, cache or Cache.disabled(), jobs or default_jobs(), stage)
     problems.extend(read.problems)
     pages, found = load_pages(site)
     problems.extend(found)
@@ -146,7 +148,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     with Staging(options.output) as staging:
         keys = _write_site(staging, loaded, catalog, views, templates, page_bodies, cache, fingerprint, jobs,
                            display, report)
-        report.search = index_search(staging) if options.search else None
+        report.search = index_search(staging, jobs) if options.search else None
         staging.commit()
     cache.keep_outputs(staging.target, _stamps(staging.target, keys))
     report.published = len(catalog.published)
@@ -216,7 +218,7 @@ def _stamps(target: Path, keys: dict[str, str]) -> dict[str, Stamp]:
     stamps = {}
     for path, key in keys.items():
         try:
-            stat = (target / path).stat()
+            stat = os.stat(f"{target}/{path}")
         except OSError:
             continue
         stamps[path] = Stamp(key, stat.st_size, stat.st_mtime_ns)

@@ -241,8 +241,11 @@ def _summary(report: BuildReport, output: Path) -> None:
         f"{report.files_written} files written, {report.files_kept} unchanged in {report.seconds:.2f} s → {output}"
     )
     if report.search is not None:
-        how = "unchanged, kept" if report.search.reused else "indexed"
-        print(f"search: {report.search.pages} releases {how} in {report.search.seconds:.2f} s")
+        search = report.search
+        how = "unchanged, kept" if search.reused else "indexed"
+        if 0 < search.made < search.parts:
+            how += f" ({search.made} of {search.parts} parts made anew)"
+        print(f"search: {search.pages} releases {how} in {search.seconds:.2f} s")
     # Last, so a timer script can read it with `tail -n 1`.
     print(_due_line(report.next_due))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from generator import __version__
 from generator.body import Body, render_body
 from generator.cache import FORMAT, Cache, digest
-from generator.content import LoadContext, load_release, release_files
+from generator.content import LoadContext, load_release
 from generator.errors import Problem
 from generator.models import Release
 from generator.parallel import map_slices
@@ -38,10 +38,10 @@ class LoadedReleases:
     from_cache: int
 
 
-def load_releases(context: LoadContext, cache: Cache, jobs: int,
+def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, jobs: int,
                   progress: Callable[[int], None] = lambda done: None) -> LoadedReleases:
+    """The release files `paths` (`content.release_files`) as models with rendered bodies."""
     site = context.site
-    paths = release_files(site)
     # Not the authorities: a release depends on its own only, which is compared on every hit.
     fingerprint = digest(FORMAT, __version__, repr(context.settings))
     problems: list[Problem] = []

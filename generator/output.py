@@ -61,7 +61,7 @@ class Staging:
         self._lock: int | None = None
         self.written = 0
         self.kept = 0
-        self._folders: set[Path] = set()
+        self._folders: set[str] = set()
 
     def __enter__(self) -> Staging:
         try:
@@ -111,17 +111,19 @@ class Staging:
             else:
                 shutil.rmtree(self._old, ignore_errors=True)
 
-    def _folder(self, folder: Path) -> None:
+    # Plain strings and os calls below: a large site stages tens of thousands of files.
+    def _folder(self, destination: str) -> None:
+        folder = os.path.dirname(destination)
         if folder not in self._folders:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
 
     def write(self, path: str, data: str | bytes) -> None:
         content = data.encode("utf-8") if isinstance(data, str) else data
-        destination = self.root / path
-        previous = self.target / path
+        destination = f"{self.root}/{path}"
+        previous = f"{self.target}/{path}"
         try:
-            self._folder(destination.parent)
+            self._folder(destination)
             if _same_bytes(previous, content):
                 os.link(previous, destination)
                 self.kept += 1
@@ -138,13 +140,13 @@ class Staging:
 
         False when it is missing or was changed since (then the caller makes it anew).
         """
-        previous = self.target / path
+        previous = f"{self.target}/{path}"
         try:
-            stat = previous.stat()
+            stat = os.stat(previous)
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
                 return False
-            destination = self.root / path
-            self._folder(destination.parent)
+            destination = f"{self.root}/{path}"
+            self._folder(destination)
             os.link(previous, destination)
         except FileNotFoundError:
             return False
@@ -155,10 +157,10 @@ class Staging:
         return True
 
     def copy(self, path: str, source: Path) -> None:
-        destination = self.root / path
-        previous = self.target / path
+        destination = f"{self.root}/{path}"
+        previous = f"{self.target}/{path}"
         try:
-            self._folder(destination.parent)
+            self._folder(destination)
             if _same_file(previous, source):
                 os.link(previous, destination)
                 self.kept += 1
@@ -191,19 +193,21 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _same_bytes(previous: Path, content: bytes) -> bool:
+def _same_bytes(previous: str, content: bytes) -> bool:
     try:
-        if previous.stat().st_size != len(content):
+        if os.stat(previous).st_size != len(content):
             return False
-        return previous.read_bytes() == content
+        with open(previous, "rb") as handle:
+            return handle.read() == content
     except OSError:
         return False
 
 
-def _same_file(previous: Path, source: Path) -> bool:
+def _same_file(previous: str, source: Path) -> bool:
     try:
-        if previous.stat().st_size != source.stat().st_size:
+        if os.stat(previous).st_size != source.stat().st_size:
             return False
-        return previous.read_bytes() == source.read_bytes()
+        with open(previous, "rb") as handle:
+            return handle.read() == source.read_bytes()
     except OSError:
         return False

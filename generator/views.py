@@ -226,6 +226,7 @@ class ViewMaker:
         self.tz = self.settings.tz
         self.language = self.settings.language
         self._items: dict[str, ItemView] = {}
+        self._teasers: dict[str, str] = {}
         if self.media is not None and not self.image_views:
             shown = (*self.catalog.published, *self.catalog.drafts)
             self.image_views = self.media.image_views(shown, self.url)
@@ -299,7 +300,10 @@ class ViewMaker:
     # --- releases ----------------------------------------------------------
 
     def teaser(self, release: Release) -> str:
-        return teaser(release.summary, self.bodies[release.id].first_paragraph)
+        found = self._teasers.get(release.id)
+        if found is None:
+            found = self._teasers[release.id] = teaser(release.summary, self.bodies[release.id].first_paragraph)
+        return found
 
     def item(self, release: Release) -> ItemView:
         view = self._items.get(release.id)

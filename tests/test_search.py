@@ -34,14 +34,23 @@ def indexed(output: Path) -> set[str]:
             if "data-pagefind-body" in p.read_text(encoding="utf-8")}
 
 
+def indexed_count(output: Path) -> int:
+    """Pages in the index, over all its parts (one per year), each with German stemming."""
+    parts = json.loads((output / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    assert parts == sorted(parts, reverse=True)  # newest first: the search page loads that one
+    entries = [json.loads((output / "pagefind" / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+               for part in parts]
+    assert all(set(entry["languages"]) == {"de"} for entry in entries)  # from <html lang="de">
+    return sum(entry["languages"]["de"]["page_count"] for entry in entries)
+
+
 def test_only_published_release_pages_are_marked_for_the_index(demo_output: Path) -> None:
     marked = indexed(demo_output)
     assert CONFERENCE in marked
     assert len(marked) == 8  # the demo's published releases
     assert all(path.startswith("meldung/") for path in marked)
     assert WITHDRAWN not in marked
-    entry = json.loads((demo_output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["de"]["page_count"] == 8  # German stemming, from <html lang="de">
+    assert indexed_count(demo_output) == 8
 
 
 def test_release_pages_carry_the_four_filters(demo_output: Path) -> None:
@@ -57,8 +66,7 @@ def test_drafts_are_rendered_but_never_indexed(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (out / DRAFT / "index.html").is_file()
     assert DRAFT not in indexed(out)
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["de"]["page_count"] == 8  # the published releases, not the draft
+    assert indexed_count(out) == 8  # the published releases, not the draft
 
 
 def test_an_unchanged_index_is_kept_and_no_search_makes_none(tmp_path: Path) -> None:
@@ -66,7 +74,7 @@ def test_an_unchanged_index_is_kept_and_no_search_makes_none(tmp_path: Path) -> 
     first = run_pressroom("build", REPO, "-o", out, "--now", DEMO_NOW)
     assert first.returncode == 0, first.stderr
     assert "search: 8 releases indexed" in first.stdout
-    entry = out / "pagefind" / "pagefind-entry.json"
+    entry = out / "pagefind" / "2019" / "pagefind-entry.json"
     before = entry.read_bytes()
     second = run_pressroom("build", REPO, "-o", out, "--now", DEMO_NOW)
     assert "search: 8 releases unchanged, kept" in second.stdout
@@ -120,10 +128,12 @@ def search_page(browser: Browser, site_url: str) -> Iterator[Page]:
     assert outside == []  # no third-party requests
 
 
+# The search page has loaded the newest part and merged the others into this very module
+# instance (modules are loaded once per page), so a query here searches all of them.
 QUERY_JS = """
 async ([query, filters]) => {
-  const pagefind = await import("/pagefind/pagefind.js");
-  await pagefind.options({baseUrl: "/"});
+  const [newest] = await (await fetch("/pagefind/parts.json")).json();
+  const pagefind = await import(`/pagefind/${newest}/pagefind.js`);
   const found = await pagefind.search(query, {filters});
   return Promise.all(found.results.map(async (r) => (await r.data()).url));
 }
@@ -154,6 +164,20 @@ def test_a_withdrawn_releases_words_find_nothing(search_page: Page, word: str) -
 def test_a_withdrawn_release_is_never_among_the_results(search_page: Page) -> None:
     for words in ("Festnahme Einbruch Horst", "Geschäftsräume", "Essener Straße", "Tablets"):
         assert "/" + WITHDRAWN not in query(search_page, words)
+
+
+@pytest.mark.browser
+@browser_only
+def test_the_search_page_merges_every_years_part(search_page: Page, demo_output: Path) -> None:
+    parts = json.loads((demo_output / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    assert len(parts) > 3
+    years = search_page.locator("#search-year option").evaluate_all("options => options.map(o => o.value)")
+    assert [y for y in years if y] == parts  # the filter values of every part, newest first
+    search_page.fill("#search-q", "Gelsenkirchen")
+    search_page.keyboard.press("Enter")
+    search_page.locator("#search-results a").first.wait_for()
+    found = search_page.locator("#search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "/" + CONFERENCE in found and any(url.startswith("/meldung/2026-") for url in found)
 
 
 @pytest.mark.browser
@@ -213,7 +237,7 @@ def test_fresh_builds_differ_only_in_pagefinds_unstable_files(demo_output: Path,
     first, second = files(demo_output), files(out)
     stable = {k: v for k, v in first.items() if not any(fnmatch(k, g) for g in UNSTABLE_FILES)}
     assert stable == {k: v for k, v in second.items() if not any(fnmatch(k, g) for g in UNSTABLE_FILES)}
-    assert any(k.startswith("pagefind/fragment/") for k in stable)  # the page fragments are stable
+    assert any(fnmatch(k, "pagefind/*/fragment/*") for k in stable)  # the page fragments are stable
 
 
 def test_an_expired_appeal_leaves_the_index_at_the_next_build(tmp_path: Path) -> None:
@@ -222,8 +246,10 @@ def test_an_expired_appeal_leaves_the_index_at_the_next_build(tmp_path: Path) ->
     before = run_pressroom("build", REPO, "-o", out, "--now", "2025-07-01T12:00:00+02:00")
     assert before.returncode == 0, before.stderr
     assert appeal in indexed(out)
+    kept_part = (out / "pagefind" / "2019" / "pagefind-entry.json").stat()
     after = run_pressroom("build", REPO, "-o", out, "--now", DEMO_NOW)
-    assert "search: 8 releases indexed" in after.stdout  # made anew, not kept
+    assert "search: 8 releases indexed (" in after.stdout  # its year's part made anew, not kept
     assert appeal not in indexed(out)
-    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["de"]["page_count"] == 8
+    assert indexed_count(out) == 8
+    # Only the parts whose pages changed were made again: 2019's was carried over as it was.
+    assert (out / "pagefind" / "2019" / "pagefind-entry.json").stat().st_ino == kept_part.st_ino
