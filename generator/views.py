@@ -110,7 +110,7 @@ class PageNav:
     count: int
     prev_url: str | None
     next_url: str | None
-    pages: tuple[tuple[int, str], ...]
+    pages: tuple[tuple[int, str], ...]  # the pages the pager shows, not all of them
 
 
 @dataclass(frozen=True)
@@ -425,7 +425,10 @@ class ViewMaker:
         """Page `number` of a paginated listing."""
         per_page = self.settings.per_page
         count = page_count(len(releases), per_page)
-        page_urls = tuple((n, self.url(urls.numbered(path, n))) for n in range(1, count + 1))
+        # The pages the pager names: first, last, two either side and the places of the "…"
+        # (listing every page would make a long listing's pages grow with its length).
+        shown = sorted({1, count, *range(max(1, number - 3), min(count, number + 3) + 1)})
+        page_urls = tuple((n, self.url(urls.numbered(path, n))) for n in shown)
         chunk = releases[(number - 1) * per_page: number * per_page]
         own = urls.numbered(path, number)
         return ListingView(

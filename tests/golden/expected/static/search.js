@@ -1,5 +1,5 @@
 // Pressroom search: a plain form over the Pagefind index of this site. No third-party requests:
-// the index and pagefind.js are served from the site itself (/pagefind/).
+// the index and pagefind.js are served from the site itself (/pagefind/<year>/).
 const form = document.getElementById("search-form");
 const fallback = document.getElementById("search-fallback");
 const fallbackText = document.getElementById("search-fallback-text");
@@ -13,8 +13,14 @@ let pagefind = null;
 
 async function start() {
   try {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-    await pagefind.options({ basePath: form.dataset.bundle, baseUrl: form.dataset.base, excerptLength: 30 });
+    // The index comes in parts, one per year, newest first: load the newest, merge the rest.
+    const response = await fetch(form.dataset.bundle + "parts.json");
+    if (!response.ok) throw new Error("no search index");
+    const [newest, ...older] = await response.json();
+    pagefind = await import(form.dataset.bundle + newest + "/pagefind.js");
+    await pagefind.options({ basePath: form.dataset.bundle + newest + "/", baseUrl: form.dataset.base,
+      excerptLength: 30 });
+    for (const part of older) await pagefind.mergeIndex(form.dataset.bundle + part + "/", { baseUrl: form.dataset.base });
     await pagefind.init();
     await fillFilters(await pagefind.filters());
   } catch (error) {
