@@ -21,6 +21,7 @@ from tests.support.corpus import BERLIN, write_release, write_releases, write_si
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=BERLIN)
 APPEAL_ENDS = dt.datetime(2026, 11, 10, tzinfo=BERLIN)
+SCHEDULED = dt.datetime(2026, 11, 5, 9, tzinfo=BERLIN)
 
 
 def make_site(root: Path) -> Path:
@@ -32,6 +33,7 @@ def make_site(root: Path) -> Path:
     write_release(site, 501, "polizei-essen", dt.datetime(2026, 10, 21, 9, tzinfo=BERLIN), ["Sicherheitskonferenz"],
                   title="Sicherheitskonferenz", extra="kind: conference-report\nevent:\n  name: Konferenz\n"
                   "  start: 2026-10-21T09:00:00+02:00\n  venue: Rathaus\n")
+    write_release(site, 502, "feuerwehr-essen", SCHEDULED, ["Prävention"], title="Rauchmelder retten Leben")
     return site
 
 
@@ -116,15 +118,18 @@ def test_a_cached_build_after_a_change_equals_a_cold_one(tmp_path: Path, change:
     assert_same_site(tmp_path / "warm", tmp_path / "cold")
 
 
-def test_an_appeal_that_ends_by_time_passing_vanishes_from_a_cached_build(tmp_path: Path) -> None:
+def test_time_passing_publishes_and_withdraws_in_a_cached_build_as_in_a_cold_one(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     run(site, tmp_path / "warm")
-    later = APPEAL_ENDS + dt.timedelta(hours=1)
-    report = run(site, tmp_path / "warm", now=later)
-    run(site, tmp_path / "cold", now=later, cache=False)
-    assert report.pages_reused > 0
-    assert_same_site(tmp_path / "warm", tmp_path / "cold")
-    assert b"Vermisste Seniorin" not in b"".join(tree(tmp_path / "warm").values())
+    assert b"Rauchmelder" not in b"".join(tree(tmp_path / "warm").values())
+    for later in (SCHEDULED + dt.timedelta(minutes=1), APPEAL_ENDS + dt.timedelta(hours=1)):
+        report = run(site, tmp_path / "warm", now=later)
+        run(site, tmp_path / "cold", now=later, cache=False)
+        assert report.pages_reused > 0
+        assert_same_site(tmp_path / "warm", tmp_path / "cold")
+    everything = b"".join(tree(tmp_path / "warm").values())
+    assert b"Rauchmelder" in everything  # published when its time came
+    assert b"Vermisste Seniorin" not in everything  # gone when the appeal ended
 
 
 def test_an_unchanged_rebuild_renders_nothing_and_rewrites_nothing(tmp_path: Path) -> None:
