@@ -415,11 +415,6 @@ class ViewMaker:
 
     # --- listings ----------------------------------------------------------
 
-    def listings(self, kind: str, path: str, title: str, heading: str, releases: Sequence[Release],
-                 feeds: tuple[FeedLink, ...], description: str | None = None) -> list[ListingView]:
-        return [self.listing(kind, path, title, heading, releases, feeds, description, number)
-                for number in range(1, page_count(len(releases), self.settings.per_page) + 1)]
-
     def listing(self, kind: str, path: str, title: str, heading: str, releases: Sequence[Release],
                 feeds: tuple[FeedLink, ...], description: str | None, number: int) -> ListingView:
         """Page `number` of a paginated listing."""
