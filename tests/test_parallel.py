@@ -19,7 +19,8 @@ def test_results_come_back_complete_and_in_order(jobs: int) -> None:
     found = [item for batch in map_slices(numbers, 1000, jobs) for item in batch]
     assert [n for n, _ in found] == list(range(1000))
     workers = {pid for _, pid in found}
-    assert (workers == {os.getpid()}) if jobs == 1 else (os.getpid() not in workers and len(workers) > 1)
+    # One job works in this process; more work in forked ones (how many get a slice is up to the pool).
+    assert (workers == {os.getpid()}) if jobs == 1 else (os.getpid() not in workers)
 
 
 def test_finished_results_can_be_taken_while_the_rest_runs() -> None:
