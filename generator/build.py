@@ -170,7 +170,9 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
     progress = display.stage("Rendering pages", len(tasks))
     # The workers start on the pages while this process makes the other files and the feeds,
     # writing the workers' pages now and then as they come rather than holding them in memory.
-    rendered = map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous), len(tasks), jobs)
+    site = str(staging.target)
+    rendered = map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous, site=site),
+                          len(tasks), jobs)
     keys: dict[str, str] = {}
     count = 0
 
@@ -190,7 +192,7 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
         else:
             staging.write(path, content)
     feeds = list(feed_tasks(catalog, views))
-    for number, done in enumerate(each_task(feeds, fingerprint, previous)):
+    for number, done in enumerate(each_task(feeds, fingerprint, previous, site)):
         _publish(done, feeds, staging, previous, keys, report)
         if number % 16 == 0:
             take(rendered.ready())

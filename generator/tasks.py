@@ -8,6 +8,7 @@ the previous build stored for that file, the previous file is carried over untou
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,20 +34,29 @@ class Done:
     content: bytes | None
 
 
-def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str,
-              previous: dict[str, Stamp]) -> list[Done]:
-    return list(each_task(tasks[start:end], fingerprint, previous))
+def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str, previous: dict[str, Stamp],
+              site: str) -> list[Done]:
+    return list(each_task(tasks[start:end], fingerprint, previous, site))
 
 
-def each_task(tasks: Iterable[Task], fingerprint: str, previous: dict[str, Stamp]) -> Iterator[Done]:
+def each_task(tasks: Iterable[Task], fingerprint: str, previous: dict[str, Stamp], site: str) -> Iterator[Done]:
+    """Make each task's file, or none where the previous `site` has it as the same inputs made it."""
     for task in tasks:
         inputs = task.inputs()
         key = digest(fingerprint, task.path, repr(inputs))
         stamp = previous.get(task.path)
-        if stamp is not None and stamp.key == key:
+        if stamp is not None and stamp.key == key and _unchanged(f"{site}/{task.path}", stamp):
             yield Done(task.path, key, None)
         else:
             yield Done(task.path, key, encode(task.make(*inputs)))
+
+
+def _unchanged(path: str, stamp: Stamp) -> bool:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return False
+    return (found.st_size, found.st_mtime_ns) == (stamp.size, stamp.mtime_ns)
 
 
 def make_now(task: Task) -> bytes:

@@ -163,6 +163,18 @@ def test_a_hand_edited_output_file_is_made_again(tmp_path: Path) -> None:
     assert page.read_bytes() == original
 
 
+def test_a_deleted_output_folder_is_made_again_in_full(tmp_path: Path) -> None:
+    import shutil
+
+    site = make_site(tmp_path)
+    first = run(site, tmp_path / "out")
+    shutil.rmtree(tmp_path / "out")
+    again = run(site, tmp_path / "out")
+    assert again.pages_rendered == first.pages_rendered and again.pages_reused == 0
+    run(site, tmp_path / "cold", cache=False)
+    assert_same_site(tmp_path / "out", tmp_path / "cold")
+
+
 def test_a_corrupt_cache_is_discarded_with_a_note(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     run(site, tmp_path / "out")
