@@ -146,11 +146,11 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     fingerprint = inputs_fingerprint(loaded, templates, views)
     report = BuildReport()
     with Staging(options.output) as staging:
-        keys = _write_site(staging, loaded, catalog, views, templates, page_bodies, cache, fingerprint, jobs,
+        made = _write_site(staging, loaded, catalog, views, templates, page_bodies, cache, fingerprint, jobs,
                            display, report)
         report.search = index_search(staging, jobs) if options.search else None
         staging.commit()
-    cache.keep_outputs(staging.target, _stamps(staging.target, keys))
+    cache.keep_outputs(staging.target, made.stamps(staging.target))
     report.published = len(catalog.published)
     report.scheduled = sum(1 for s in catalog.states.values() if s.value == "scheduled")
     report.withdrawn = len(catalog.withdrawn)
@@ -163,68 +163,77 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
 
 def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates: Templates,
                 page_bodies: dict[str, Body], cache: Cache, fingerprint: str, jobs: int, display: Display,
-                report: BuildReport) -> dict[str, str]:
-    """Stage every file of the site; returns the key of each file made by a task."""
+                report: BuildReport) -> _Made:
+    """Stage every file of the site; returns what the tasks made, for the cache."""
     previous = cache.outputs(staging.target)
     tasks = page_tasks(catalog, views, templates)
     progress = display.stage("Rendering pages", len(tasks))
     # The workers start on the pages while this process makes the other files and the feeds,
     # writing the workers' pages now and then as they come rather than holding them in memory.
     site = str(staging.target)
-    rendered = map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous, site=site),
-                          len(tasks), jobs)
-    keys: dict[str, str] = {}
+    made = _Made()
     count = 0
 
     def take(batches: Iterable[Sequence[Done]]) -> None:
         nonlocal count
         for batch in batches:
             for done in batch:
-                _publish(done, tasks, staging, previous, keys, report)
+                _publish(done, tasks, staging, previous, made, report)
             count += len(batch)
             progress(count)
 
-    for number, (path, content) in enumerate(other_files(loaded, catalog, views, templates, page_bodies)):
-        if number % 64 == 0:
-            take(rendered.ready())
-        if isinstance(content, Path):
-            staging.copy(path, content)
-        else:
-            staging.write(path, content)
-    feeds = list(feed_tasks(catalog, views))
-    for number, done in enumerate(each_task(feeds, fingerprint, previous, site)):
-        _publish(done, feeds, staging, previous, keys, report)
-        if number % 16 == 0:
-            take(rendered.ready())
-    take(rendered)
-    return keys
+    with map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous, site=site),
+                    len(tasks), jobs) as rendered:
+        for number, (path, content) in enumerate(other_files(loaded, catalog, views, templates, page_bodies)):
+            if number % 64 == 0:
+                take(rendered.ready())
+            if isinstance(content, Path):
+                staging.copy(path, content)
+            else:
+                staging.write(path, content)
+        feeds = list(feed_tasks(catalog, views))
+        for number, done in enumerate(each_task(feeds, fingerprint, previous, site)):
+            _publish(done, feeds, staging, previous, made, report)
+            if number % 16 == 0:
+                take(rendered.ready())
+        take(rendered)
+    return made
 
 
-def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict[str, Stamp],
-             keys: dict[str, str], report: BuildReport) -> None:
-    keys[done.path] = done.key
+@dataclass
+class _Made:
+    """The files the tasks staged: carried over (their stamps stay as they were) or written."""
+
+    kept: dict[str, Stamp] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)  # path → key
+
+    def stamps(self, target: Path) -> dict[str, Stamp]:
+        """Every file's stamp once the new site is in place; only written files need a look."""
+        stamps = dict(self.kept)
+        for path, key in self.written.items():
+            try:
+                stat = os.stat(f"{target}/{path}")
+            except OSError:
+                continue
+            stamps[path] = Stamp(key, stat.st_size, stat.st_mtime_ns)
+        return stamps
+
+
+def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict[str, Stamp], made: _Made,
+             report: BuildReport) -> None:
     if done.content is None:
         stamp = previous[done.path]
         if staging.keep(done.path, stamp.size, stamp.mtime_ns):
+            made.kept[done.path] = stamp
             report.pages_reused += 1
             return
-        # The previous file is gone or was changed by hand: make it anew.
+        # The previous file changed since the worker looked: make it anew (rare, so a search is fine).
         content = make_now(next(t for t in tasks if t.path == done.path))
     else:
         content = done.content
     staging.write(done.path, content)
+    made.written[done.path] = done.key
     report.pages_rendered += 1
-
-
-def _stamps(target: Path, keys: dict[str, str]) -> dict[str, Stamp]:
-    stamps = {}
-    for path, key in keys.items():
-        try:
-            stat = os.stat(f"{target}/{path}")
-        except OSError:
-            continue
-        stamps[path] = Stamp(key, stat.st_size, stat.st_mtime_ns)
-    return stamps
 
 
 def inputs_fingerprint(loaded: LoadedSite, templates: Templates, views: ViewMaker) -> str:

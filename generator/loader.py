@@ -35,7 +35,6 @@ class LoadedReleases:
     releases: list[Release]
     bodies: dict[str, Body]  # by release id
     problems: list[Problem]
-    from_cache: int
 
 
 def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, jobs: int,
@@ -73,18 +72,19 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
 
     done = len(paths) - len(missing)
     position = 0
-    for batch in map_slices(work, len(missing), jobs):
-        for loaded, found in batch:
-            outcomes[missing[position]] = loaded
-            problems.extend(found)
-            position += 1
-        done += len(batch)
-        progress(done)
+    with map_slices(work, len(missing), jobs) as batches:
+        for batch in batches:
+            for loaded, found in batch:
+                outcomes[missing[position]] = loaded
+                problems.extend(found)
+                position += 1
+            done += len(batch)
+            progress(done)
     cache.keep_releases((key for key, outcome in zip(keys, outcomes, strict=True) if outcome is not None),
                         {keys[i]: outcomes[i] for i in missing if outcomes[i] is not None})
     kept = [o for o in outcomes if o is not None]
     return LoadedReleases(releases=[o.release for o in kept], bodies={o.release.id: o.body for o in kept},
-                          problems=problems, from_cache=len(paths) - len(missing))
+                          problems=problems)
 
 
 def _load(path: Path, context: LoadContext, data: bytes | None) -> tuple[Loaded | None, list[Problem]]:

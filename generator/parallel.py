@@ -63,13 +63,24 @@ class Slices(Generic[Result]):
         if self._serial is not None:
             yield from self._serial
             return
-        assert self._pool is not None and self._results is not None
+        assert self._results is not None
         try:
             yield from self._results
-            self._pool.close()
         finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (at once, if the caller gave up early, e.g. on an error)."""
+        if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> Slices[Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def map_slices(work: Callable[[int, int], Sequence[Result]], count: int, jobs: int,

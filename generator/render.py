@@ -93,7 +93,8 @@ class Templates:
         self.env.install_gettext_translations(found, newstyle=True)  # type: ignore[attr-defined]
         # The same newstyle semantics (translation marked safe, variables escaped and filled in),
         # without a context call per text: a page has dozens, and they cost more than the page.
-        self.env.globals.update(_=_FastGettext(found), gettext=_FastGettext(found), ngettext=_FastNgettext(found))
+        gettext = _FastGettext(found)
+        self.env.globals.update(_=gettext, gettext=gettext, ngettext=_FastNgettext(found))
         self.env.globals["site"] = site_view
 
     @cached_property

@@ -72,7 +72,8 @@ def index_search(staging: Staging, jobs: int = 1) -> SearchReport:
         year = _YEAR.search(content)
         parts.setdefault(year[1].decode() if year else "other", {})[path] = content
     names = sorted(parts, reverse=True)
-    changed = [name for name in names if not _carry_over(staging, name, _fingerprint(parts[name]))]
+    fingerprints = {name: _fingerprint(parts[name]) for name in names}
+    changed = [name for name in names if not _carry_over(staging, name, fingerprints[name])]
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=staging.root.parent) as scratch:
         def index(name: str) -> Path:
             return _index_part(staging.root, Path(scratch) / name, parts[name])
@@ -82,7 +83,7 @@ def index_search(staging: Staging, jobs: int = 1) -> SearchReport:
         for name, bundle in zip(changed, bundles, strict=True):
             for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
                 staging.copy(f"{SEARCH_DIR}{name}/{file.relative_to(bundle).as_posix()}", file)
-            staging.write(f"{SEARCH_DIR}{name}/{FINGERPRINT}", _fingerprint(parts[name]))
+            staging.write(f"{SEARCH_DIR}{name}/{FINGERPRINT}", fingerprints[name])
     if names:
         staging.write(PARTS, json.dumps(names) + "\n")
     return SearchReport(len(pages), len(names), len(changed), time.perf_counter() - started)
@@ -149,7 +150,10 @@ def _carry_over(staging: Staging, name: str, fingerprint: str) -> bool:
     if _read(folder / FINGERPRINT) != fingerprint or not (folder / "pagefind-entry.json").is_file():
         return False
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        staging.copy(f"{SEARCH_DIR}{name}/{path.relative_to(folder).as_posix()}", path)
+        # Linked as it is, not compared byte for byte with itself.
+        site_path, stat = f"{SEARCH_DIR}{name}/{path.relative_to(folder).as_posix()}", path.stat()
+        if not staging.keep(site_path, stat.st_size, stat.st_mtime_ns):
+            staging.copy(site_path, path)
     return True
 
 
