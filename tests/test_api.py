@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from generator.api import schema_path
+from generator.outputs.api import schema_path
 from tests.conftest import REPO
 
 BASE = "https://presse.example.org/"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, BuildReport, build
-from generator.cache import CACHE_DIR, DATABASE
+from generator.build.cache import CACHE_DIR, DATABASE
+from generator.build.pipeline import BuildOptions, BuildReport, build
 from tests.support.corpus import BERLIN, write_release, write_releases, write_site
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=BERLIN)

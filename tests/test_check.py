@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 from PIL import Image
 
-from generator import advice
-from generator.build import check
-from generator.errors import Problem
+from generator.build.pipeline import check
+from generator.commands import check as advice
+from generator.core.errors import Problem
 from tests.conftest import run_pressroom
 from tests.support.sites import minimal_site, write_release
 

@@ -37,6 +37,6 @@ def _pagefind_unstable(path: Path, root: Path) -> bool:
     """Pagefind orders some index files differently from run to run (same content); see search.py."""
     from fnmatch import fnmatch
 
-    from generator.search import UNSTABLE_FILES
+    from generator.build.search import UNSTABLE_FILES
 
     return any(fnmatch(path.relative_to(root).as_posix(), pattern) for pattern in UNSTABLE_FILES)

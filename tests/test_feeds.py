@@ -13,11 +13,11 @@ from typing import Any
 import feedparser
 import pytest
 
-from generator.build import decide, load_site
-from generator.catalog import Catalog
-from generator.feeds import ARCHIVE_SIZE, Channel, plan
-from generator.models import Authority, Release, State
-from generator.slugs import slug
+from generator.build.pipeline import decide, load_site
+from generator.core.models import Authority, Release, State
+from generator.core.slugs import slug
+from generator.lifecycle.catalog import Catalog
+from generator.outputs.feeds import ARCHIVE_SIZE, Channel, plan
 from tests.conftest import DEMO_NOW, REPO, run_pressroom
 from tests.support.corpus import BERLIN, write_release, write_releases, write_site
 

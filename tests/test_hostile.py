@@ -25,7 +25,7 @@ import yaml
 from PIL import Image as PILImage
 from playwright.sync_api import Error as PlaywrightError
 
-from generator.cache import CACHE_DIR
+from generator.build.cache import CACHE_DIR
 from tests.conftest import DEMO_NOW, run_pressroom
 from tests.support.browser import chromium_available, chromium_browser, serve_directory
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from generator.ics import fold, text
+from generator.outputs.ics import fold, text
 
 CONFERENCE = "meldung/2019-04-29-eine-konferenz-fuer-die-sicherheit-in-gelsenkirchen/"
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import main
+from generator.commands.cli import main
 from tests.conftest import run_pressroom
 from tests.support.sites import minimal_site, write_release
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from generator.parallel import map_slices, slices
+from generator.build.parallel import map_slices, slices
 
 
 def numbers(start: int, end: int) -> list[tuple[int, int]]:

@@ -21,11 +21,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.body import render_body
-from generator.config import load_settings
-from generator.content import RELEASE_KEYS, LoadContext, load_authorities, load_release
-from generator.errors import BuildErrors
-from generator.models import Release
+from generator.content.loading import RELEASE_KEYS, LoadContext, load_authorities, load_release
+from generator.content.settings import load_settings
+from generator.core.errors import BuildErrors
+from generator.core.models import Release
+from generator.render.markdown import render_body
 from tests.conftest import DEMO_NOW, REPO
 
 NAME = "content/releases/2026/2026-11-20-test.md"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from generator.search import UNSTABLE_FILES
+from generator.build.search import UNSTABLE_FILES
 from tests.conftest import DEMO_NOW, REPO, run_pressroom
 from tests.support.browser import (
     chromium_available,

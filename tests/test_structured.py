@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.structured import absolute_html, json_ld_script
+from generator.outputs.json_ld import absolute_html, json_ld_script
 from tests.support.vnu import format_errors, validate_html, vnu_available
 
 BASE = "https://presse.example.org/"

@@ -18,7 +18,7 @@ IGNORED_PREFIXES = ("pagefind/",)
 
 
 def build(output: Path) -> None:
-    from generator.cli import main
+    from generator.commands.cli import main
 
     code = main(["build", str(SITE), "-o", str(output), "--now", NOW, "--quiet", "--jobs", "1"])
     if code != 0:

@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from generator import urls
-from generator.lifecycle import state_of
-from generator.models import Authority, Kind, Release, State
-from generator.slugs import slug
+from generator.core import urls
+from generator.core.models import Authority, Kind, Release, State
+from generator.core.slugs import slug
+from generator.lifecycle.states import state_of
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.models import Release, State
+from generator.core.models import Release, State
 
 
 def state_of(release: Release, now: dt.datetime) -> State:

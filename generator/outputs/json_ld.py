@@ -15,10 +15,10 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup
 
-from generator import urls
-from generator.dates import iso
-from generator.models import Authority, Kind, Release
-from generator.views import ReleaseView, ViewMaker
+from generator.core import urls
+from generator.core.dates import iso
+from generator.core.models import Authority, Kind, Release
+from generator.render.views import ReleaseView, ViewMaker
 
 _URL_ATTRIBUTE = re.compile(r'\b(href|src|cite)="([^"]*)"')
 # Characters that could end or confuse a <script> element; JSON allows them as \u escapes.

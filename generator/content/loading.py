@@ -18,11 +18,10 @@ from zoneinfo import ZoneInfo
 
 from frontmatter.default_handlers import YAMLHandler
 
-from generator.dates import DateFormatError, parse_datetime
-from generator.errors import Problem, suggestion
-from generator.media import CACHE_DIR as MEDIA_CACHE
-from generator.media import MediaError, inspect_image
-from generator.models import (
+from generator.content.yaml_source import Key, YamlSource, YamlSyntaxError
+from generator.core.dates import DateFormatError, parse_datetime
+from generator.core.errors import Problem, suggestion
+from generator.core.models import (
     Attachment,
     Authority,
     Contact,
@@ -36,8 +35,9 @@ from generator.models import (
     Update,
     Withdrawal,
 )
-from generator.slugs import slug as make_slug
-from generator.source import Key, YamlSource, YamlSyntaxError
+from generator.core.slugs import slug as make_slug
+from generator.media.publish import CACHE_DIR as MEDIA_CACHE
+from generator.media.publish import MediaError, inspect_image
 
 AUTHORITIES_FILE = "content/authorities.yaml"
 RELEASES_DIR = "content/releases"

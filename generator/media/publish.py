@@ -32,12 +32,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from generator import urls
-from generator.errors import BuildErrors, Problem
-from generator.models import Image as ImageModel
-from generator.models import MediaFile, Release, Settings
-from generator.slugs import slug
-from generator.views import ImageView
+from generator.core import urls
+from generator.core.errors import BuildErrors, Problem
+from generator.core.models import Image as ImageModel
+from generator.core.models import MediaFile, Release, Settings
+from generator.core.slugs import slug
+from generator.render.views import ImageView
 
 if TYPE_CHECKING:
     pass
@@ -631,8 +631,8 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 def front_matter_line(site: Path, release_source: str, *keys: str | int) -> int:
     """The line of a front-matter value, for messages about a release's media."""
-    from generator.content import _FileProblem, read_text, split_front_matter
-    from generator.source import YamlSource
+    from generator.content.loading import _FileProblem, read_text, split_front_matter
+    from generator.content.yaml_source import YamlSource
 
     path = site / release_source
     try:

@@ -28,8 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import OutputError
-from generator.output import Staging
+from generator.build.staging import Staging
+from generator.core.errors import OutputError
 
 SEARCH_DIR = "pagefind/"
 PARTS = SEARCH_DIR + "parts.json"  # the parts' folder names, newest first; the search page merges them

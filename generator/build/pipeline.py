@@ -10,28 +10,29 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from generator import __version__, urls
-from generator.body import Body, render_body
-from generator.cache import CACHE_DIR, Cache, Stamp, digest
-from generator.cache import FORMAT as CACHE_FORMAT
-from generator.catalog import Catalog, make_catalog
-from generator.config import load_settings
-from generator.content import LoadContext, check_together, load_authorities, load_pages, release_files
-from generator.errors import BuildErrors, Problem
-from generator.feeds import feed_tasks
-from generator.lifecycle import Due, next_due
-from generator.loader import load_releases
-from generator.media import publish_media
-from generator.models import Authority, Page, Release, Settings
-from generator.output import Staging
-from generator.parallel import default_jobs, map_slices
-from generator.progress import Display
-from generator.render import Templates
-from generator.search import SearchReport, index_search
-from generator.servers import MANIFEST, date_withdrawals, removed_links
-from generator.sitefiles import other_files, page_tasks
-from generator.tasks import Done, Task, each_task, make_now, run_tasks
-from generator.views import ViewMaker
+from generator import __version__
+from generator.build.cache import CACHE_DIR, Cache, Stamp, digest
+from generator.build.cache import FORMAT as CACHE_FORMAT
+from generator.build.loader import load_releases
+from generator.build.parallel import default_jobs, map_slices
+from generator.build.plan import other_files, page_tasks
+from generator.build.progress import Display
+from generator.build.search import SearchReport, index_search
+from generator.build.staging import Staging
+from generator.build.tasks import Done, Task, each_task, make_now, run_tasks
+from generator.content.loading import LoadContext, check_together, load_authorities, load_pages, release_files
+from generator.content.settings import load_settings
+from generator.core import urls
+from generator.core.errors import BuildErrors, Problem
+from generator.core.models import Authority, Page, Release, Settings
+from generator.lifecycle.catalog import Catalog, make_catalog
+from generator.lifecycle.states import Due, next_due
+from generator.media.publish import publish_media
+from generator.outputs.feeds import feed_tasks
+from generator.outputs.servers import MANIFEST, date_withdrawals, removed_links
+from generator.render.markdown import Body, render_body
+from generator.render.templates import Templates
+from generator.render.views import ViewMaker
 
 
 @dataclass(frozen=True)

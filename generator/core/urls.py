@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.slugs import slug
+from generator.core.slugs import slug
 
 RELEASES = "meldungen/"
 AUTHORITIES = "behoerden/"

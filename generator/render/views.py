@@ -12,15 +12,15 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from generator import urls
-from generator.body import Body, teaser
-from generator.catalog import Catalog, Group
-from generator.dates import iso, show_date, show_datetime, show_short
-from generator.lifecycle import withdrawn_on
-from generator.models import Authority, Contact, Kind, Page, Release, Settings
+from generator.core import urls
+from generator.core.dates import iso, show_date, show_datetime, show_short
+from generator.core.models import Authority, Contact, Kind, Page, Release, Settings
+from generator.lifecycle.catalog import Catalog, Group
+from generator.lifecycle.states import withdrawn_on
+from generator.render.markdown import Body, teaser
 
 if TYPE_CHECKING:
-    from generator.media import MediaIndex, PublishedFile
+    from generator.media.publish import MediaIndex, PublishedFile
 
 RELATED_COUNT = 5
 
@@ -219,7 +219,7 @@ class ViewMaker:
     pages: Sequence[Page] = ()
     stylesheet: str = "static/pressroom.css"
     image_views: Mapping[str, tuple[ImageView, ...]] = field(default_factory=dict)  # by release id
-    media: MediaIndex | None = None  # the published image variants (generator.media)
+    media: MediaIndex | None = None  # the published image variants (generator.media.publish)
 
     def __post_init__(self) -> None:
         self.base_path = urlsplit(self.settings.base_url).path or "/"

@@ -20,7 +20,7 @@ import subprocess
 from pathlib import Path
 from types import TracebackType
 
-from generator.errors import OutputError
+from generator.core.errors import OutputError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

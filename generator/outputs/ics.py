@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from generator import __version__, urls
-from generator.models import Release
-from generator.views import ViewMaker
+from generator import __version__
+from generator.core import urls
+from generator.core.models import Release
+from generator.render.views import ViewMaker
 
 LINE_OCTETS = 75
 

@@ -31,8 +31,8 @@ from urllib.parse import unquote, urlsplit
 
 from watchfiles import Change, DefaultFilter, watch
 
-from generator.build import BuildOptions, build
-from generator.errors import BuildErrors, OutputError, PressroomError, UsageError
+from generator.build.pipeline import BuildOptions, build
+from generator.core.errors import BuildErrors, OutputError, PressroomError, UsageError
 
 HOST = "127.0.0.1"
 STATUS_PATH = "/__pressroom/status"

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.body import Body, render_body
-from generator.cache import FORMAT, Cache, digest
-from generator.content import LoadContext, load_release
-from generator.errors import Problem
-from generator.models import Release
-from generator.parallel import map_slices
+from generator.build.cache import FORMAT, Cache, digest
+from generator.build.parallel import map_slices
+from generator.content.loading import LoadContext, load_release
+from generator.core.errors import Problem
+from generator.core.models import Release
+from generator.render.markdown import Body, render_body
 
 MediaStamp = tuple[str, int, int]  # absolute path, size, modification time (ns)
 

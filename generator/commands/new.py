@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import load_settings
-from generator.content import AUTHORITIES_FILE, RELEASES_DIR, load_authorities, release_files
-from generator.dates import iso
-from generator.errors import BuildErrors, UsageError, suggestion
-from generator.models import Authority, Kind, Settings
-from generator.slugs import slug as make_slug
+from generator.content.loading import AUTHORITIES_FILE, RELEASES_DIR, load_authorities, release_files
+from generator.content.settings import load_settings
+from generator.core.dates import iso
+from generator.core.errors import BuildErrors, UsageError, suggestion
+from generator.core.models import Authority, Kind, Settings
+from generator.core.slugs import slug as make_slug
 
 # How long a new appeal runs unless the site allows less (appeal_max_days).
 APPEAL_DAYS = 30

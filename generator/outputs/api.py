@@ -20,13 +20,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import generator
-from generator import urls
-from generator.catalog import Catalog
-from generator.dates import iso
-from generator.models import Authority, Release
-from generator.structured import absolute_html, dumps
-from generator.tasks import Task
-from generator.views import ViewMaker
+from generator.build.tasks import Task
+from generator.core import urls
+from generator.core.dates import iso
+from generator.core.models import Authority, Release
+from generator.lifecycle.catalog import Catalog
+from generator.outputs.json_ld import absolute_html, dumps
+from generator.render.views import ViewMaker
 
 VERSION = 1
 RELEASES = urls.API + "releases/"

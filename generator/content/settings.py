@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator.errors import BuildErrors, ContentError, Problem, suggestion
-from generator.models import Settings
+from generator.core.errors import BuildErrors, ContentError, Problem, suggestion
+from generator.core.models import Settings
 
 SITE_FILE = "site.toml"
 KEYS = {

@@ -17,9 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.body import TEASER_LENGTH, Body, render_body
-from generator.config import load_settings
-from generator.content import (
+from generator.commands.new import PLACEHOLDER_MARK
+from generator.content.loading import (
     LoadContext,
     load_authorities,
     load_release,
@@ -27,15 +26,16 @@ from generator.content import (
     release_files,
     split_front_matter,
 )
-from generator.errors import BuildErrors, Problem
-from generator.lifecycle import state_of
-from generator.media import attachment_problem
-from generator.models import Kind, Release, Settings, State
-from generator.scaffold import PLACEHOLDER_MARK
-from generator.source import Key, YamlSource
+from generator.content.settings import load_settings
+from generator.content.yaml_source import Key, YamlSource
+from generator.core.errors import BuildErrors, Problem
+from generator.core.models import Kind, Release, Settings, State
+from generator.lifecycle.states import state_of
+from generator.media.publish import attachment_problem
+from generator.render.markdown import TEASER_LENGTH, Body, render_body
 
 if TYPE_CHECKING:
-    from generator.build import LoadedSite
+    from generator.build.pipeline import LoadedSite
 
 TITLE_MAX = 120  # feeds and search results cut longer headlines
 FIRST_PARAGRAPH_MAX = 500  # twice the teaser: so long a lead needs a summary of its own

@@ -8,11 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__, advice, scaffold
-from generator.build import BuildOptions, BuildReport, build, check, due
-from generator.dates import DateFormatError, iso, parse_datetime, zone
-from generator.errors import BuildErrors, OutputError, PressroomError, Problem, UsageError
-from generator.lifecycle import Due
+from generator import __version__
+from generator.build.pipeline import BuildOptions, BuildReport, build, check, due
+from generator.commands import check as advice
+from generator.commands import new as scaffold
+from generator.core.dates import DateFormatError, iso, parse_datetime, zone
+from generator.core.errors import BuildErrors, OutputError, PressroomError, Problem, UsageError
+from generator.lifecycle.states import Due
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -216,7 +218,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from generator.serve import ServeOptions, serve
+    from generator.commands.serve import ServeOptions, serve
 
     site: Path = args.site
     if not site.is_dir():

@@ -7,24 +7,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
-from generator import urls
-from generator.api import api_files, api_tasks
-from generator.body import Body
-from generator.catalog import Catalog, Group
-from generator.dates import iso
-from generator.feeds import json_feed
-from generator.ics import event_calendars
-from generator.models import Release
-from generator.render import Templates
-from generator.servers import SERVER_DIR, server_files
-from generator.structured import discovery
-from generator.tasks import Task
-from generator.textual import release_text
-from generator.views import FeedLink, ViewMaker, page_count
+from generator.build.tasks import Task
+from generator.core import urls
+from generator.core.dates import iso
+from generator.core.models import Release
+from generator.lifecycle.catalog import Catalog, Group
+from generator.outputs.api import api_files, api_tasks
+from generator.outputs.feeds import json_feed
+from generator.outputs.ics import event_calendars
+from generator.outputs.json_ld import discovery
+from generator.outputs.servers import SERVER_DIR, server_files
+from generator.outputs.wire import release_text
+from generator.render.markdown import Body
+from generator.render.templates import Templates
+from generator.render.views import FeedLink, ViewMaker, page_count
 
 if TYPE_CHECKING:
-    from generator.build import LoadedSite
-    from generator.media import MediaIndex
+    from generator.build.pipeline import LoadedSite
+    from generator.media.publish import MediaIndex
 
 SiteFile = tuple[str, str | bytes | Path]
 
@@ -131,7 +131,7 @@ def redirects(catalog: Catalog, views: ViewMaker, templates: Templates) -> Itera
 def media_files(catalog: Catalog, media: MediaIndex | None) -> Iterator[SiteFile]:
     """Media of published releases only: a withdrawn release's photos are not copied.
 
-    Images are published as the variants `generator.media` made (resized, without metadata),
+    Images are published as the variants `generator.media.publish` made (resized, without metadata),
     never as they came; attachments are copied as they are.
     """
     files: dict[str, str | bytes | Path] = dict(media.files()) if media else {}

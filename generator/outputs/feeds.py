@@ -33,16 +33,16 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from generator import urls
-from generator.body import Body
-from generator.cache import digest
-from generator.catalog import Catalog
-from generator.dates import show_datetime
-from generator.models import Release, Settings
-from generator.slugs import slug
-from generator.tasks import Task
-from generator.textual import wire_labels
-from generator.views import ViewMaker
+from generator.build.cache import digest
+from generator.build.tasks import Task
+from generator.core import urls
+from generator.core.dates import show_datetime
+from generator.core.models import Release, Settings
+from generator.core.slugs import slug
+from generator.lifecycle.catalog import Catalog
+from generator.outputs.wire import wire_labels
+from generator.render.markdown import Body
+from generator.render.views import ViewMaker
 
 ARCHIVE_SIZE = 100  # releases per archive document; changing it re-cuts every archive
 # RFC 4151 wants a date in the tagging entity. One fixed for all releases, because a date taken

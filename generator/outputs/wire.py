@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.body import Body
-from generator.models import Release, Settings
+from generator.core.models import Release, Settings
+from generator.render.markdown import Body
 
 _LABELS = {
     "de": {"contact": "Rückfragen bitte an:", "phone": "Telefon", "email": "E-Mail",

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.cache import Stamp, digest
+from generator.build.cache import Stamp, digest
 
 Content = str | bytes
 

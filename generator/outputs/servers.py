@@ -28,13 +28,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator import urls
-from generator.catalog import Catalog
-from generator.dates import DateFormatError, iso, parse_datetime
-from generator.errors import Problem
-from generator.lifecycle import state_of, withdrawn_on
-from generator.models import Release, State
-from generator.views import ViewMaker
+from generator.core import urls
+from generator.core.dates import DateFormatError, iso, parse_datetime
+from generator.core.errors import Problem
+from generator.core.models import Release, State
+from generator.lifecycle.catalog import Catalog
+from generator.lifecycle.states import state_of, withdrawn_on
+from generator.render.views import ViewMaker
 
 SERVER_DIR = "_server/"
 MANIFEST = f"{SERVER_DIR}published.txt"

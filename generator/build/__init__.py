@@ -1,0 +1,1 @@
+"""Orchestration: the pipeline, load, plan, tasks, cache, parallelism, staging, search."""

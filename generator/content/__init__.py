@@ -1,0 +1,1 @@
+"""Stage 1: the site folder → validated models. Knows nothing of caches or output."""

@@ -1,0 +1,1 @@
+"""The vocabulary every stage shares: models, errors, addresses, slugs, dates."""

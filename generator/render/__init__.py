@@ -1,0 +1,1 @@
+"""Models → display values: Markdown bodies, the Jinja environment, views."""
