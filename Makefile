@@ -24,11 +24,13 @@ $(STAMP): pyproject.toml
 test: $(STAMP) test-deps
 	$(PY) -m ruff check generator tests
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 golden: $(STAMP)
 	$(PY) -m tests.golden refresh

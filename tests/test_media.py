@@ -16,7 +16,7 @@ from PIL import Image, ImageCms, ImageFile
 
 from generator.build.pipeline import BuildOptions, build, check, decide, load_site
 from generator.core.errors import BuildErrors
-from generator.media.publish import publish as media
+from generator.media import publish as media
 from generator.render.views import ViewMaker
 from tests.conftest import run_pressroom
 

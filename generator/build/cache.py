@@ -15,7 +15,6 @@ cannot be read is deleted with a note; either way the build goes on as a cold on
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import sqlite3
 from collections.abc import Iterable
@@ -27,16 +26,6 @@ from generator import __version__
 CACHE_DIR = ".pressroom-cache"
 DATABASE = "build.sqlite"
 FORMAT = "3"
-
-
-def digest(*parts: bytes | str) -> str:
-    """A key for the given inputs (each part length-prefixed, so parts cannot run together)."""
-    hasher = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
 
 
 @dataclass(frozen=True)

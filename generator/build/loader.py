@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.build.cache import FORMAT, Cache, digest
+from generator.build.cache import FORMAT, Cache
 from generator.build.parallel import map_slices
 from generator.content.loading import LoadContext, load_release
+from generator.core.digest import digest
 from generator.core.errors import Problem
 from generator.core.models import Release
 from generator.render.markdown import Body, render_body

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__
-from generator.build.cache import CACHE_DIR, Cache, Stamp, digest
+from generator.build.cache import CACHE_DIR, Cache, Stamp
 from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.loader import load_releases
 from generator.build.parallel import default_jobs, map_slices
@@ -19,16 +19,18 @@ from generator.build.plan import other_files, page_tasks
 from generator.build.progress import Display
 from generator.build.search import SearchReport, index_search
 from generator.build.staging import Staging
-from generator.build.tasks import Done, Task, each_task, make_now, run_tasks
+from generator.build.tasks import Done, each_task, make_now, run_tasks
 from generator.content.loading import LoadContext, check_together, load_authorities, load_pages, release_files
 from generator.content.settings import load_settings
 from generator.core import urls
+from generator.core.digest import digest
 from generator.core.errors import BuildErrors, Problem
 from generator.core.models import Authority, Page, Release, Settings
 from generator.lifecycle.catalog import Catalog, make_catalog
 from generator.lifecycle.states import Due, next_due
 from generator.media.publish import publish_media
 from generator.outputs.feeds import feed_tasks
+from generator.outputs.files import Task
 from generator.outputs.servers import MANIFEST, date_withdrawals, removed_links
 from generator.render.markdown import Body, render_body
 from generator.render.templates import Templates

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
-from generator.build.tasks import Task
 from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Release
 from generator.lifecycle.catalog import Catalog, Group
 from generator.outputs.api import api_files, api_tasks
 from generator.outputs.feeds import json_feed
+from generator.outputs.files import Task
 from generator.outputs.ics import event_calendars
 from generator.outputs.json_ld import discovery
 from generator.outputs.servers import SERVER_DIR, server_files

@@ -9,20 +9,12 @@ the previous build stored for that file, the previous file is carried over untou
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from generator.build.cache import Stamp, digest
-
-Content = str | bytes
-
-
-@dataclass(frozen=True)
-class Task:
-    path: str
-    inputs: Callable[[], tuple[Any, ...]]
-    make: Callable[..., Content]
+from generator.build.cache import Stamp
+from generator.core.digest import digest
+from generator.outputs.files import Task, encode
 
 
 @dataclass(frozen=True)
@@ -62,7 +54,3 @@ def _unchanged(path: str, stamp: Stamp) -> bool:
 def make_now(task: Task) -> bytes:
     """The file of a task whose previous copy turned out to be unusable."""
     return encode(task.make(*task.inputs()))
-
-
-def encode(content: Content) -> bytes:
-    return content.encode("utf-8") if isinstance(content, str) else content

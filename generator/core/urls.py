@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from generator.core.slugs import slug
 
 RELEASES = "meldungen/"
@@ -80,3 +82,21 @@ JSON_FEED = f"{FEEDS}feed.json"
 def feed_archive(listing: str, number: int) -> str:
     """Folder of archive page `number` (1 = oldest) of the feeds in `listing` (RFC 5005)."""
     return f"{listing}archiv/{number}/"
+
+
+class Links:
+    """Addresses under one `base_url`: every output and template gets its links from here.
+
+    `url` gives a link that works under any base path (`/presse/meldung/x/`); `absolute` the
+    full URL that feeds, sitemaps, the API and server configurations need.
+    """
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.base_path = urlsplit(base_url).path or "/"
+
+    def url(self, path: str) -> str:
+        return self.base_path + path
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + path

@@ -20,11 +20,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import generator
-from generator.build.tasks import Task
 from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Authority, Release
 from generator.lifecycle.catalog import Catalog
+from generator.outputs.files import Task
 from generator.outputs.json_ld import absolute_html, dumps
 from generator.render.views import ViewMaker
 
