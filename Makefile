@@ -2,37 +2,62 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# Exact versions of everything installed (the golden site was made with them); `make lock` renews it.
+CONSTRAINTS := constraints.txt
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS)
+SOURCES := $(shell find generator templates schema -type f -not -name '*.pyc' 2>/dev/null)
+RUNTIME := $(VENV)/.installed
+TESTING := $(VENV)/.installed-test
 
-.PHONY: site test lint bench golden clean
+.PHONY: site serve test lint bench golden lock clean
 
 include tests/support/setup.mk
 
-site: $(STAMP)
+site: $(RUNTIME)
 	$(PY) -m generator build .
 	@echo
 	@echo "The site is in output/. To look at it in a browser:"
-	@echo "    $(PY) -m http.server --directory output 8000"
-	@echo "then open http://127.0.0.1:8000/"
+	@echo "    make serve        (a preview at http://127.0.0.1:8000/ that rebuilds on every change)"
+	@echo "The pressroom command is in $(VENV)/bin/:"
+	@echo "    $(VENV)/bin/pressroom --help"
+	@echo "    . $(VENV)/bin/activate    (then simply: pressroom build, pressroom new, pressroom serve)"
 
-$(STAMP): pyproject.toml
+serve: $(RUNTIME)
+	$(VENV)/bin/pressroom serve .
+
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-test: $(STAMP) test-deps
+# Only what running Pressroom needs; reinstalled when its code, theme or pins change.
+$(RUNTIME): $(VENV)/bin/python pyproject.toml $(CONSTRAINTS) $(SOURCES)
+	$(PIP) .
+	touch $(RUNTIME)
+
+$(TESTING): $(RUNTIME) pyproject.toml $(CONSTRAINTS)
+	$(PIP) '.[test]'
+	touch $(TESTING)
+
+test: $(TESTING) test-deps
 	$(PY) -m ruff check generator tests
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(TESTING)
 	$(PY) -m ruff check generator tests
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 
-golden: $(STAMP)
+# Renew the pins: resolve pyproject.toml afresh in a scratch venv and record what it installed.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check '.[test]'
+	{ echo "# Exact versions for reproducible installs (make lock renews this file)."; \
+	  .venv-lock/bin/python -m pip freeze --exclude pressroom; } > $(CONSTRAINTS)
+	rm -rf .venv-lock
+
+golden: $(TESTING)
 	$(PY) -m tests.golden refresh
 
 # Pressroom, Hugo and Pelican on the same synthetic corpus (../shared/bench/compare.py).
@@ -41,7 +66,7 @@ BENCH_RELEASES ?= 5000
 BENCH_RUNS ?= 3
 BENCH_DIR ?= $(HOME)/.cache/pressroom-bench/corpora
 BENCH_FLAGS ?=
-bench: $(STAMP)
+bench: $(RUNTIME)
 	$(PY) -m tests.support.bench_corpus $(BENCH_RELEASES) $(BENCH_DIR)
 	$(PY) ../shared/bench/compare.py --releases $(BENCH_RELEASES) --runs $(BENCH_RUNS) --warm --workdir $(BENCH_DIR) \
 		--ours "$(abspath $(VENV))/bin/pressroom build {site} -o {out} --now 2026-11-01T00:00:00+01:00 --quiet $(BENCH_FLAGS)"
