@@ -148,7 +148,7 @@ def _too_many_digits() -> str:
 
 
 def _shown_key(key: Any) -> str:
-    text = str(key)
+    text = UNSAFE_CHARACTER.sub(lambda found: f"\\u{ord(found[0]):04x}", str(key))
     return text if len(text) <= 40 else text[:40] + "…"
 
 

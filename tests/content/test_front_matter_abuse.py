@@ -174,6 +174,13 @@ def test_control_characters_in_keys_are_refused(site: Path) -> None:
     assert errors(site, HEAD + 'extra: {"k\\0": 1}\n') == {f"{RELEASE}:5: error: " + _character("U+0000", "a NUL byte")}
 
 
+def test_a_duplicate_key_with_a_control_character_is_named_printably(site: Path) -> None:
+    assert errors(site, HEAD + 'extra:\n  "k\\0": 1\n  "k\\0": 2\n') == {
+        f"{RELEASE}:6: error: " + _character("U+0000", "a NUL byte"),
+        f"{RELEASE}:7: error: " + _character("U+0000", "a NUL byte"),
+        f'{RELEASE}:7: error: the key "k\\u0000" appears twice, on lines 6 and 7; keep one of them'}
+
+
 def test_tab_and_newline_stay_allowed(site: Path) -> None:
     release, problems = load(site, HEAD + 'summary: "eins\\tzwei\\ndrei"\n')
     assert problems == [] and release is not None
