@@ -21,7 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content.loading import RELEASE_KEYS, LoadContext, load_authorities, load_release
+from generator.content.authorities import load_authorities
+from generator.content.releases import RELEASE_KEYS, LoadContext, load_release
 from generator.content.settings import load_settings
 from generator.core.errors import BuildErrors
 from generator.core.models import Release

@@ -15,7 +15,7 @@ from pathlib import Path
 from generator import __version__
 from generator.build.cache import FORMAT, Cache
 from generator.build.parallel import map_slices
-from generator.content.loading import LoadContext, load_release
+from generator.content.releases import LoadContext, load_release
 from generator.core.digest import digest
 from generator.core.errors import Problem
 from generator.core.models import Release
@@ -40,7 +40,7 @@ class LoadedReleases:
 
 def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, jobs: int,
                   progress: Callable[[int], None] = lambda done: None) -> LoadedReleases:
-    """The release files `paths` (`content.release_files`) as models with rendered bodies."""
+    """The release files `paths` (`content.files.release_files`) as models with rendered bodies."""
     site = context.site
     # Not the authorities: a release depends on its own only, which is compared on every hit.
     fingerprint = digest(FORMAT, __version__, repr(context.settings))

@@ -20,7 +20,11 @@ from generator.build.progress import Display
 from generator.build.search import SearchReport, index_search
 from generator.build.staging import Staging
 from generator.build.tasks import Done, each_task, make_now, run_tasks
-from generator.content.loading import LoadContext, check_together, load_authorities, load_pages, release_files
+from generator.content.authorities import load_authorities
+from generator.content.checks import check_together
+from generator.content.files import release_files
+from generator.content.pages import load_pages
+from generator.content.releases import LoadContext
 from generator.content.settings import load_settings
 from generator.core import urls
 from generator.core.digest import digest
@@ -28,6 +32,7 @@ from generator.core.errors import BuildErrors, Problem
 from generator.core.models import Authority, Page, Release, Settings
 from generator.lifecycle.catalog import Catalog, make_catalog
 from generator.lifecycle.states import Due, next_due
+from generator.media.publish import CACHE_DIR as MEDIA_CACHE
 from generator.media.publish import publish_media
 from generator.outputs.feeds import feed_tasks
 from generator.outputs.files import Task
@@ -95,7 +100,7 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
         settings = _FALLBACK  # keep checking the content, so the report is complete
     authorities, found = load_authorities(site)
     problems.extend(found)
-    context = LoadContext(site=site, settings=settings, authorities=authorities)
+    context = LoadContext(site=site, settings=settings, authorities=authorities, media_cache=site / MEDIA_CACHE)
     paths = release_files(site)
     stage = display.stage("Reading releases", len(paths)) if display else (lambda done: None)
     read = load_releases(context, paths, cache or Cache.disabled(), jobs or default_jobs(), stage)

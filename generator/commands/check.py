@@ -18,19 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.commands.new import PLACEHOLDER_MARK
-from generator.content.loading import (
-    LoadContext,
-    load_authorities,
-    load_release,
-    read_text,
-    release_files,
-    split_front_matter,
-)
+from generator.content.authorities import load_authorities
+from generator.content.files import read_text, release_files, split_front_matter
+from generator.content.releases import LoadContext, load_release
 from generator.content.settings import load_settings
 from generator.content.yaml_source import Key, YamlSource
-from generator.core.errors import BuildErrors, Problem
+from generator.core.errors import BuildErrors, Problem, Severity
 from generator.core.models import Kind, Release, Settings, State
 from generator.lifecycle.states import state_of
+from generator.media.publish import CACHE_DIR as MEDIA_CACHE
 from generator.media.publish import attachment_problem
 from generator.render.markdown import TEASER_LENGTH, Body, render_body
 
@@ -43,7 +39,7 @@ APPEAL_SOON = dt.timedelta(days=3)
 EARLIEST_YEAR = 1990
 FUTURE_MAX = dt.timedelta(days=365)
 
-WARNING = "warning"
+WARNING: Severity = "warning"
 JSON_VERSION = 1
 
 
@@ -192,7 +188,7 @@ def advise_loadable(site: Path, now: dt.datetime, rules: Sequence[Rule] = RULES)
     except BuildErrors:
         return []
     authorities, _ = load_authorities(site)
-    context = LoadContext(site=site, settings=settings, authorities=authorities)
+    context = LoadContext(site=site, settings=settings, authorities=authorities, media_cache=site / MEDIA_CACHE)
     found: set[Problem] = set()
     for path in release_files(site):
         release, _ = load_release(path, context)

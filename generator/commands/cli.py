@@ -12,7 +12,8 @@ from generator import __version__
 from generator.build.pipeline import BuildOptions, BuildReport, build, check, due
 from generator.commands import check as advice
 from generator.commands import new as scaffold
-from generator.core.dates import DateFormatError, iso, parse_datetime, zone
+from generator.content.settings import site_timezone
+from generator.core.dates import DateFormatError, iso, parse_datetime
 from generator.core.errors import BuildErrors, OutputError, PressroomError, Problem, UsageError
 from generator.lifecycle.states import Due
 
@@ -101,19 +102,9 @@ def _now(text: str | None, site: Path) -> dt.datetime:
     if text is None:
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
-        return parse_datetime(text, zone(_site_timezone(site)))
+        return parse_datetime(text, site_timezone(site))
     except DateFormatError as exc:
         raise _UsageProblem(f"--now: {exc}") from None
-
-
-def _site_timezone(site: Path) -> str:
-    import tomllib
-
-    try:
-        value = tomllib.loads((site / "site.toml").read_text(encoding="utf-8")).get("timezone")
-    except (OSError, ValueError):
-        return "Europe/Berlin"
-    return value if isinstance(value, str) else "Europe/Berlin"
 
 
 class _UsageProblem(Exception):

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.loading import AUTHORITIES_FILE, RELEASES_DIR, load_authorities, release_files
+from generator.content.authorities import load_authorities
+from generator.content.files import AUTHORITIES_FILE, RELEASES_DIR, release_files
 from generator.content.settings import load_settings
 from generator.core.dates import iso
 from generator.core.errors import BuildErrors, UsageError, suggestion

@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator.core.errors import BuildErrors, ContentError, Problem, suggestion
-from generator.core.models import Settings
+from generator.content.fields import as_language
+from generator.content.yaml_source import character_problem
+from generator.core.errors import BuildErrors, Problem, suggestion
+from generator.core.models import Language, Settings
 
 SITE_FILE = "site.toml"
 KEYS = {
     "title", "base_url", "language", "timezone", "description", "per_page", "feed_items",
     "appeal_max_days", "websub_hub", "publish_originals", "extra",
 }
-LANGUAGES = ("de", "en")
+LANGUAGES: tuple[Language, ...] = ("de", "en")
+DEFAULT_TIMEZONE = "Europe/Berlin"
+
+_URL = re.compile(r"^https?://[^/]+(/.*)?$", re.DOTALL)
+# The parts of base_url that end up in the generated nginx, Apache and _redirects files, as
+# locations and regular expressions: a host name (IDN in its xn-- form), an optional port, and a
+# path of plain characters only. Quotes, ";", "{", "}", "#", "?", "$", "\" or a space there would
+# end a directive or open a new one; "%" too, because nginx matches the decoded path.
+_HOST = re.compile(r"^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")
+_PATH_CHARACTER = re.compile(r"[A-Za-z0-9._~/-]")
+_ZONE_NAME = re.compile(r"^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$")
 
 
 def _line_of(text: str, key: str) -> int:
@@ -26,89 +39,203 @@ def _line_of(text: str, key: str) -> int:
 
 def load_settings(site: Path, base_url: str | None = None) -> Settings:
     """Read and check `site.toml`; every problem in it is reported at once."""
-    path = site / SITE_FILE
-    shown = SITE_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BuildErrors([Problem(shown, 1, f"{path} is missing; every site needs a site.toml "
-                                   'with at least title = "…" and base_url = "https://…/"')]) from None
-    except UnicodeDecodeError:
-        raise BuildErrors([Problem(shown, 1, "the file is not UTF-8; save it as UTF-8")]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        raise BuildErrors([Problem(shown, int(found[1]) if found else 1, f"this is not valid TOML: {exc}")]) from None
-
-    problems: list[Problem] = []
-
-    def fail(key: str, message: str) -> None:
-        problems.append(Problem(shown, _line_of(text, key), message))
-
-    for key in sorted(set(data) - KEYS):
-        fail(key, f'unknown setting "{key}"{suggestion(key, KEYS)}')
-
-    def text_value(key: str, default: str | None = None) -> str:
-        value = data.get(key, default)
-        if value is None:
-            fail(key, f'"{key}" is required, e.g. {key} = "…"')
-            return ""
-        if not isinstance(value, str) or (default is None and not value.strip()):
-            fail(key, f'"{key}" must be a non-empty text in quotes')
-            return ""
-        return value
-
-    def int_value(key: str, default: int, minimum: int = 1) -> int:
-        value = data.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            fail(key, f'"{key}" must be a whole number ≥ {minimum}, e.g. {key} = {default}')
-            return default
-        return value
-
-    title = text_value("title")
-    url = base_url if base_url is not None else text_value("base_url")
-    if url and not re.match(r"^https?://[^/\s]+(/\S*)?$", url):
-        fail("base_url", f'base_url "{url}" must be an absolute http(s) URL such as "https://presse.example.org/"')
-    url = url if url.endswith("/") else url + "/"
-    language = text_value("language", "de")
-    if language not in LANGUAGES:
-        fail("language", f'language must be "de" or "en", not "{language}"{suggestion(language, LANGUAGES)}')
-        language = "de"
-    timezone = text_value("timezone", "Europe/Berlin")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        fail("timezone", f'"{timezone}" is not an IANA time zone name such as "Europe/Berlin"')
-        timezone = "Europe/Berlin"
-    hub = data.get("websub_hub")
-    if hub is not None and not (isinstance(hub, str) and re.match(r"^https?://\S+$", hub)):
-        fail("websub_hub", "websub_hub must be an absolute http(s) URL")
-        hub = None
-    originals = data.get("publish_originals", False)
-    if not isinstance(originals, bool):
-        fail("publish_originals", "publish_originals must be true or false")
-        originals = False
-    extra: Any = data.get("extra", {})
-    if not isinstance(extra, dict):
-        fail("extra", "extra must be a table: [extra]")
-        extra = {}
-    settings = Settings(
-        title=title,
-        base_url=url,
-        language=language,
-        timezone=timezone,
-        description=text_value("description", ""),
-        per_page=int_value("per_page", 20),
-        feed_items=int_value("feed_items", 20),
-        appeal_max_days=int_value("appeal_max_days", 90),
-        websub_hub=hub,
-        publish_originals=originals,
-        extra=extra,
-    )
-    if problems:
-        raise BuildErrors(problems)
+    text = _read(site / SITE_FILE)
+    reader = _SettingsReader(text, _parse(text))
+    settings = reader.settings(base_url)
+    if reader.problems:
+        raise BuildErrors(reader.problems)
     return settings
 
 
-__all__ = ["SITE_FILE", "ContentError", "load_settings"]
+def site_timezone(site: Path) -> ZoneInfo:
+    """The site's time zone, for reading a `--now` given without an offset before anything else is read.
+
+    A site.toml that is missing or broken, or names no valid zone, gives the default here:
+    loading the settings reports that, with its line, together with every other problem.
+    """
+    try:
+        data = tomllib.loads((site / SITE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+    value = data.get("timezone", DEFAULT_TIMEZONE)
+    return ZoneInfo(value if isinstance(value, str) and timezone_problem(value) is None else DEFAULT_TIMEZONE)
+
+
+def timezone_problem(name: str) -> str | None:
+    """Why `name` is not an IANA time zone, or None."""
+    if _ZONE_NAME.match(name):
+        try:
+            ZoneInfo(name)
+            return None
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, like "Europe"
+            pass
+    return f'"{name}" is not an IANA time zone name such as "Europe/Berlin"{suggestion(name, _COMMON_ZONES)}'
+
+
+_COMMON_ZONES = ("Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/Luxembourg", "Europe/Brussels", "UTC")
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why `url` cannot be the site's base URL, or None."""
+    if not _URL.match(url):
+        return f'base_url "{url}" must be an absolute http(s) URL such as "https://presse.example.org/"'
+    rest = url.split("://", 1)[1]
+    host, _, path = rest.partition("/")
+    if not _HOST.match(host):
+        bad = next((c for c in host if not (c.isascii() and (c.isalnum() or c in "-.:[]"))), None)
+        found = f" ({_named(bad)} is not)" if bad is not None else ""
+        return (f"base_url: its host may contain only letters, digits, \"-\" and \".\" (and a port, like :8080)"
+                f"{found}; write a name with umlauts in its xn-- form")
+    path = "/" + path
+    for character in path:
+        if not _PATH_CHARACTER.match(character):
+            return (f"base_url contains {_named(character)} in its path, which would break the generated server "
+                    'configuration; use only a-z, A-Z, 0-9, "-", ".", "_", "~" and "/" there')
+    if "//" in path or any(part in (".", "..") for part in path.split("/")):
+        return f'base_url "{url}" has an empty, "." or ".." folder in its path; write the path plainly'
+    return None
+
+
+def _named(character: str) -> str:
+    """A character as a message names it: '";"', 'a space', 'U+0009'."""
+    if character == " ":
+        return "a space"
+    if character == '"':
+        return "a double quote"
+    if not character.isprintable():
+        return f"the invisible character U+{ord(character):04X}"
+    return f'"{character}"'
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildErrors([Problem(SITE_FILE, 1, f"{path} is missing; every site needs a site.toml "
+                                   'with at least title = "…" and base_url = "https://…/"')]) from None
+    except UnicodeDecodeError:
+        raise BuildErrors([Problem(SITE_FILE, 1, "the file is not UTF-8; save it as UTF-8")]) from None
+
+
+def _parse(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise BuildErrors([Problem(SITE_FILE, int(found[1]) if found else 1,
+                                   f"this is not valid TOML: {exc}")]) from None
+
+
+@dataclass
+class _SettingsReader:
+    """The steps of checking site.toml's values; each records its problems with the key's line."""
+
+    text: str
+    data: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+    def fail(self, key: str, message: str) -> None:
+        self.problems.append(Problem(SITE_FILE, _line_of(self.text, key), message))
+
+    def settings(self, base_url: str | None) -> Settings:
+        for key in sorted(set(self.data) - KEYS):
+            self.fail(key, f'unknown setting "{key}"{suggestion(key, KEYS)}')
+        if self.refuse_unsafe_characters():
+            raise BuildErrors(self.problems)  # the other messages would quote those characters
+        title = self.text_value("title")
+        url = self.base_url(base_url)
+        language = self.language()
+        timezone = self.timezone()
+        hub = self.data.get("websub_hub")
+        if hub is not None and not (isinstance(hub, str) and re.match(r"^https?://\S+$", hub)):
+            self.fail("websub_hub", "websub_hub must be an absolute http(s) URL")
+            hub = None
+        originals = self.data.get("publish_originals", False)
+        if not isinstance(originals, bool):
+            self.fail("publish_originals", "publish_originals must be true or false")
+            originals = False
+        extra: Any = self.data.get("extra", {})
+        if not isinstance(extra, dict):
+            self.fail("extra", "extra must be a table: [extra]")
+            extra = {}
+        return Settings(
+            title=title,
+            base_url=url,
+            language=language,
+            timezone=timezone,
+            description=self.text_value("description", ""),
+            per_page=self.int_value("per_page", 20),
+            feed_items=self.int_value("feed_items", 20),
+            appeal_max_days=self.int_value("appeal_max_days", 90),
+            websub_hub=hub,
+            publish_originals=originals,
+            extra=extra,
+        )
+
+    def refuse_unsafe_characters(self) -> bool:
+        """Control characters (which TOML lets in as escapes, "\\u0000") in any text, keys too."""
+        found = False
+        for key in sorted(self.data):
+            problem = _first_character_problem(key, self.data[key])
+            if problem is not None:
+                self.fail(key, f'"{key}": {problem}' if character_problem(key) is None else problem)
+                found = True
+        return found
+
+    def text_value(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            self.fail(key, f'"{key}" is required, e.g. {key} = "…"')
+            return ""
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            self.fail(key, f'"{key}" must be a non-empty text in quotes')
+            return ""
+        return value
+
+    def int_value(self, key: str, default: int, minimum: int = 1) -> int:
+        value = self.data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            self.fail(key, f'"{key}" must be a whole number ≥ {minimum}, e.g. {key} = {default}')
+            return default
+        return value
+
+    def base_url(self, given: str | None) -> str:
+        """base_url, or the one given on the command line; always ending in "/"."""
+        url = given if given is not None else self.text_value("base_url")
+        problem = base_url_problem(url) if url else None
+        if problem is not None:
+            self.fail("base_url", problem)
+        return url if url.endswith("/") else url + "/"
+
+    def language(self) -> Language:
+        language = self.text_value("language", "de")
+        known = as_language(language)
+        if known is not None:
+            return known
+        self.fail("language", f'language must be "de" or "en", not "{language}"{suggestion(language, LANGUAGES)}')
+        return "de"
+
+    def timezone(self) -> str:
+        timezone = self.text_value("timezone", DEFAULT_TIMEZONE)
+        problem = timezone_problem(timezone)
+        if problem is not None:
+            self.fail("timezone", problem)
+            return DEFAULT_TIMEZONE
+        return timezone
+
+
+def _first_character_problem(key: object, value: object) -> str | None:
+    if isinstance(key, str) and (problem := character_problem(key)) is not None:
+        return problem
+    if isinstance(value, str):
+        return character_problem(value)
+    children: list[tuple[object, object]] = []
+    if isinstance(value, dict):
+        children = list(value.items())
+    elif isinstance(value, list):
+        children = [(None, item) for item in value]
+    for child_key, child in children:
+        problem = _first_character_problem(child_key, child)
+        if problem is not None:
+            return problem
+    return None

@@ -1,7 +1,7 @@
 """The one error hierarchy of Pressroom.
 
-Every problem a user can fix is a `ContentError` that names `path:line`; a
-build collects all of them and reports them together as `BuildErrors`.
+Every problem a user can fix is a `Problem` that names `path:line`; a build
+collects all of them and reports them together as `BuildErrors`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]  # an error stops the build; a warning (from `check`) does not
 
 
 class PressroomError(Exception):
@@ -23,18 +25,10 @@ class Problem:
     path: str
     line: int
     message: str
-    severity: str = "error"
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
-
-
-class ContentError(PressroomError):
-    """A single problem in a file of the site folder."""
-
-    def __init__(self, path: Path | str, line: int, message: str) -> None:
-        super().__init__(message)
-        self.problem = Problem(str(path), max(line, 1), message)
 
 
 class BuildErrors(PressroomError):

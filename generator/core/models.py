@@ -10,15 +10,17 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
+
+Language = Literal["de", "en"]  # of the interface, the dates and a release or page
 
 
 @dataclass(frozen=True)
 class Settings:
     title: str
     base_url: str  # always ends with "/"
-    language: str = "de"
+    language: Language = "de"
     timezone: str = "Europe/Berlin"
     description: str = ""
     per_page: int = 20
@@ -147,7 +149,7 @@ class Release:
     withdrawn: Withdrawal | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
-    lang: str | None = None
+    lang: Language | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -168,4 +170,4 @@ class Page:
     title: str
     body: str
     description: str = ""
-    lang: str | None = None
+    lang: Language | None = None

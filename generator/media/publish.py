@@ -631,13 +631,13 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 def front_matter_line(site: Path, release_source: str, *keys: str | int) -> int:
     """The line of a front-matter value, for messages about a release's media."""
-    from generator.content.loading import _FileProblem, read_text, split_front_matter
+    from generator.content.files import FileProblem, read_text, split_front_matter
     from generator.content.yaml_source import YamlSource
 
     path = site / release_source
     try:
         front_matter, _body, _ = split_front_matter(read_text(path, release_source), release_source)
-    except (OSError, _FileProblem):
+    except (OSError, FileProblem):
         return 1
     # The front matter text starts with the rest of the opening "---" line.
     return YamlSource(path, front_matter, first_line=1).line_of(*keys)

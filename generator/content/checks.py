@@ -1,0 +1,81 @@
+"""Checks across files, after every file was read: duplicate ids, two things on one address,
+`follows` to nowhere or in a circle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from generator.core.errors import Problem, suggestion
+from generator.core.models import Page, Release
+
+
+def _key_line(site: Path, shown: str, key: str) -> int:
+    """The line of a top-level front-matter key, for messages about cross-file checks."""
+    try:
+        lines = (site / shown).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def check_together(site: Path, releases: list[Release], pages: list[Page],
+                   taken: Callable[[Release], Iterable[str]], page_path: Callable[[Page], str]) -> list[Problem]:
+    """Duplicate ids, two things on one URL, `follows` to nowhere or in a circle."""
+    by_id: dict[str, Release] = {}
+    problems = _duplicate_ids(site, releases, by_id)
+    problems += _shared_addresses(site, releases, pages, taken, page_path)
+    problems += _broken_follows(site, releases, by_id)
+    return problems
+
+
+def _duplicate_ids(site: Path, releases: list[Release], by_id: dict[str, Release]) -> list[Problem]:
+    """Fills `by_id` with the first release of each id; a second one is a problem."""
+    problems: list[Problem] = []
+    for release in releases:
+        first = by_id.setdefault(release.id, release)
+        if first is not release:
+            problems.append(Problem(release.source, _key_line(site, release.source, "id"),
+                                    f'the id "{release.id}" is already used by {first.source}; '
+                                    "every release needs its own id"))
+    return problems
+
+
+def _shared_addresses(site: Path, releases: list[Release], pages: list[Page],
+                      taken: Callable[[Release], Iterable[str]], page_path: Callable[[Page], str]) -> list[Problem]:
+    problems: list[Problem] = []
+    owners: dict[str, str] = {page_path(p): p.source for p in pages}
+    for release in releases:
+        for url in taken(release):
+            owner = owners.setdefault(url, release.source)
+            if owner != release.source:
+                problems.append(Problem(release.source, _key_line(site, release.source, "aliases"),
+                                        f"{url} is already the address of {owner}; rename the "
+                                        "file or change the alias"))
+    return problems
+
+
+def _broken_follows(site: Path, releases: list[Release], by_id: dict[str, Release]) -> list[Problem]:
+    problems: list[Problem] = []
+    for release in releases:
+        if release.follows is None:
+            continue
+        if release.follows not in by_id:
+            problems.append(Problem(release.source, _key_line(site, release.source, "follows"),
+                                    f'follows "{release.follows}", but no release has that id'
+                                    f"{suggestion(release.follows, by_id)}"))
+            continue
+        seen = {release.id}
+        current: Release | None = by_id[release.follows]
+        while current is not None:
+            if current.id in seen:
+                problems.append(Problem(release.source, _key_line(site, release.source, "follows"),
+                                        f'"follows" forms a circle through "{current.id}"; '
+                                        "a follow-up must name an earlier release"))
+                break
+            seen.add(current.id)
+            current = by_id.get(current.follows) if current.follows else None
+    return problems

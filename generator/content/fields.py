@@ -1,0 +1,124 @@
+"""Reading typed values out of one YAML mapping, recording each problem with its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from generator.content.yaml_source import Key, YamlSource
+from generator.core.dates import DateFormatError, parse_datetime
+from generator.core.errors import Problem, suggestion
+from generator.core.models import Language
+
+T = TypeVar("T")
+
+
+class Invalid(Exception):
+    """Raised inside a field reader after its problem was recorded."""
+
+
+@dataclass
+class Fields:
+    """Reads typed values out of one YAML mapping and records problems with lines."""
+
+    source: YamlSource
+    shown: str
+    problems: list[Problem]
+
+    def fail(self, keys: tuple[Key, ...], message: str) -> None:
+        self.problems.append(Problem(self.shown, self.source.line_of(*keys), message))
+
+    def mapping(self, value: Any, keys: tuple[Key, ...], allowed: Iterable[str], what: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(keys, f"{what} must be a mapping of {', '.join(allowed)}, not {kind_of(value)}")
+            raise Invalid
+        allowed = tuple(allowed)
+        for key in value:
+            if not isinstance(key, str) or key not in allowed:
+                hint = suggestion(str(key), allowed) or f" (allowed: {', '.join(allowed)})"
+                self.fail((*keys, key), f'unknown key "{key}" in {what}{hint}')
+        return {k: v for k, v in value.items() if isinstance(k, str) and k in allowed}
+
+    def text(self, data: Mapping[str, Any], key: str, keys: tuple[Key, ...], *, required: bool = False,
+             what: str | None = None) -> str | None:
+        value = data.get(key)
+        name = what or key
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail((*keys, key) if key in data else keys, f'"{name}" is required and must not be empty')
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail((*keys, key), f'"{name}" must be a text, not {kind_of(value)}; put it in quotes')
+            return None
+        return str(value).strip()
+
+    def texts(self, data: Mapping[str, Any], key: str, keys: tuple[Key, ...]) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail((*keys, key), f'"{key}" must be a list like [Erstes, Zweites], not {kind_of(value)}')
+            return ()
+        result: list[str] = []
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
+                self.fail((*keys, key, index), f'each entry of "{key}" must be a non-empty text, '
+                          f"not {kind_of(item)}; put it in quotes")
+                continue
+            text = str(item).strip()
+            if text not in result:
+                result.append(text)
+        return tuple(result)
+
+    def date(self, data: Mapping[str, Any], key: str, keys: tuple[Key, ...], tz: ZoneInfo, *,
+             required: bool = False) -> dt.datetime | None:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(keys if key not in data else (*keys, key),
+                          f'"{key}" is required, e.g. {key}: 2019-04-29T16:05:00+02:00')
+            return None
+        try:
+            return parse_datetime(value, tz)
+        except DateFormatError as exc:
+            self.fail((*keys, key), f'"{key}": {exc}')
+            return None
+
+    def flag(self, data: Mapping[str, Any], key: str, keys: tuple[Key, ...], default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.fail((*keys, key), f'"{key}" must be true or false, not {kind_of(value)}')
+            return default
+        return value
+
+    def items(self, data: Mapping[str, Any], key: str, keys: tuple[Key, ...], read: Callable[[Any, tuple[Key, ...]], T]
+              ) -> tuple[T, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail((*keys, key), f'"{key}" must be a list (each entry starting with "- "), not {kind_of(value)}')
+            return ()
+        result: list[T] = []
+        for index, item in enumerate(value):
+            try:
+                result.append(read(item, (*keys, key, index)))
+            except Invalid:
+                continue
+        return tuple(result)
+
+
+def as_language(text: str) -> Language | None:
+    """The language code, if `text` is one Pressroom speaks."""
+    return "de" if text == "de" else "en" if text == "en" else None
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, in the words of a message: "a mapping", "a list", "a text" …"""
+    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty"}.get(
+        type(value), "a text" if isinstance(value, str) else "a number")
