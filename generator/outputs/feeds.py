@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import mimetypes
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,6 +39,7 @@ from generator.core.models import Release, Settings
 from generator.core.slugs import slug
 from generator.core.text import strip_control_all
 from generator.lifecycle.catalog import Catalog
+from generator.outputs.api import mime as attachment_mime
 from generator.outputs.data import OutputData
 from generator.outputs.files import Task
 from generator.outputs.html_links import absolute_links
@@ -389,7 +389,7 @@ def json_feed(catalog: Catalog, data: OutputData) -> str:
         if release.attachments:
             item["attachments"] = [
                 {"url": data.absolute(urls.media(a.file.site_path)), "title": a.title,
-                 "mime_type": mimetypes.guess_type(a.file.site_path)[0] or "application/octet-stream",
+                 "mime_type": attachment_mime(a.file.site_path),
                  "size_in_bytes": a.file.size} for a in release.attachments]
         if release.lang:
             item["language"] = release.lang
