@@ -37,7 +37,7 @@ from generator.core.dates import show_datetime
 from generator.core.digest import digest
 from generator.core.models import Release, Settings
 from generator.core.slugs import slug
-from generator.core.text import strip_control_all
+from generator.core.text import strip_control, strip_control_all
 from generator.lifecycle.catalog import Catalog
 from generator.outputs.api import mime as attachment_mime
 from generator.outputs.data import OutputData
@@ -77,8 +77,9 @@ def tag_uri(settings: Settings, release_id: str) -> str:
 
 
 def _text(value: str) -> str:
-    """Text without the control characters XML 1.0 cannot carry (lxml refuses them)."""
-    return _NOT_XML.sub("", value)
+    """Text without the characters XML 1.0 cannot carry (lxml refuses them) and without the
+    control characters no published file carries (C1 too, which XML allows)."""
+    return strip_control(_NOT_XML.sub("", value))
 
 
 # --- one logical feed and its documents ------------------------------------------------------
