@@ -17,7 +17,6 @@ from generator.core.dates import iso
 from generator.core.models import Authority, Event, Kind, Release
 from generator.core.text import strip_control_all
 from generator.outputs.data import OutputData
-from generator.outputs.html_links import absolute_links
 
 # Characters that could end or confuse a <script> element; JSON allows them as \u escapes.
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -65,11 +64,6 @@ class ReleaseFacts:
 def discovery(release: Release, data: OutputData) -> Discovery:
     facts = ReleaseFacts.of(release, data)
     return Discovery(json_ld=json_ld_script(release_json_ld(release, facts)), meta=social_meta(release, facts))
-
-
-def absolute_html(fragment: str, base: str) -> str:
-    """Every link of a sanitized HTML fragment made absolute against `base`."""
-    return absolute_links(fragment, base)
 
 
 def dumps(data: Any) -> str:
