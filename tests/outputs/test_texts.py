@@ -6,7 +6,6 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from generator.outputs.feeds import describe
-from generator.outputs.html_links import absolute_links
 from generator.outputs.wire import WireLabels, wire_labels
 from tests.conftest import REPO
 
@@ -55,15 +54,3 @@ def test_feed_descriptions_in_german_english_and_a_language_without_a_catalog() 
             for language in ("en", "fr")] == [
         "Releases from Erle", "Releases from Erle", "Releases on Erle", "Releases on Erle",
         "Releases about Erle", "Releases about Erle"]
-
-
-def test_links_are_made_absolute_in_tags_only() -> None:
-    base = "https://presse.example.org/meldung/eins/"
-    fragment = ('<p>Siehe href="/x" im Text. <a href="../zwei/" rel="noopener noreferrer">zwei</a> '
-                '<q cite="/quelle?a=1&amp;b=2">Zitat</q> <a title="a &gt; b" href="mailto:x@y.de">Post</a></p>'
-                '<blockquote cite="https://other.example/">z</blockquote><a title="a > b" href="/y">y</a>')
-    assert absolute_links(fragment, base) == (
-        '<p>Siehe href="/x" im Text. <a href="https://presse.example.org/meldung/zwei/" rel="noopener noreferrer">'
-        'zwei</a> <q cite="https://presse.example.org/quelle?a=1&amp;b=2">Zitat</q> '
-        '<a title="a &gt; b" href="mailto:x@y.de">Post</a></p><blockquote cite="https://other.example/">z</blockquote>'
-        '<a title="a > b" href="https://presse.example.org/y">y</a>')
