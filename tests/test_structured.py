@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.outputs.json_ld import absolute_html, json_ld_script
+from generator.outputs.html_links import absolute_links
+from generator.outputs.json_ld import json_ld_script
 from tests.support.vnu import format_errors, validate_html, vnu_available
 
 BASE = "https://presse.example.org/"
@@ -146,7 +147,7 @@ def test_json_ld_cannot_break_out_of_its_script_element(hostile: str) -> None:
 def test_links_in_bodies_become_absolute() -> None:
     fragment = ('<p><a href="/meldungen/">a</a> <a href="../x?a=1&amp;b=2">b</a> '
                 '<a href="mailto:x@y.de">c</a></p>')
-    made = absolute_html(fragment, BASE + "meldung/eins/")
+    made = absolute_links(fragment, BASE + "meldung/eins/")
     assert 'href="https://presse.example.org/meldungen/"' in made
     assert 'href="https://presse.example.org/meldung/x?a=1&amp;b=2"' in made
     assert 'href="mailto:x@y.de"' in made

@@ -31,12 +31,13 @@ from generator.core.digest import digest
 from generator.core.errors import BuildErrors, Problem
 from generator.core.models import Authority, Page, Release, Settings
 from generator.lifecycle.catalog import Catalog, make_catalog
+from generator.lifecycle.manifest import MANIFEST, date_withdrawals, removed_links
 from generator.lifecycle.states import Due, next_due
 from generator.media.publish import CACHE_DIR as MEDIA_CACHE
 from generator.media.publish import publish_media
+from generator.outputs.data import OutputData
 from generator.outputs.feeds import feed_tasks
 from generator.outputs.files import Task
-from generator.outputs.servers import MANIFEST, date_withdrawals, removed_links
 from generator.render.markdown import Body, render_body
 from generator.render.templates import Templates
 from generator.render.views import ViewMaker
@@ -150,12 +151,13 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     shown = (*catalog.published, *catalog.drafts)
     media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs)
     views = ViewMaker(loaded.settings, catalog, loaded.bodies, loaded.pages, media=media)
+    data = OutputData(loaded.settings, loaded.bodies, media)
     templates = Templates(options.site, loaded.settings.language, views.site())
     fingerprint = inputs_fingerprint(loaded, templates, views)
     report = BuildReport()
     with Staging(options.output) as staging:
-        made = _write_site(staging, loaded, catalog, views, templates, page_bodies, cache, fingerprint, jobs,
-                           display, report)
+        made = _write_site(staging, loaded, catalog, views, data, templates, page_bodies, cache, fingerprint,
+                           jobs, display, report)
         report.search = index_search(staging, jobs) if options.search else None
         staging.commit()
     cache.keep_outputs(staging.target, made.stamps(staging.target))
@@ -169,12 +171,12 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     return report
 
 
-def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates: Templates,
-                page_bodies: dict[str, Body], cache: Cache, fingerprint: str, jobs: int, display: Display,
-                report: BuildReport) -> _Made:
+def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: OutputData,
+                templates: Templates, page_bodies: dict[str, Body], cache: Cache, fingerprint: str, jobs: int,
+                display: Display, report: BuildReport) -> _Made:
     """Stage every file of the site; returns what the tasks made, for the cache."""
     previous = cache.outputs(staging.target)
-    tasks = page_tasks(catalog, views, templates)
+    tasks = page_tasks(catalog, views, data, templates)
     progress = display.stage("Rendering pages", len(tasks))
     # The workers start on the pages while this process makes the other files and the feeds,
     # writing the workers' pages now and then as they come rather than holding them in memory.
@@ -192,14 +194,14 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
 
     with map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous, site=site),
                     len(tasks), jobs) as rendered:
-        for number, (path, content) in enumerate(other_files(loaded, catalog, views, templates, page_bodies)):
+        for number, (path, content) in enumerate(other_files(loaded, catalog, views, data, templates, page_bodies)):
             if number % 64 == 0:
                 take(rendered.ready())
             if isinstance(content, Path):
                 staging.copy(path, content)
             else:
                 staging.write(path, content)
-        feeds = list(feed_tasks(catalog, views))
+        feeds = list(feed_tasks(catalog, data))
         for number, done in enumerate(each_task(feeds, fingerprint, previous, site)):
             _publish(done, feeds, staging, previous, made, report)
             if number % 16 == 0:

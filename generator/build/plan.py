@@ -11,12 +11,14 @@ from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Release
 from generator.lifecycle.catalog import Catalog, Group
+from generator.lifecycle.manifest import SERVER_DIR
 from generator.outputs.api import api_files, api_tasks
+from generator.outputs.data import OutputData
 from generator.outputs.feeds import json_feed
 from generator.outputs.files import Task
 from generator.outputs.ics import event_calendars
 from generator.outputs.json_ld import discovery
-from generator.outputs.servers import SERVER_DIR, server_files
+from generator.outputs.servers import server_files
 from generator.outputs.wire import release_text
 from generator.render.markdown import Body
 from generator.render.templates import Templates
@@ -29,38 +31,38 @@ if TYPE_CHECKING:
 SiteFile = tuple[str, str | bytes | Path]
 
 
-def page_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> list[Task]:
+def page_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> list[Task]:
     """The many files of a site – per release, per listing page, per API page – as tasks for the workers."""
-    return [*release_tasks(catalog, views, templates), *listing_tasks(catalog, views, templates),
-            *api_tasks(catalog, views)]
+    return [*release_tasks(catalog, views, data, templates), *listing_tasks(catalog, views, templates),
+            *api_tasks(catalog, data)]
 
 
-def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, templates: Templates,
+def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates,
                 page_bodies: dict[str, Body]) -> Iterator[SiteFile]:
     """Every file that is not a task, in a stable order."""
     yield from standalone_pages(loaded, views, templates, page_bodies)
     yield from notices(catalog, views, templates)
-    yield urls.JSON_FEED, json_feed(catalog, views)
+    yield urls.JSON_FEED, json_feed(catalog, data)
     yield from redirects(catalog, views, templates)
     yield from media_files(catalog, views.media)
     yield from theme_files(templates)
     yield urls.NOT_FOUND, templates.render("404.html")
     yield "robots.txt", robots(views)
     yield "sitemap.xml", sitemap(loaded, catalog, views)
-    yield from server_files(catalog, views)
-    yield from api_files(catalog, views)
-    yield from event_calendars((*catalog.published, *catalog.drafts), views)
+    yield from server_files(catalog, data.links)
+    yield from api_files(catalog, data)
+    yield from event_calendars((*catalog.published, *catalog.drafts), data)
 
 
 def _page(templates: Templates, path: str, name: str, context: Callable[[], dict[str, Any]]) -> Task:
     return Task(path, lambda: (name, context()), lambda template, values: templates.render(template, **values))
 
 
-def release_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[Task]:
+def release_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> Iterator[Task]:
     for release in (*catalog.published, *catalog.drafts):
         def page(release: Release = release) -> dict[str, Any]:
             view = views.release(release)
-            return {"release": view, "discovery": discovery(release, view, views)}
+            return {"release": view, "discovery": discovery(release, data)}
 
         def text(release: Release = release) -> tuple[Any, ...]:
             return release, views.bodies[release.id]

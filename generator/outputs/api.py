@@ -14,7 +14,7 @@ The schema lives in the repository as schema/api-v1.schema.json.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,9 +24,10 @@ from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Authority, Release
 from generator.lifecycle.catalog import Catalog
+from generator.outputs.data import OutputData
 from generator.outputs.files import Task
-from generator.outputs.json_ld import absolute_html, dumps
-from generator.render.views import ViewMaker
+from generator.outputs.html_links import absolute_links
+from generator.outputs.json_ld import dumps
 
 VERSION = 1
 RELEASES = urls.API + "releases/"
@@ -65,100 +66,102 @@ def releases_page_path(number: int) -> str:
     return f"{RELEASES}index.json" if number == 1 else f"{RELEASES}page-{number}.json"
 
 
-def api_files(catalog: Catalog, views: ViewMaker) -> Iterator[tuple[str, str | Path]]:
+def api_files(catalog: Catalog, data: OutputData) -> Iterator[tuple[str, str | Path]]:
     """The API's entry document and schema; the rest are tasks (`api_tasks`)."""
-    yield urls.API + "index.json", encode(api_index(catalog, views))
+    yield urls.API + "index.json", encode(api_index(catalog, data))
     yield SCHEMA, schema_path()
 
 
-def api_tasks(catalog: Catalog, views: ViewMaker) -> Iterator[Task]:
+def api_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
     """A document per published release and the paginated lists of all and of each office's releases."""
     by_id = {r.id: r for r in catalog.published}
 
     @cache
     def document(release_id: str) -> dict[str, Any]:
-        return release_document(by_id[release_id], views)
+        return release_document(by_id[release_id], data, by_id)
 
     for release in catalog.published:
         yield Task(release_path(release.slug), partial(_document, document, release.id), encode)
-    yield from _pages(catalog.published, document, views, releases_page_path, None)
+    yield from _pages(catalog.published, document, data, releases_page_path, None)
     groups = {g.key: g for g in catalog.authorities}
     for authority in catalog.all_authorities:
         group = groups.get(authority.id)
-        yield from _pages(group.releases if group else (), document, views, partial(office_path, authority.id),
-                          office(authority, views))
+        yield from _pages(group.releases if group else (), document, data, partial(office_path, authority.id),
+                          office(authority, data))
 
 
 def encode(document: Any) -> str:
     return dumps(document) + "\n"
 
 
-def office(authority: Authority, views: ViewMaker) -> dict[str, Any]:
+def office(authority: Authority, data: OutputData) -> dict[str, Any]:
     return {
         "id": authority.id,
         "name": authority.name,
         "code": authority.code,
         "city": authority.city,
         "website": authority.website,
-        "url": views.absolute(urls.authority(authority.id)),
-        "api_url": views.absolute(office_path(authority.id)),
+        "url": data.absolute(urls.authority(authority.id)),
+        "api_url": data.absolute(office_path(authority.id)),
     }
 
 
-def api_index(catalog: Catalog, views: ViewMaker) -> dict[str, Any]:
+def api_index(catalog: Catalog, data: OutputData) -> dict[str, Any]:
     return {
         "api": "pressroom",
         "version": VERSION,
-        "title": views.settings.title,
-        "description": views.settings.description,
-        "site": views.settings.base_url,
-        "language": views.settings.language,
+        "title": data.settings.title,
+        "description": data.settings.description,
+        "site": data.settings.base_url,
+        "language": data.settings.language,
         "total": len(catalog.published),
-        "per_page": views.settings.per_page,
+        "per_page": data.settings.per_page,
         "links": {
-            "releases": views.absolute(releases_page_path(1)),
-            "schema": views.absolute(SCHEMA),
-            "release": views.absolute(RELEASES) + "{slug}.json",
-            "office": views.absolute(OFFICES) + "{id}.json",
+            "releases": data.absolute(releases_page_path(1)),
+            "schema": data.absolute(SCHEMA),
+            "release": data.absolute(RELEASES) + "{slug}.json",
+            "office": data.absolute(OFFICES) + "{id}.json",
         },
-        "offices": [office(a, views) for a in catalog.all_authorities],
+        "offices": [office(a, data) for a in catalog.all_authorities],
     }
 
 
-def release_document(release: Release, views: ViewMaker) -> dict[str, Any]:
-    page = views.absolute(urls.release(release.slug))
+def release_document(release: Release, data: OutputData, published: Container[str]) -> dict[str, Any]:
+    """One release as the API shows it; `published` are the ids of the published releases: a
+    `follows` that names anything else (a draft, a scheduled or withdrawn release) is left out."""
+    page = data.absolute(urls.release(release.slug))
     contact = release.contact
-    teaser = views.teaser(release)
+    teaser = data.teaser(release)
     document: dict[str, Any] = {
         "id": release.id,
         "url": page,
-        "api_url": views.absolute(release_path(release.slug)),
+        "api_url": data.absolute(release_path(release.slug)),
         "title": release.headline,
         "headline": release.title,
         "teaser": f"{release.location} (ots) – {teaser}" if teaser else f"{release.location} (ots)",
-        "body": absolute_html(views.bodies[release.id].html, page),
+        "body": absolute_links(data.bodies[release.id].html, page),
         "published": iso(release.date),
         "updated": iso(release.updated),
         "kind": release.kind.value,
-        "language": release.lang or views.settings.language,
+        "language": release.lang or data.settings.language,
         "location": release.location,
         "office": {"id": release.authority.id, "name": release.authority.name, "code": release.authority.code,
-                   "url": views.absolute(urls.authority(release.authority.id))},
+                   "url": data.absolute(urls.authority(release.authority.id))},
         "keywords": list(release.tags),
         "places": list(release.places),
         "media": [
             *({"type": "image", "url": f.url, "caption": i.caption, "credit": i.credit, "alt": i.alt,
                "mime": f.mime, "size": f.length, "width": f.width, "height": f.height}
-              for i, f in zip(release.images, views.image_files(release), strict=False)),
-            *({"type": "document", "url": views.absolute(urls.media(a.file.site_path)), "caption": a.title,
+              for i, f in zip(release.images, data.image_files(release), strict=False)),
+            *({"type": "document", "url": data.absolute(urls.media(a.file.site_path)), "caption": a.title,
                "credit": None, "alt": None, "mime": mime(a.file.site_path), "size": a.file.size}
               for a in release.attachments),
         ],
         "contact": {"organisation": release.authority.name, "name": contact.name, "phone": contact.phone,
                     "email": contact.email, "url": contact.url},
-        "follows": release.follows,
+        "follows": release.follows if release.follows in published else None,
         "updates": [{"date": iso(u.date), "note": u.note, "major": u.major} for u in release.updates],
-        "text_url": views.absolute(urls.release_text(release.slug)),
+        "text_url": data.absolute(urls.release_text(release.slug)),
         "event": None,
     }
     if release.event is not None:
@@ -166,7 +169,7 @@ def release_document(release: Release, views: ViewMaker) -> dict[str, Any]:
         document["event"] = {
             "name": event.name, "start": iso(event.start), "end": iso(event.end) if event.end else None,
             "venue": event.venue, "participants": list(event.participants), "agenda": list(event.agenda),
-            "ics_url": views.absolute(urls.event_calendar(release.slug)),
+            "ics_url": data.absolute(urls.event_calendar(release.slug)),
         }
     return document
 
@@ -179,26 +182,26 @@ def _document(document: Callable[[str], dict[str, Any]], release_id: str) -> tup
     return (document(release_id),)
 
 
-def _pages(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], views: ViewMaker,
+def _pages(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], data: OutputData,
            path_of: Callable[[int], str], about: dict[str, Any] | None) -> Iterator[Task]:
-    per_page = views.settings.per_page
+    per_page = data.settings.per_page
     count = max(1, -(-len(releases) // per_page))
     for number in range(1, count + 1):
-        yield Task(path_of(number), partial(_page, releases, document, views, path_of, about, number, count),
+        yield Task(path_of(number), partial(_page, releases, document, data, path_of, about, number, count),
                    encode)
 
 
-def _page(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], views: ViewMaker,
+def _page(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], data: OutputData,
           path_of: Callable[[int], str], about: dict[str, Any] | None, number: int, count: int
           ) -> tuple[dict[str, Any]]:
-    per_page = views.settings.per_page
+    per_page = data.settings.per_page
     chunk = releases[(number - 1) * per_page: number * per_page]
     links = {
-        "self": views.absolute(path_of(number)),
-        "first": views.absolute(path_of(1)),
-        "last": views.absolute(path_of(count)),
-        "prev": views.absolute(path_of(number - 1)) if number > 1 else None,
-        "next": views.absolute(path_of(number + 1)) if number < count else None,
+        "self": data.absolute(path_of(number)),
+        "first": data.absolute(path_of(1)),
+        "last": data.absolute(path_of(count)),
+        "prev": data.absolute(path_of(number - 1)) if number > 1 else None,
+        "next": data.absolute(path_of(number + 1)) if number < count else None,
     }
     page: dict[str, Any] = {"total": len(releases), "page": number, "pages": count, "per_page": per_page,
                             "links": links, "releases": [document(r.id) for r in chunk]}

@@ -21,12 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import mimetypes
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from typing import Literal
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseExtension
@@ -38,11 +37,15 @@ from generator.core.dates import show_datetime
 from generator.core.digest import digest
 from generator.core.models import Release, Settings
 from generator.core.slugs import slug
+from generator.core.text import strip_control, strip_control_all
 from generator.lifecycle.catalog import Catalog
+from generator.outputs.api import mime as attachment_mime
+from generator.outputs.data import OutputData
 from generator.outputs.files import Task
-from generator.outputs.wire import wire_labels
+from generator.outputs.html_links import absolute_links
+from generator.outputs.texts import gettext
+from generator.outputs.wire import web_address, wire_labels
 from generator.render.markdown import Body
-from generator.render.views import ViewMaker
 
 ARCHIVE_SIZE = 100  # releases per archive document; changing it re-cuts every archive
 # RFC 4151 wants a date in the tagging entity. One fixed for all releases, because a date taken
@@ -61,14 +64,9 @@ GENERATOR = "Pressroom"
 
 _RSS_NSMAP = {"atom": ATOM_NS, "content": CONTENT_NS}
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_BODY_URL = re.compile(r'(<(?:a|q|blockquote)\s[^>]*?\b(?:href|cite)=")([^"]*)"')
-_DESCRIBE = {
-    "de": {"authority": "Meldungen von {name}", "topic": "Meldungen zum Thema {name}",
-           "place": "Meldungen zum Ort {name}"},
-    "en": {"authority": "Releases from {name}", "topic": "Releases on {name}",
-           "place": "Releases about {name}"},
-}
 
+FeedKind = Literal["rss", "atom"]  # the two XML formats; the JSON Feed is one document of its own
+FEED_KINDS: tuple[FeedKind, ...] = ("rss", "atom")
 
 
 # --- identifiers -----------------------------------------------------------------------------
@@ -79,8 +77,9 @@ def tag_uri(settings: Settings, release_id: str) -> str:
 
 
 def _text(value: str) -> str:
-    """Text without the control characters XML 1.0 cannot carry (lxml refuses them)."""
-    return _NOT_XML.sub("", value)
+    """Text without the characters XML 1.0 cannot carry (lxml refuses them) and without the
+    control characters no published file carries (C1 too, which XML allows)."""
+    return strip_control(_NOT_XML.sub("", value))
 
 
 # --- one logical feed and its documents ------------------------------------------------------
@@ -125,17 +124,24 @@ def plan(channel: Channel, feed_items: int, size: int = ARCHIVE_SIZE) -> Plan:
     return Plan(current, tuple(pages))
 
 
-def channels(catalog: Catalog, views: ViewMaker) -> Iterator[Channel]:
-    settings = views.settings
-    describe = _DESCRIBE.get(settings.language, _DESCRIBE["en"])
+def describe(kind: str, name: str, language: str) -> str:
+    """What a group's feed is about, when the group says nothing itself."""
+    _ = gettext(language)
+    texts = {"authority": _("Releases from %(name)s"), "topic": _("Releases on %(name)s"),
+             "place": _("Releases about %(name)s")}
+    return texts[kind] % {"name": name}
+
+
+def channels(catalog: Catalog, data: OutputData) -> Iterator[Channel]:
+    settings = data.settings
     yield Channel(urls.SITE_FEEDS, settings.title, settings.description or settings.title, settings.base_url,
                   catalog.published, catalog.withdrawn)
     withdrawn = _withdrawn_by_group(catalog.withdrawn)
     descriptions = {a.id: a.description for a in catalog.all_authorities}
     for group in (*catalog.authorities, *catalog.topics, *catalog.places):
         description = (descriptions.get(group.key) if group.kind == "authority" else None) or \
-            describe[group.kind].format(name=group.name)
-        yield Channel(group.path, f"{group.name} – {settings.title}", description, views.absolute(group.path),
+            describe(group.kind, group.name, settings.language)
+        yield Channel(group.path, f"{group.name} – {settings.title}", description, data.absolute(group.path),
                       group.releases, tuple(withdrawn.get((group.kind, group.key), ())))
 
 
@@ -162,8 +168,8 @@ class Item:
 class Items:
     """Every release's item, built by feedgen on first use and reused by every feed that has it."""
 
-    def __init__(self, views: ViewMaker) -> None:
-        self.views = views
+    def __init__(self, data: OutputData) -> None:
+        self.data = data
         self._items: dict[str, Item] = {}
         self._keys: dict[str, str] = {}
         self._holder = etree.Element("rss", nsmap=_RSS_NSMAP)
@@ -174,8 +180,8 @@ class Items:
         """Everything a release's item is made from, as a key."""
         key = self._keys.get(release.id)
         if key is None:
-            key = self._keys[release.id] = digest(repr(release), repr(self.views.bodies[release.id]),
-                                                  repr(self.views.published_files(release)))
+            key = self._keys[release.id] = digest(repr(release), repr(self.data.bodies[release.id]),
+                                                  repr(self.data.published_files(release)))
         return key
 
     def __getitem__(self, release: Release) -> Item:
@@ -185,7 +191,7 @@ class Items:
         return item
 
     def _make(self, release: Release) -> Item:
-        entry = feed_entry(release, self.views)
+        entry = feed_entry(release, self.data)
         rss = entry.rss_entry()
         # Serialised inside an <rss> holder, the item keeps the "content:" prefix of the feed
         # root; the declarations lxml repeats on <item> are dropped, the root declares them.
@@ -209,26 +215,26 @@ def _fix_atom_links(entry: etree._Element, links: list[dict[str, str]]) -> None:
                 element.set(name, link[name])
 
 
-def feed_entry(release: Release, views: ViewMaker) -> FeedEntry:
-    settings = views.settings
+def feed_entry(release: Release, data: OutputData) -> FeedEntry:
+    settings = data.settings
     tz = settings.tz
     entry = FeedEntry()
     entry.id(tag_uri(settings, release.id))  # also the RSS guid, isPermaLink="false"
     entry.title(_text(release.headline))
-    entry.link(href=views.absolute(urls.release(release.slug)), rel="alternate", type="text/html")
-    entry.content(_text(content_html(release, views.bodies[release.id], views)), type="html")
+    entry.link(href=data.absolute(urls.release(release.slug)), rel="alternate", type="text/html")
+    entry.content(_text(content_html(release, data.bodies[release.id], data)), type="html")
     # RSS readers take description as HTML: the plain teaser goes in escaped, so that a "<" in
     # it stays text. Atom says so with type="html".
-    entry.summary(html.escape(_text(teaser(release, views))), type="html")
+    entry.summary(html.escape(_text(teaser(release, data))), type="html")
     author = {"name": _text(release.authority.name),
-              "uri": views.absolute(urls.authority(release.authority.id))}
+              "uri": data.absolute(urls.authority(release.authority.id))}
     email = release.authority.contact.email or release.contact.email
     if email:
         author["email"] = _text(email)
     entry.author(author)
     for tag in release.tags:
         entry.category(term=_text(tag))
-    image = views.published_image(release)
+    image = data.first_image(release)
     if image is not None:
         entry.enclosure(url=image.url, length=image.length, type=image.mime)
     entry.published(release.date.astimezone(tz))
@@ -236,23 +242,23 @@ def feed_entry(release: Release, views: ViewMaker) -> FeedEntry:
     return entry
 
 
-def teaser(release: Release, views: ViewMaker) -> str:
+def teaser(release: Release, data: OutputData) -> str:
     """The teaser as on the wire: `Gelsenkirchen (ots) – …`."""
-    return f"{release.location} (ots) – {views.teaser(release)}"
+    return f"{release.location} (ots) – {data.teaser(release)}"
 
 
-def content_html(release: Release, body: Body, views: ViewMaker) -> str:
+def content_html(release: Release, body: Body, data: OutputData) -> str:
     """The full release as HTML: dateline and body, images, attachments, change notes, contact
     block and originator line, every URL absolute. The body is sanitised already; everything
     added here is escaped."""
-    settings = views.settings
+    settings = data.settings
     language = release.lang or settings.language
     labels = wire_labels(language)
     esc = html.escape
     dateline = esc(f"{release.location} (ots)")
     text = body.html.strip()
     parts = [f"<p>{dateline} – {text[3:]}" if text.startswith("<p>") else f"<p>{dateline}</p>\n{text}"]
-    for image, file in zip(release.images, views.image_files(release), strict=False):
+    for image, file in zip(release.images, data.image_files(release), strict=False):
         credit = f"({image.credit})" if image.credit else None
         caption = " ".join(esc(t) for t in (image.caption, credit) if t)
         source = file.url
@@ -260,40 +266,28 @@ def content_html(release: Release, body: Body, views: ViewMaker) -> str:
                      + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
     if release.attachments:
         parts.append("<ul>" + "".join(
-            f'<li><a href="{esc(views.absolute(urls.media(a.file.site_path)))}">{esc(a.title)}</a></li>'
+            f'<li><a href="{esc(data.absolute(urls.media(a.file.site_path)))}">{esc(a.title)}</a></li>'
             for a in release.attachments) + "</ul>")
     for update in release.updates:
-        parts.append(f"<p><em>{esc(labels['update'])} "
+        parts.append(f"<p><em>{esc(labels.update)} "
                      f"{esc(show_datetime(update.date, settings.tz, language))}: {esc(update.note)}</em></p>")
-    contact = views.contact(release.authority, release.contact)
-    lines = [esc(contact.organisation)]
+    contact = release.contact
+    lines = [esc(release.authority.name)]
     if contact.name:
         lines.append(esc(contact.name))
     if contact.phone:
-        lines.append(f"{esc(labels['phone'])}: {esc(contact.phone)}")
+        lines.append(f"{esc(labels.phone)}: {esc(contact.phone)}")
     if contact.email:
         email = esc(contact.email)
-        lines.append(f'{esc(labels["email"])}: <a href="mailto:{email}">{email}</a>')
+        lines.append(f'{esc(labels.email)}: <a href="mailto:{email}">{email}</a>')
     if contact.url:
-        lines.append(f'<a href="{esc(contact.url)}">{esc(contact.url_text or contact.url)}</a>')
-    parts.append(f"<p>{esc(labels['contact'])}</p>")
+        href, shown = web_address(contact.url)
+        lines.append(f'<a href="{esc(href)}">{esc(shown or href)}</a>')
+    parts.append(f"<p>{esc(labels.contact)}</p>")
     parts.append("<p>" + "<br>\n".join(lines) + "</p>")
-    origin = labels["origin"].format(authority=release.authority.name, site=settings.title)
-    parts.append(f"<p>{esc(origin)}</p>")
-    page = views.absolute(urls.release(release.slug))
-
-    parts[0] = absolute_urls(parts[0], page)
+    parts.append(f"<p>{esc(labels.originator(release.authority.name, settings.title))}</p>")
+    parts[0] = absolute_links(parts[0], data.absolute(urls.release(release.slug)))
     return "\n".join(parts)
-
-
-def absolute_urls(fragment: str, page: str) -> str:
-    """The links of a body sanitised by body.render_body, resolved against the release's address.
-
-    nh3 writes every attribute as name="value" and escapes "<" in text, so a match that starts
-    at "<a " or "<q " is an attribute; a regular expression costs a fraction of a second
-    sanitising pass over every release.
-    """
-    return _BODY_URL.sub(lambda m: m[1] + html.escape(urljoin(page, html.unescape(m[2]))) + '"', fragment)
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -323,7 +317,7 @@ class _History(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
         return feed
 
 
-def _document(channel: Channel, releases: Sequence[Release], items: Items, settings: Settings, kind: str,
+def _document(channel: Channel, releases: Sequence[Release], items: Items, settings: Settings, kind: FeedKind,
               number: int | None, archives: int) -> bytes:
     """One RSS (`kind` "rss") or Atom document: the subscription one (`number` None) or archive page n."""
     name, mime = ("rss.xml", RSS_TYPE) if kind == "rss" else ("atom.xml", ATOM_TYPE)
@@ -372,31 +366,31 @@ def _document(channel: Channel, releases: Sequence[Release], items: Items, setti
 
 # --- JSON Feed -------------------------------------------------------------------------------
 
-def json_feed(catalog: Catalog, views: ViewMaker) -> str:
-    settings = views.settings
+def json_feed(catalog: Catalog, data: OutputData) -> str:
+    settings = data.settings
     tz = settings.tz
     items = []
     for release in catalog.published[: settings.feed_items]:
         item: dict[str, object] = {
             "id": tag_uri(settings, release.id),
-            "url": views.absolute(urls.release(release.slug)),
+            "url": data.absolute(urls.release(release.slug)),
             "title": release.headline,
-            "content_html": content_html(release, views.bodies[release.id], views),
-            "summary": teaser(release, views),
+            "content_html": content_html(release, data.bodies[release.id], data),
+            "summary": teaser(release, data),
             "date_published": release.date.astimezone(tz).isoformat(),
             "date_modified": release.updated.astimezone(tz).isoformat(),
             "authors": [{"name": release.authority.name,
-                         "url": views.absolute(urls.authority(release.authority.id))}],
+                         "url": data.absolute(urls.authority(release.authority.id))}],
         }
         if release.tags:
             item["tags"] = list(release.tags)
-        image = views.published_image(release)
+        image = data.first_image(release)
         if image is not None:
             item["image"] = image.url
         if release.attachments:
             item["attachments"] = [
-                {"url": views.absolute(urls.media(a.file.site_path)), "title": a.title,
-                 "mime_type": mimetypes.guess_type(a.file.site_path)[0] or "application/octet-stream",
+                {"url": data.absolute(urls.media(a.file.site_path)), "title": a.title,
+                 "mime_type": attachment_mime(a.file.site_path),
                  "size_in_bytes": a.file.size} for a in release.attachments]
         if release.lang:
             item["language"] = release.lang
@@ -405,7 +399,7 @@ def json_feed(catalog: Catalog, views: ViewMaker) -> str:
         "version": JSON_FEED_VERSION,
         "title": settings.title,
         "home_page_url": settings.base_url,
-        "feed_url": views.absolute(urls.JSON_FEED),
+        "feed_url": data.absolute(urls.JSON_FEED),
         "language": settings.language,
         "authors": [{"name": settings.title, "url": settings.base_url}],
     }
@@ -414,7 +408,7 @@ def json_feed(catalog: Catalog, views: ViewMaker) -> str:
     if settings.websub_hub:
         document["hubs"] = [{"type": "WebSub", "url": settings.websub_hub}]
     document["items"] = items
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+    text = json.dumps(strip_control_all(document), ensure_ascii=False, indent=2)
     # The same values, but no "<" or "&" in the bytes: a title with markup stays inert even for
     # a consumer that pastes JSON into a page.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
@@ -422,21 +416,21 @@ def json_feed(catalog: Catalog, views: ViewMaker) -> str:
 
 # --- all of them -----------------------------------------------------------------------------
 
-def feed_tasks(catalog: Catalog, views: ViewMaker) -> Iterator[Task]:
+def feed_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
     """Every RSS and Atom document of the site, in a stable order, as tasks: a document is keyed
     by its channel, its place in the archive and its items' inputs, so a full archive page –
     and any document whose items did not change – is not made again."""
-    items = Items(views)
-    for channel in channels(catalog, views):
-        layout = plan(channel, views.settings.feed_items)
+    items = Items(data)
+    for channel in channels(catalog, data):
+        layout = plan(channel, data.settings.feed_items)
         documents: list[tuple[int | None, tuple[Release, ...]]] = [(None, layout.current),
                                                                      *enumerate(layout.archives, start=1)]
-        for kind in ("rss", "atom"):
+        for kind in FEED_KINDS:
             for number, releases in documents:
-                yield _document_task(channel, releases, items, views.settings, kind, number, len(layout.archives))
+                yield _document_task(channel, releases, items, data.settings, kind, number, len(layout.archives))
 
 
-def _document_task(channel: Channel, releases: tuple[Release, ...], items: Items, settings: Settings, kind: str,
+def _document_task(channel: Channel, releases: tuple[Release, ...], items: Items, settings: Settings, kind: FeedKind,
                    number: int | None, archives: int) -> Task:
     file = urls.rss if kind == "rss" else urls.atom
     path = file(channel.path if number is None else urls.feed_archive(channel.path, number))

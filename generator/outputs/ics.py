@@ -13,31 +13,32 @@ from collections.abc import Iterator
 from generator import __version__
 from generator.core import urls
 from generator.core.models import Release
-from generator.render.views import ViewMaker
+from generator.core.text import strip_control
+from generator.outputs.data import OutputData
 
 LINE_OCTETS = 75
 
 
-def event_calendars(releases: tuple[Release, ...], views: ViewMaker) -> Iterator[tuple[str, str]]:
+def event_calendars(releases: tuple[Release, ...], data: OutputData) -> Iterator[tuple[str, str]]:
     for release in releases:
         if release.event is not None:
-            yield urls.event_calendar(release.slug), event_calendar(release, views)
+            yield urls.event_calendar(release.slug), event_calendar(release, data)
 
 
-def event_calendar(release: Release, views: ViewMaker) -> str:
+def event_calendar(release: Release, data: OutputData) -> str:
     event = release.event
     assert event is not None
-    page = views.absolute(urls.release(release.slug))
+    page = data.absolute(urls.release(release.slug))
     venue = ", ".join(dict.fromkeys(p for p in (event.venue, release.location) if p))
     contact = release.contact
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        f"PRODID:-//Pressroom//Pressroom {__version__}//{views.language.upper()}",
+        f"PRODID:-//Pressroom//Pressroom {__version__}//{data.language.upper()}",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
-        f"UID:{text(release.id)}@{views.settings.host}",
+        f"UID:{text(release.id)}@{data.settings.host}",
         f"DTSTAMP:{utc(release.updated)}",
         f"LAST-MODIFIED:{utc(release.updated)}",
         # Each major update (a correction) raises the sequence, so calendars replace the old entry.
@@ -56,7 +57,8 @@ def event_calendar(release: Release, views: ViewMaker) -> str:
     if contact.email:
         lines.append(f"ORGANIZER;CN={parameter(release.authority.name)}:mailto:{contact.email}")
     lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR"]
-    return "".join(fold(line) + "\r\n" for line in lines)
+    # Every value is escaped already; a line break left in one (an address, say) must not start a property.
+    return "".join(fold(strip_control(line).replace("\n", "")) + "\r\n" for line in lines)
 
 
 def utc(moment: dt.datetime) -> str:
@@ -64,14 +66,18 @@ def utc(moment: dt.datetime) -> str:
 
 
 def text(value: str) -> str:
-    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped, control characters gone."""
+    value = strip_control(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def parameter(value: str) -> str:
-    """A parameter value: quoted when it holds ':', ';' or ','; quotes themselves cannot appear."""
-    value = value.replace('"', "'")
+    """A parameter value (RFC 5545 3.1, 3.2): quoted when it holds ':', ';' or ','.
+
+    A quoted string cannot hold '"' or control characters, and RFC 5545 has no escape for
+    them, so they are left out; a line break becomes a space.
+    """
+    value = strip_control(value.replace("\r\n", " ").replace("\n", " ")).replace("\t", " ").replace('"', "")
     return f'"{value}"' if any(c in value for c in ":;,") else value
 
 

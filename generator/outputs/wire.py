@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 from generator.core.models import Release, Settings
+from generator.core.text import strip_control
+from generator.outputs.texts import interface_text
 from generator.render.markdown import Body
 
-_LABELS = {
-    "de": {"contact": "Rückfragen bitte an:", "phone": "Telefon", "email": "E-Mail",
-           "origin": "Original-Content von: {authority}, übermittelt durch {site}",
-           "update": "Aktualisiert am"},
-    "en": {"contact": "Inquiries to:", "phone": "Phone", "email": "E-mail",
-           "origin": "Original content from: {authority}, published by {site}", "update": "Updated on"},
-}
+
+@dataclass(frozen=True)
+class WireLabels:
+    """The fixed words of the wire format in one language."""
+
+    contact: str
+    phone: str
+    email: str
+    origin: str  # with %(authority)s and %(site)s
+    update: str
+
+    def originator(self, authority: str, site: str) -> str:
+        return self.origin % {"authority": authority, "site": site}
 
 
-def wire_labels(language: str) -> dict[str, str]:
-    """The fixed words of the wire format in `language` (German for any language without its own)."""
-    return _LABELS.get(language, _LABELS["de"])
+@cache
+def wire_labels(language: str) -> WireLabels:
+    """The fixed words of the wire format in `language` (German for a language Pressroom has no texts for)."""
+    _ = interface_text(language, "de")
+    return WireLabels(contact=_("Inquiries to:"), phone=_("Phone"), email=_("E-mail"),
+                      origin=_("Original content from: %(authority)s, published by %(site)s"),
+                      update=_("Updated on"))
+
+
+def web_address(url: str) -> tuple[str, str]:
+    """A contact's web address as a link target and as the text the wire shows (no scheme, no final /)."""
+    return url if url.startswith("http") else f"https://{url}", url.split("://", 1)[-1].rstrip("/")
 
 
 def release_text(release: Release, body: Body, settings: Settings) -> str:
@@ -26,17 +46,17 @@ def release_text(release: Release, body: Body, settings: Settings) -> str:
     if contact.name:
         block.append(contact.name)
     if contact.phone:
-        block.append(f"{labels['phone']}: {contact.phone}")
+        block.append(f"{labels.phone}: {contact.phone}")
     if contact.email:
-        block.append(f"{labels['email']}: {contact.email}")
+        block.append(f"{labels.email}: {contact.email}")
     if contact.url:
-        block.append(contact.url.split("://", 1)[-1].rstrip("/"))
+        block.append(web_address(contact.url)[1])
     parts = [
         release.headline,
         f"{release.location} (ots)",
         body.text,
-        labels["contact"] + "\n\n",
+        labels.contact + "\n\n",
         *block,
-        labels["origin"].format(authority=release.authority.name, site=settings.title),
+        labels.originator(release.authority.name, settings.title),
     ]
-    return "\n\n".join(parts) + "\n"
+    return strip_control("\n\n".join(parts) + "\n")

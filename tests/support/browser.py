@@ -68,6 +68,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     timeout = 10
 
     extensions_map = _EXTENSIONS_MAP
+    extra_headers: tuple[tuple[str, str], ...] = ()  # sent with every answer, as a web server would
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers:
+            self.send_header(name, value)
+        super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -97,12 +103,15 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_directory(path: Path | str) -> Iterator[str]:
-    """Serve ``path`` on 127.0.0.1 at a free port; yield the base URL (ending in '/')."""
+def serve_directory(path: Path | str, headers: Sequence[tuple[str, str]] = ()) -> Iterator[str]:
+    """Serve ``path`` on 127.0.0.1 at a free port; yield the base URL (ending in '/').
+
+    ``headers`` go with every answer (the site's server configuration, say)."""
     root = Path(path).resolve()
     if not root.is_dir():
         raise NotADirectoryError(root)
-    handler = functools.partial(_QuietHandler, directory=str(root))
+    handler_class = type("_Handler", (_QuietHandler,), {"extra_headers": tuple(headers)}) if headers else _QuietHandler
+    handler = functools.partial(handler_class, directory=str(root))
     server = _QuietServer(("127.0.0.1", 0), handler)
     # A short poll interval keeps shutdown() (which waits for the next poll) fast.
     thread = threading.Thread(
