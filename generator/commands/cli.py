@@ -160,11 +160,13 @@ def _check(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not site.is_dir():
         raise UsageError(f"{site} is not a folder")
-    now = _now(args.now, site)
+    now: dt.datetime | None = None
     try:
+        now = _now(args.now, site)  # a time zone typo in site.toml is one of the errors below
         loaded = check(site, now, args.output, args.allow_removed)
     except BuildErrors as exc:
-        found = advice.advise_loadable(site, now)  # the files without errors still get their warnings
+        # The files without errors still get their warnings (none while site.toml has errors).
+        found = advice.advise_loadable(site, now) if now is not None else []
         if args.format == "json":
             print(advice.report_json(exc.problems, found, strict=args.strict))
         else:

@@ -382,7 +382,7 @@ class _PreviewHandler(SimpleHTTPRequestHandler):
         self._answer()
 
     def _answer(self) -> None:
-        path = unquote(urlsplit(self.path).path, errors="strict")
+        path = unquote(urlsplit(self.path).path)
         if path == STATUS_PATH:
             self._send(HTTPStatus.OK, "application/json", self.status.as_json())
             return
