@@ -17,11 +17,6 @@ def clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def check_syntax(text: str) -> None:
-    """A usage error (exit 2) for text that is no date in any time zone."""
-    _parse(text, zone("UTC"))
-
-
 def at(text: str, site: Path, base_url: str | None = None) -> dt.datetime:
     """`--now TEXT` as an aware time.
 
@@ -56,4 +51,4 @@ def _has_offset(text: str) -> bool:
         return False
 
 
-__all__ = ["at", "check_syntax", "clock"]
+__all__ = ["at", "clock"]

@@ -59,7 +59,7 @@ SCRIPT_TAG = f'<script src="{SCRIPT_PATH}" defer></script>'
 ERROR_LOG = f"{CACHE_DIR}/serve-error.log"  # under the site folder; the watcher ignores the cache folder
 
 # Folders of a site folder that builds write into: changes there must not trigger a rebuild.
-IGNORED_DIRS = ("output", ".pressroom-cache")
+IGNORED_DIRS = ("output", CACHE_DIR)
 IGNORED_PREFIXES = (".output.", ".~lock.", ".#")
 IGNORED_SUFFIXES = (".tmp", ".bak", ".part", ".crdownload", "~", ".swp", ".swx", ".kate-swp")
 
