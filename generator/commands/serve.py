@@ -340,10 +340,11 @@ def _handler_class(output: Path, status: Status) -> type[SimpleHTTPRequestHandle
 def allowed_host(headers: list[str], port: int) -> bool:
     """Whether the request names this preview: exactly one Host header, a loopback name with our port.
 
-    The port is required: a browser always sends it for a port other than 80, and a
-    page of another origin cannot make it send a loopback name.
+    The port is required (a browser always sends it for a port other than 80, where it
+    leaves it out); a page of another origin cannot make the browser send a loopback name.
     """
-    return len(headers) == 1 and headers[0].strip().lower() in {f"{name}:{port}" for name in HOST_NAMES}
+    allowed = {f"{name}:{port}" for name in HOST_NAMES} | (set(HOST_NAMES) if port == 80 else set())
+    return len(headers) == 1 and headers[0].strip().lower() in allowed
 
 
 class _PreviewHandler(SimpleHTTPRequestHandler):
