@@ -248,7 +248,7 @@ def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> dt
             print(line, file=sys.stderr, flush=True)
         print(f"{len(lines)} error{'s' if len(lines) != 1 else ''}; the preview shows the last good "
               "build until they are fixed", file=sys.stderr, flush=True)
-        status.finished(lines, texts_for(options.site))
+        status.finished(lines, _texts_or_none(options.site))
         return None
     except PressroomError as exc:  # OutputError, and a --now that does not exist in a changed time zone
         print(f"error: {exc}", file=sys.stderr, flush=True)
