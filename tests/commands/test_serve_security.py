@@ -266,8 +266,9 @@ def test_a_timezone_typo_with_now_is_shown_until_fixed(site: Path) -> None:
     toml.write_text(good.replace("Europe/Berlin", "Europe/Berln"), encoding="utf-8")
     server = start(site, "--now", "2026-11-21T10:00")
     try:
-        assert server.status()["errors"] == [
-            'site.toml:3: error: "Europe/Berln" is not an IANA time zone name such as "Europe/Berlin"']
+        errors = server.status()["errors"]
+        assert len(errors) == 1
+        assert errors[0].startswith('site.toml:3: error: "Europe/Berln" is not an IANA time zone name')
         toml.write_text(good, encoding="utf-8")
         wait_for(lambda: not server.status()["errors"] and server.get(PAGE)[0] == 200, "the fixed time zone")
     finally:
