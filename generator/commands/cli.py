@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Sequence
@@ -11,10 +12,10 @@ from pathlib import Path
 from generator import __version__
 from generator.build.pipeline import BuildOptions, BuildReport, build, check, due
 from generator.commands import check as advice
+from generator.commands import clock
 from generator.commands import new as scaffold
-from generator.content.settings import site_timezone
-from generator.core.dates import DateFormatError, iso, parse_datetime
-from generator.core.errors import BuildErrors, OutputError, PressroomError, Problem, UsageError
+from generator.core.dates import iso
+from generator.core.errors import BuildErrors, PressroomError, Problem, UsageError
 from generator.lifecycle.states import Due
 
 
@@ -98,17 +99,8 @@ def _positive(text: str) -> int:
     return value
 
 
-def _now(text: str | None, site: Path) -> dt.datetime:
-    if text is None:
-        return dt.datetime.now(dt.UTC).replace(microsecond=0)
-    try:
-        return parse_datetime(text, site_timezone(site))
-    except DateFormatError as exc:
-        raise _UsageProblem(f"--now: {exc}") from None
-
-
-class _UsageProblem(Exception):
-    pass
+def _now(text: str | None, site: Path, base_url: str | None = None) -> dt.datetime:
+    return clock.clock() if text is None else clock.at(text, site, base_url)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,15 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "serve":
             return _serve(args)
-    except (_UsageProblem, UsageError) as exc:
+    except UsageError as exc:
         parser.error(str(exc))
     except BuildErrors as exc:
         _report(exc.problems)
         return 1
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except PressroomError as exc:
+    except PressroomError as exc:  # OutputError among them
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -143,16 +132,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not site.is_dir():
-        raise _UsageProblem(f"{site} is not a folder")
+        raise UsageError(f"{site} is not a folder")
     if args.next:
-        upcoming = due(site, _now(args.now, site))
+        upcoming = due(site, _now(args.now, site, args.base_url))
         if upcoming is not None:
             print(iso(upcoming.when))
         return 0
     options = BuildOptions(
         site=site,
         output=args.output if args.output is not None else site / "output",
-        now=_now(args.now, site),
+        now=_now(args.now, site, args.base_url),
         base_url=args.base_url,
         drafts=args.drafts,
         jobs=args.jobs,
@@ -170,12 +159,14 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not site.is_dir():
-        raise _UsageProblem(f"{site} is not a folder")
-    now = _now(args.now, site)
+        raise UsageError(f"{site} is not a folder")
+    now: dt.datetime | None = None
     try:
+        now = _now(args.now, site)  # a time zone typo in site.toml is one of the errors below
         loaded = check(site, now, args.output, args.allow_removed)
     except BuildErrors as exc:
-        found = advice.advise_loadable(site, now)  # the files without errors still get their warnings
+        # The files without errors still get their warnings (none while site.toml has errors).
+        found = advice.advise_loadable(site, now) if now is not None else []
         if args.format == "json":
             print(advice.report_json(exc.problems, found, strict=args.strict))
         else:
@@ -200,7 +191,7 @@ def _check(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not (site / "site.toml").is_file():
-        raise _UsageProblem(f"{site} is not a site folder (it has no site.toml); use --site FOLDER")
+        raise UsageError(f"{site} is not a site folder (it has no site.toml); use --site FOLDER")
     kind = scaffold.kind_of(args.kind)
     authority, settings = scaffold.authority_of(site, args.authority)
     created = scaffold.new_release(site, authority, settings, kind, args.title, _now(args.now, site))
@@ -213,9 +204,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     site: Path = args.site
     if not site.is_dir():
-        raise _UsageProblem(f"{site} is not a folder")
-    fixed_now = _now(args.now, site) if args.now is not None else None
-    return serve(ServeOptions(site=site, port=args.port, drafts=args.drafts, now=fixed_now))
+        raise UsageError(f"{site} is not a folder")
+    if args.now is not None:
+        # A --now that is no date stops here (exit 2); a broken site.toml is shown by the preview.
+        with contextlib.suppress(BuildErrors):
+            _now(args.now, site)
+    return serve(ServeOptions(site=site, port=args.port, drafts=args.drafts, now=args.now))
 
 
 def _report(problems: Sequence[Problem]) -> None:

@@ -3,27 +3,40 @@
 The site is built into a temporary folder (never SITE/output, which belongs to
 `build`), served on 127.0.0.1 and rebuilt whenever a file under the site folder
 changes. Open pages reload themselves: the server, and only the server, adds a
-small script to every HTML page it sends; the script polls
+small script (`reload.js`) to every HTML page it sends; the script polls
 `/__pressroom/status` and reloads on a new build, or shows the errors of a
 failed one as an overlay until they are fixed. The built files never contain it.
+
+The preview shows drafts, so it must stay on this machine: it listens on the
+loopback address only and answers only requests addressed to it by name
+(`Host: 127.0.0.1:PORT`, `localhost:PORT` or `[::1]:PORT`), so that a web page
+in the browser cannot read it through a DNS name of its own that points at
+127.0.0.1 (DNS rebinding). It never serves a file outside the output folder,
+and nothing a build or a request does stops it: an unexpected failure keeps the
+last good build up and shows one line, its traceback goes to a log file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import html
 import json
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+import traceback
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -31,16 +44,22 @@ from urllib.parse import unquote, urlsplit
 
 from watchfiles import Change, DefaultFilter, watch
 
+from generator.build.cache import CACHE_DIR
 from generator.build.pipeline import BuildOptions, build
-from generator.core.errors import BuildErrors, OutputError, PressroomError, UsageError
+from generator.commands import clock
+from generator.content.settings import load_settings
+from generator.core.errors import BuildErrors, PressroomError, UsageError
+from generator.render.templates import theme_folder, theme_folders, translations
 
 HOST = "127.0.0.1"
+HOST_NAMES = ("127.0.0.1", "localhost", "[::1]")  # the names a browser on this machine uses for it
 STATUS_PATH = "/__pressroom/status"
 SCRIPT_PATH = "/__pressroom/reload.js"
 SCRIPT_TAG = f'<script src="{SCRIPT_PATH}" defer></script>'
+ERROR_LOG = f"{CACHE_DIR}/serve-error.log"  # under the site folder; the watcher ignores the cache folder
 
 # Folders of a site folder that builds write into: changes there must not trigger a rebuild.
-IGNORED_DIRS = ("output", ".pressroom-cache")
+IGNORED_DIRS = ("output", CACHE_DIR)
 IGNORED_PREFIXES = (".output.", ".~lock.", ".#")
 IGNORED_SUFFIXES = (".tmp", ".bak", ".part", ".crdownload", "~", ".swp", ".swx", ".kate-swp")
 
@@ -53,30 +72,94 @@ _TYPES = {
 }
 
 
+
+def N_(message: str) -> str:
+    """Marks an interface text for the catalog; it is translated when shown, in the site's language."""
+    return message
+
+
+# The preview's own texts (msgids; German in templates/locale/de/LC_MESSAGES/messages.po).
+TEXTS = {
+    "title": N_("The preview is not up to date: errors in the content"),
+    "hint": N_("Fix the errors and save the file. Until then the preview shows the last error-free version. "
+               "What the messages mean is explained in docs/pressestelle.md, section 8."),
+    "hide": N_("Hide"),
+    "preview": N_("Pressroom preview"),
+    "waiting": N_("The page has not been built yet. As soon as the errors are fixed, it appears here by itself."),
+}
+
+
 @dataclass(frozen=True)
 class ServeOptions:
     site: Path
     port: int = 8000
     drafts: bool = False
-    now: dt.datetime | None = None  # None: the clock at each rebuild
+    now: str | None = None  # --now as given, read anew at each rebuild; None: the clock at each rebuild
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The preview's texts in one language."""
+
+    language: str
+    values: Mapping[str, str]
 
 
 @dataclass
 class Status:
-    """What the browser script asks for: the build number and the errors of the last build, if any."""
+    """What the browser script asks for: the build number, the errors of the last build, if any, and the texts."""
 
     version: int = 0
     errors: list[str] = field(default_factory=list)
+    texts: Texts = field(default_factory=lambda: texts_for(None))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def finished(self, errors: list[str]) -> None:
+    def finished(self, errors: list[str], texts: Texts | None = None) -> None:
         with self.lock:
             self.version += 1
             self.errors = errors
+            if texts is not None:
+                self.texts = texts
 
     def as_json(self) -> bytes:
         with self.lock:
-            return json.dumps({"version": self.version, "errors": self.errors}, ensure_ascii=False).encode()
+            return json.dumps({"version": self.version, "errors": self.errors, "texts": dict(self.texts.values)},
+                              ensure_ascii=False).encode()
+
+    def waiting_page(self) -> bytes:
+        """What a page that was never built shows (before the first good build, or for a wrong address)."""
+        with self.lock:
+            texts = self.texts
+        title = html.escape(texts.values["preview"])
+        return (f'<!doctype html><html lang="{html.escape(texts.language)}"><head><meta charset="utf-8">'
+                f"<title>{title}</title></head><body><main><h1>{title}</h1>"
+                f"<p>{html.escape(texts.values['waiting'])}</p></main></body></html>").encode()
+
+
+@cache
+def _theme_texts(language: str) -> Texts:
+    found = translations([theme_folder()], language)
+    return Texts(language, {name: found.gettext(message) for name, message in TEXTS.items()})
+
+
+def texts_for(site: Path | None) -> Texts:
+    """The preview's texts in the site's language (German while site.toml cannot say), the site's catalog first."""
+    if site is None:
+        return _theme_texts("de")
+    try:
+        language = load_settings(site).language
+    except BuildErrors:
+        language = "de"
+    try:
+        found = translations(theme_folders(site), language)
+    except Exception:  # the site's own catalog is broken: the build reports it, the theme's texts will do
+        return _theme_texts(language)
+    return Texts(language, {name: found.gettext(message) for name, message in TEXTS.items()})
+
+
+@cache
+def reload_script() -> bytes:
+    return resources.files("generator.commands").joinpath("reload.js").read_bytes()
 
 
 class SiteFilter(DefaultFilter):
@@ -123,7 +206,7 @@ def serve(options: ServeOptions) -> int:
                                  rust_timeout=500, yield_on_timeout=True, raise_interrupt=True):
                 if changes:
                     print(f"changed: {_names(options.site, changes)}", flush=True)
-                elif built and due is not None and options.now is None and _clock() >= due:
+                elif built and due is not None and options.now is None and clock.clock() >= due:
                     print(f"due: {due.isoformat()} (a scheduled release or an expiring appeal)", flush=True)
                 elif built:
                     continue
@@ -143,17 +226,16 @@ def _names(site: Path, changes: set[tuple[Change, str]]) -> str:
     return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
-def _clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> dt.datetime | None:
     """One build; its errors go to the terminal and to the browser, the last good site stays up.
 
     Returns when the site next changes by the clock alone (None: not before the next edit).
+    Any failure short of Ctrl-C is caught here: a preview that dies on a bug in Pressroom,
+    a full disk or a template that cannot render would leave the press office with nothing.
     """
-    now = options.now or _clock()
     try:
+        texts = texts_for(options.site)
+        now = clock.clock() if options.now is None else clock.at(options.now, options.site)
         report = build(BuildOptions(site=options.site, output=output, now=now, base_url=url,
                                     drafts=options.drafts, jobs=1, quiet=True,
                                     # A preview may rename files freely; the published site's guard is in build.
@@ -166,28 +248,69 @@ def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> dt
             print(line, file=sys.stderr, flush=True)
         print(f"{len(lines)} error{'s' if len(lines) != 1 else ''}; the preview shows the last good "
               "build until they are fixed", file=sys.stderr, flush=True)
-        status.finished(lines)
+        status.finished(lines, _texts_or_none(options.site))
         return None
-    except (OutputError, PressroomError) as exc:
+    except PressroomError as exc:  # OutputError, and a --now that does not exist in a changed time zone
         print(f"error: {exc}", file=sys.stderr, flush=True)
-        status.finished([f"error: {exc}"])
+        status.finished([f"error: {exc}"], _texts_or_none(options.site))
+        return None
+    except Exception as exc:
+        line = f"error: the build failed unexpectedly ({_one_line(exc)}); the preview shows the last good build"
+        log = _log_traceback(options.site, exc)
+        print(line + (f"; the details are in {log}" if log else ""), file=sys.stderr, flush=True)
+        status.finished([line], _texts_or_none(options.site))
         return None
     print(f"rebuilt: {report.published} published, {report.drafts} drafts in {report.seconds:.2f} s → {url}",
           flush=True)
-    status.finished([])
+    status.finished([], texts)
     return report.next_due.when if report.next_due is not None else None
+
+
+def _texts_or_none(site: Path) -> Texts | None:
+    try:
+        return texts_for(site)
+    except Exception:  # reading the texts failed as well: keep the ones shown so far
+        return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 200 else text[:199] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _log_traceback(site: Path, exc: BaseException) -> str | None:
+    """The traceback into SITE/.pressroom-cache/serve-error.log (for a bug report); its name, or None."""
+    path = site / ERROR_LOG
+    when = clock.clock().isoformat()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{when}\n{''.join(traceback.format_exception(exc))}", encoding="utf-8")
+    except OSError:
+        return None
+    return str(path)
+
+
+class _PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        """A request that fails costs that request only, and never prints a traceback."""
+        exc = sys.exception()
+        if exc is None or isinstance(exc, ConnectionError | TimeoutError):
+            return  # the browser went away (a reload while a page was sent)
+        print(f"error: a request failed ({_one_line(exc)})", file=sys.stderr, flush=True)
 
 
 def _server(port: int, output: Path, status: Status) -> ThreadingHTTPServer:
     handler = _handler_class(output, status)
     try:
-        server = ThreadingHTTPServer((HOST, port), handler)
+        server = _PreviewServer((HOST, port), handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError(f"port {port} is already in use (another preview?); stop that one or choose "
                              f"another port, e.g. --port {port + 1 if port else 8001}") from None
         raise UsageError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
-    server.daemon_threads = True
     return server
 
 
@@ -214,6 +337,16 @@ def _handler_class(output: Path, status: Status) -> type[SimpleHTTPRequestHandle
     return Handler
 
 
+def allowed_host(headers: list[str], port: int) -> bool:
+    """Whether the request names this preview: exactly one Host header, a loopback name with our port.
+
+    The port is required (a browser always sends it for a port other than 80, where it
+    leaves it out); a page of another origin cannot make the browser send a loopback name.
+    """
+    allowed = {f"{name}:{port}" for name in HOST_NAMES} | (set(HOST_NAMES) if port == 80 else set())
+    return len(headers) == 1 and headers[0].strip().lower() in allowed
+
+
 class _PreviewHandler(SimpleHTTPRequestHandler):
     output: Path
     status: Status
@@ -225,47 +358,88 @@ class _PreviewHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results and errors, not for every request
 
+    def parse_request(self) -> bool:
+        """Refuses, before anything else, a request addressed to another name (DNS rebinding)."""
+        if not super().parse_request():
+            return False
+        port: int = self.connection.getsockname()[1]  # the port this request came in on
+        if allowed_host(self.headers.get_all("Host") or [], port):
+            return True
+        self.close_connection = True
+        self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                   f"Forbidden: this preview answers only at http://{HOST}:{port}/ "
+                   f"or http://localhost:{port}/\n".encode())
+        return False
+
     def end_headers(self) -> None:
         # A preview must always show the newest build.
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
     def do_GET(self) -> None:
+        self._answer()
+
+    def do_HEAD(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
         path = unquote(urlsplit(self.path).path)
         if path == STATUS_PATH:
             self._send(HTTPStatus.OK, "application/json", self.status.as_json())
             return
         if path == SCRIPT_PATH:
-            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode())
+            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", reload_script())
             return
-        page = self._html_file(path)
-        if page is not None:
-            self._send(HTTPStatus.OK, "text/html; charset=utf-8", with_script(page.read_bytes()))
+        target = self._target(path)
+        if target is None:
+            self._missing()
             return
-        if self._is_missing(path):
-            missing = Path(self.directory) / "404.html"
-            body = missing.read_bytes() if missing.is_file() else WAITING_PAGE.encode()
-            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", with_script(body))
-            return
-        super().do_GET()
-
-    def _html_file(self, path: str) -> Path | None:
-        target = Path(self.translate_path(path))
-        if target.is_dir():
-            if not path.endswith("/"):
-                return None  # the base class redirects to the folder with a slash
+        if target.is_dir() and path.endswith("/"):
             target = target / "index.html"
-        return target if target.suffix == ".html" and target.is_file() else None
+        if target.suffix == ".html" and target.is_file():
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", with_script(target.read_bytes()))
+            return
+        if not target.exists():
+            self._missing()
+            return
+        # The rest (media, feeds, a folder's redirect to its slash) as http.server does it.
+        if self.command == "HEAD":
+            super().do_HEAD()
+        else:
+            super().do_GET()
 
-    def _is_missing(self, path: str) -> bool:
-        return not Path(self.translate_path(path)).exists()
+    def _target(self, path: str) -> Path | None:
+        """The file `path` names inside the output folder, or None for what can name none there.
+
+        http.server already drops `..` segments; a NUL byte, a name too long for the file
+        system or a link out of the folder end here too, as a missing page.
+        """
+        if "\x00" in path or "\\" in path:
+            return None
+        root = Path(self.directory)
+        try:
+            target = Path(self.translate_path(path))
+            target.resolve().relative_to(root.resolve())
+            target.exists()  # a name too long for the file system raises here rather than later
+        except (OSError, ValueError):
+            return None
+        return target
+
+    def _missing(self) -> None:
+        page = Path(self.directory) / "404.html"
+        try:
+            body = page.read_bytes()
+        except OSError:
+            body = self.status.waiting_page()
+        self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", with_script(body))
 
     def _send(self, code: HTTPStatus, content_type: str, body: bytes) -> None:
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def with_script(page: bytes) -> bytes:
@@ -275,87 +449,5 @@ def with_script(page: bytes) -> bytes:
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
 
-WAITING_PAGE = (
-    '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Pressroom-Vorschau</title></head>'
-    "<body><main><h1>Pressroom-Vorschau</h1><p>Die Seite ist noch nicht gebaut. "
-    "Sobald die Fehler behoben sind, erscheint sie hier von selbst.</p></main></body></html>"
-)
-
-_OVERLAY_TITLE = json.dumps("Die Vorschau ist nicht aktuell: Fehler im Inhalt", ensure_ascii=False)
-_OVERLAY_HINT = json.dumps("Beheben Sie die Fehler und speichern Sie die Datei. "
-                           "Bis dahin zeigt die Vorschau den letzten fehlerfreien Stand. Was die Meldungen "
-                           "bedeuten, steht in docs/pressestelle.md, Abschnitt 8.", ensure_ascii=False)
-
-_OVERLAY_HIDE = json.dumps("Ausblenden", ensure_ascii=False)
-
-_SCRIPT_TEMPLATE = """// Added by `pressroom serve` only; never part of a built site.
-(function () {
-  "use strict";
-  var seen = null;    // the build this page shows
-  var box = null;     // the error panel, while there are errors
-  var shown = "";     // the errors in it, so that it is only redrawn (and re-announced) on a change
-  var dismissed = ""; // errors the reader hid with the button
-  function panel(errors) {
-    var text = errors.join("\\n");
-    if (text === shown || text === dismissed) { return; }
-    if (box) { box.remove(); }
-    shown = text;
-    box = document.createElement("div");
-    box.id = "pressroom-errors";
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;top:0;left:0;right:0;max-height:75vh;overflow:auto;" +
-      "z-index:2147483647;padding:1.25rem 2rem;background:#3a0000;color:#fff;" +
-      "border-bottom:6px solid #ff4d4d;box-shadow:0 6px 24px rgba(0,0,0,.6);" +
-      "font:16px/1.5 system-ui,sans-serif;text-align:left";
-    var h = document.createElement("h2");
-    h.style.cssText = "margin:0 0 .5rem;font-size:1.3rem;color:#fff";
-    h.textContent = __TITLE__;
-    var p = document.createElement("p");
-    p.style.cssText = "margin:0 0 .75rem";
-    p.textContent = __HINT__;
-    var pre = document.createElement("pre");
-    pre.style.cssText = "margin:0 0 .75rem;white-space:pre-wrap;font:15px/1.5 ui-monospace,monospace;" +
-      "background:#000;color:#fff;padding:1rem";
-    pre.textContent = text;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.textContent = __HIDE__;
-    button.style.cssText = "font:inherit;padding:.25rem .75rem";
-    button.addEventListener("click", function () { dismissed = text; hide(); });
-    box.appendChild(h);
-    box.appendChild(p);
-    box.appendChild(pre);
-    box.appendChild(button);
-    document.body.appendChild(box);
-  }
-  function hide() {
-    if (box) { box.remove(); box = null; }
-    shown = "";
-  }
-  function poll() {
-    fetch("__STATUS__", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
-      if (seen !== null && s.version !== seen && s.errors.length === 0) {
-        location.reload();
-        return;
-      }
-      seen = s.version;
-      if (s.errors.length) { panel(s.errors); } else { hide(); }
-      setTimeout(poll, 700);
-    }).catch(function () { setTimeout(poll, 2000); });
-  }
-  poll();
-})();
-"""
-
-
-def _filled(template: str, values: dict[str, str]) -> str:
-    for name, value in values.items():
-        template = template.replace(name, value)
-    return template
-
-
-RELOAD_SCRIPT = _filled(_SCRIPT_TEMPLATE, {"__TITLE__": _OVERLAY_TITLE, "__HINT__": _OVERLAY_HINT,
-                                           "__HIDE__": _OVERLAY_HIDE, "__STATUS__": STATUS_PATH})
-
-
-__all__ = ["RELOAD_SCRIPT", "SCRIPT_TAG", "ServeOptions", "Status", "rebuild", "serve", "with_script"]
+__all__ = ["SCRIPT_TAG", "TEXTS", "ServeOptions", "Status", "allowed_host", "rebuild", "reload_script", "serve",
+           "texts_for", "with_script"]
