@@ -47,20 +47,6 @@ def load_settings(site: Path, base_url: str | None = None) -> Settings:
     return settings
 
 
-def site_timezone(site: Path) -> ZoneInfo:
-    """The site's time zone, for reading a `--now` given without an offset before anything else is read.
-
-    A site.toml that is missing or broken, or names no valid zone, gives the default here:
-    loading the settings reports that, with its line, together with every other problem.
-    """
-    try:
-        data = tomllib.loads((site / SITE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
-    value = data.get("timezone", DEFAULT_TIMEZONE)
-    return ZoneInfo(value if isinstance(value, str) and timezone_problem(value) is None else DEFAULT_TIMEZONE)
-
-
 def timezone_problem(name: str) -> str | None:
     """Why `name` is not an IANA time zone, or None."""
     if _ZONE_NAME.match(name):
