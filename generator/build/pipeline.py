@@ -20,6 +20,7 @@ from generator.build.progress import Display
 from generator.build.search import SearchReport, index_search
 from generator.build.staging import Staging
 from generator.build.tasks import Done, each_task, make_now, run_tasks
+from generator.content.lines import front_matter_line
 from generator.content.loading import LoadContext, check_together, load_authorities, load_pages, release_files
 from generator.content.settings import load_settings
 from generator.core import urls
@@ -143,7 +144,8 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
         guard_links(options.output, loaded, catalog)
     page_bodies = {p.slug: render_body(p.body) for p in loaded.pages}
     shown = (*catalog.published, *catalog.drafts)
-    media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs)
+    media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs,
+                          line_of=partial(front_matter_line, loaded.site))
     views = ViewMaker(loaded.settings, catalog, loaded.bodies, loaded.pages, media=media)
     templates = Templates(options.site, loaded.settings.language, views.site())
     fingerprint = inputs_fingerprint(loaded, templates, views)

@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 from watchfiles import Change, DefaultFilter, watch
 
 from generator.build.pipeline import BuildOptions, build
+from generator.core import mime
 from generator.core.errors import BuildErrors, OutputError, PressroomError, UsageError
 
 HOST = "127.0.0.1"
@@ -43,15 +44,6 @@ SCRIPT_TAG = f'<script src="{SCRIPT_PATH}" defer></script>'
 IGNORED_DIRS = ("output", ".pressroom-cache")
 IGNORED_PREFIXES = (".output.", ".~lock.", ".#")
 IGNORED_SUFFIXES = (".tmp", ".bak", ".part", ".crdownload", "~", ".swp", ".swx", ".kate-swp")
-
-_TYPES = {
-    ".atom": "application/atom+xml",
-    ".json": "application/json",
-    ".rss": "application/rss+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml",
-}
-
 
 @dataclass(frozen=True)
 class ServeOptions:
@@ -217,10 +209,13 @@ def _handler_class(output: Path, status: Status) -> type[SimpleHTTPRequestHandle
 class _PreviewHandler(SimpleHTTPRequestHandler):
     output: Path
     status: Status
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_TYPES}  # noqa: RUF012
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(self.output), **kwargs)
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        # Pressroom's own table: the standard handler would ask the machine's /etc/mime.types.
+        return mime.content_type(os.fspath(path))
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results and errors, not for every request

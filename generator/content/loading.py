@@ -8,7 +8,6 @@ yields all its problems at once; cross-file checks (duplicate ids, URLs,
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -36,8 +35,11 @@ from generator.core.models import (
     Withdrawal,
 )
 from generator.core.slugs import slug as make_slug
-from generator.media.publish import CACHE_DIR as MEDIA_CACHE
-from generator.media.publish import MediaError, inspect_image
+from generator.media.documents import check_attachment
+from generator.media.formats import MediaError
+from generator.media.inspect import inspect_image
+from generator.media.sources import source_problem
+from generator.media.store import CACHE_DIR as MEDIA_CACHE
 
 AUTHORITIES_FILE = "content/authorities.yaml"
 RELEASES_DIR = "content/releases"
@@ -510,8 +512,12 @@ class _MediaFinder:
             raise _Invalid
         for candidate in inside:
             if candidate.is_file():
-                return MediaFile(source=candidate, site_path=candidate.relative_to(site).as_posix(),
-                                 size=candidate.stat().st_size)
+                site_path = candidate.relative_to(site).as_posix()
+                problem = source_problem(site_path)
+                if problem:
+                    self.fields.fail((*keys, "src"), f'"{src}": {problem}')
+                    raise _Invalid
+                return MediaFile(source=candidate, site_path=site_path, size=candidate.stat().st_size)
         self.fields.fail((*keys, "src"), f'"{src}" does not exist; paths are relative to the release file '
                          f"or to {MEDIA_DIR}/")
         raise _Invalid
@@ -533,12 +539,13 @@ class _MediaFinder:
     def attachment(self, value: Any, keys: tuple[Key, ...]) -> Attachment:
         data = self.fields.mapping(value, keys, ATTACHMENT_KEYS, "an attachment")
         file = self.find(data, keys)
+        try:
+            check_attachment(file.source)
+        except MediaError as exc:
+            self.fields.fail((*keys, "src"), f'attachment "{data.get("src")}": {exc}')
+            raise _Invalid from None
         title = self.fields.text(data, "title", keys) or PurePosixPath(file.site_path).name
         return Attachment(file=file, title=title)
-
-
-def media_type(path: str) -> str:
-    return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
 # --- pages ------------------------------------------------------------------

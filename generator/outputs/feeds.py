@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import mimetypes
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,7 +32,7 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from generator.core import urls
+from generator.core import mime, urls
 from generator.core.dates import show_datetime
 from generator.core.digest import digest
 from generator.core.models import Release, Settings
@@ -260,7 +259,7 @@ def content_html(release: Release, body: Body, views: ViewMaker) -> str:
                      + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
     if release.attachments:
         parts.append("<ul>" + "".join(
-            f'<li><a href="{esc(views.absolute(urls.media(a.file.site_path)))}">{esc(a.title)}</a></li>'
+            f'<li><a href="{esc(views.absolute(urls.media_link(a.file.site_path)))}">{esc(a.title)}</a></li>'
             for a in release.attachments) + "</ul>")
     for update in release.updates:
         parts.append(f"<p><em>{esc(labels['update'])} "
@@ -395,8 +394,8 @@ def json_feed(catalog: Catalog, views: ViewMaker) -> str:
             item["image"] = image.url
         if release.attachments:
             item["attachments"] = [
-                {"url": views.absolute(urls.media(a.file.site_path)), "title": a.title,
-                 "mime_type": mimetypes.guess_type(a.file.site_path)[0] or "application/octet-stream",
+                {"url": views.absolute(urls.media_link(a.file.site_path)), "title": a.title,
+                 "mime_type": mime.of(a.file.site_path),
                  "size_in_bytes": a.file.size} for a in release.attachments]
         if release.lang:
             item["language"] = release.lang
