@@ -62,7 +62,7 @@ _MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"
                b"dash", b"3gp4", b"3gp5", b"qt  "}
 # What makes text a page to a browser (the WHATWG sniffing patterns and their friends).
 _MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|math|object|embed|style|meta|link|"
-                     rb"\?xml|xsl|x:|h1|div|table|a\s|img|form|base)", re.IGNORECASE)
+                     rb"h1|div|table|a\s|img|form|base)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,9 @@ def check_attachment(path: Path) -> str:
         raise MediaError(f"the file cannot be read: {exc.strerror or exc}") from None
     extension = mime.extension(path.name)
     found = sniff(head, path)
-    if found.kind in _ACTIVE or _POLYGLOT.search(head[:1024]):
-        name = found.name if found.kind in _ACTIVE else f"{found.name} with HTML markup at its start"
+    # Text is searched whole below; any other file must not look like a page where browsers sniff.
+    if found.kind in _ACTIVE or (found.kind != ".txt" and _POLYGLOT.search(head[:1024])):
+        name = found.name if found.kind in _ACTIVE else f"{found.name} with HTML markup in its first bytes"
         raise MediaError(f"the file is {name}; {_ACTIVE_ADVICE}")
     if extension in REFUSED:
         raise MediaError(f'"{extension}" files ({REFUSED[extension]}) are never published as attachments; '
@@ -152,6 +153,8 @@ def sniff(head: bytes, path: Path) -> Sniffed:
         return _ole_kind(path)
     if head.startswith(b"{\\rtf"):
         return Sniffed("rtf", "an RTF document")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Sniffed("utf16", "UTF-16 text (plain text attachments are UTF-8 or Latin-1; save it as UTF-8)")
     if head.startswith(b"ID3") or (len(head) > 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
                                    and head[1] & 0x06 != 0):
         return Sniffed(".mp3", "an MP3 recording")
@@ -161,8 +164,6 @@ def sniff(head: bytes, path: Path) -> Sniffed:
 
 
 def _text_kind(head: bytes) -> Sniffed:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Sniffed("utf16", "UTF-16 text (plain text attachments are UTF-8 or Latin-1; save it as UTF-8)")
     if b"\x00" in head:
         return Sniffed("binary", "of a kind Pressroom does not know")
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n\x0c")
