@@ -25,6 +25,9 @@ from generator.core import mime
 from generator.media.formats import MediaError
 from generator.media.strip import metadata_left
 
+# Bump when what may be published changes: a build cache keyed by it then loads every release
+# anew, so a release cached by an older Pressroom cannot carry a now-refused file past the checks.
+RULES_VERSION = 1
 HEAD = 64 * 1024  # enough for every signature and for a markup test of the start
 
 # What an allowed file is, by its extension, as the message names it.

@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from generator.media.documents import check_attachment
@@ -271,3 +273,65 @@ def test_the_passive_files_are_published_with_their_types(built: tuple[Path, Pat
         "text.odt": "application/vnd.oasis.opendocument.text", "video.mp4": "video/mp4", "zahlen.csv": "text/csv"}
     for name, data in PASSIVE.items():
         assert (output / "media" / name).read_bytes() == data, "published as it is"
+
+
+def test_a_release_cached_before_the_rules_changed_is_checked_anew(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache written by an older Pressroom (one that let HTML through) must not carry it past the checks."""
+    import datetime as dt
+
+    from generator.build import loader
+    from generator.build.pipeline import BuildOptions
+    from generator.build.pipeline import build as build_in_process
+    from generator.content import loading
+    from generator.core.errors import BuildErrors
+
+    site = make_site(tmp_path / "site", {"content/media/seite.html": HTML})
+    (site / "content" / "releases" / "a.md").write_text(release(["seite.html"]), encoding="utf-8")
+    options = BuildOptions(site=site, output=tmp_path / "out", now=dt.datetime.fromisoformat(NOW), quiet=True,
+                           search=False)
+    with monkeypatch.context() as older:
+        older.setattr(loading, "check_attachment", lambda path: "text/html")
+        older.setattr(loader, "MEDIA_RULES", 0)
+        build_in_process(options)
+    assert (tmp_path / "out" / "media" / "seite.html").is_file()
+    with pytest.raises(BuildErrors) as caught:
+        build_in_process(options)
+    assert [p.message for p in caught.value.problems] == [
+        "attachment \"seite.html\": the file is an HTML page; a browser would run it on the site's own address; "
+        "publish the content as a release, or save it as PDF and attach that"]
+
+
+def test_check_warns_when_an_office_file_names_its_author(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/media/brief.docx": ooxml("word", author="Erika Muster"),
+                                         "content/media/sauber.docx": ooxml("word")})
+    text = release(["sauber.docx", "brief.docx"])
+    (site / "content" / "releases" / "a.md").write_text(text, encoding="utf-8")
+    result = run_pressroom("check", site, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": warning: the attachment" in line]
+    assert warnings == [
+        f'content/releases/a.md:{src_lines(text)["brief.docx"]}: warning: the attachment "content/media/brief.docx" '
+        'is published with metadata that names author "Erika Muster"; if that is not meant to be public, remove '
+        "it (in the document properties before exporting, or with exiftool -all:all= FILE) and build again"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=300), head=st.sampled_from([b"", b"%PDF-", b"PK\x03\x04", b"\xff\xd8\xff", b"<",
+                                                            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"ID3"]),
+       name=st.sampled_from(["a.pdf", "a.docx", "a.odt", "a.doc", "a.txt", "a.csv", "a.jpg", "a.png", "a.mp3",
+                             "a.mp4", "a.html", "a.svg", "a", "a.zip"]))
+def test_any_bytes_are_either_refused_with_a_message_or_passive(data: bytes, head: bytes, name: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(head + data)
+        try:
+            kind = check_attachment(path)
+        except MediaError as exc:
+            assert str(exc) and "Traceback" not in str(exc)
+            return
+    assert name.rsplit(".", 1)[-1] in {"pdf", "docx", "odt", "doc", "txt", "csv", "jpg", "png", "mp3", "mp4"}
+    assert kind not in ("text/html", "image/svg+xml", "application/xml", "text/javascript")
+    assert not re.search(rb"<\s*(script|html|svg|!doctype)", (head + data)[:1024], re.IGNORECASE)
