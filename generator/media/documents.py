@@ -84,7 +84,7 @@ def check_attachment(path: Path) -> str:
     except OSError as exc:
         raise MediaError(f"the file cannot be read: {exc.strerror or exc}") from None
     extension = mime.extension(path.name)
-    found = sniff(head, path)
+    found = sniff(head, path, extension)
     # Text is searched whole below; any other file must not look like a page where browsers sniff.
     if found.kind in _ACTIVE or (found.kind != ".txt" and _POLYGLOT.search(head[:1024])):
         name = found.name if found.kind in _ACTIVE else f"{found.name} with HTML markup in its first bytes"
@@ -138,8 +138,10 @@ def _contradiction(extension: str, found: Sniffed) -> str:
 # --- what the bytes are ---------------------------------------------------------------
 
 
-def sniff(head: bytes, path: Path) -> Sniffed:
-    """The type of a file by its first bytes (and, for ZIP files, by its directory)."""
+def sniff(head: bytes, path: Path, extension: str = "") -> Sniffed:
+    """The type of a file by its first bytes (and, for ZIP and OLE files, by their directory).
+
+    `extension` only breaks a tie: an Excel file with a Word document embedded is a workbook."""
     if head.startswith(b"%PDF-"):
         return Sniffed(".pdf", "a PDF document")
     if head.startswith(b"\xff\xd8\xff"):
@@ -153,7 +155,7 @@ def sniff(head: bytes, path: Path) -> Sniffed:
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(head, path)
     if head.startswith(_OLE2):
-        return _ole_kind(path)
+        return _ole_kind(path, extension)
     if head.startswith(b"{\\rtf"):
         return Sniffed("rtf", "an RTF document")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -212,7 +214,7 @@ def _checked_zip(path: Path, extension: str, name: str) -> Sniffed:
     return Sniffed(extension, name)
 
 
-def _ole_kind(path: Path) -> Sniffed:
+def _ole_kind(path: Path, extension: str) -> Sniffed:
     """Word, Excel or PowerPoint 97–2003 by the stream names in the compound file."""
     try:
         data = path.read_bytes()
@@ -220,10 +222,11 @@ def _ole_kind(path: Path) -> Sniffed:
         return Sniffed("damaged", "an unreadable Office 97–2003 file")
     if "_VBA_PROJECT".encode("utf-16-le") in data:
         return Sniffed("macros", "an Office 97–2003 file with macros (which run when it is opened)")
-    for extension, stream in ((".doc", "WordDocument"), (".xls", "Workbook"), (".xls", "Book"),
-                              (".ppt", "PowerPoint Document")):
-        if stream.encode("utf-16-le") in data:
-            return Sniffed(extension, PASSIVE[extension])
+    streams = ((".doc", "WordDocument"), (".xls", "Workbook"), (".xls", "Book"), (".ppt", "PowerPoint Document"))
+    present = [kind for kind, stream in streams if stream.encode("utf-16-le") in data]
+    if present:
+        kind = extension if extension in present else present[0]
+        return Sniffed(kind, PASSIVE[kind])
     return Sniffed("ole", "an Office 97–2003 compound file of an unknown kind")
 
 
