@@ -13,8 +13,8 @@ again.
 The package, stage by stage: `inspect` (load time: format, size, proof that it
 decodes), `encode` (the variants), `strip` (metadata out of a JPEG, and the proof
 that none is left), `store` (the cache), `documents` (which attachments may be
-published; what their metadata names), `sources` (which files may be named at
-all). This module ties them together and returns plain data — `ImageSet`,
+published), `metadata` (what a document's metadata names), `sources` (which files
+may be named at all). This module ties them together and returns plain data — `ImageSet`,
 `PublishedFile` — for the views, feeds and API to show.
 """
 
@@ -31,14 +31,14 @@ from generator.core import urls
 from generator.core.errors import BuildErrors, Problem
 from generator.core.models import MediaFile, Release, Settings
 from generator.core.slugs import slug
-from generator.media.documents import attachment_problem as attachment_problem
-from generator.media.documents import pdf_metadata as pdf_metadata
 from generator.media.encode import Encoded, Job, widths_for
 from generator.media.encode import encode as _encode
 from generator.media.formats import FORMATS, LOSSLESS, ORIGINAL_QUALITY, WEBP_QUALITY
 from generator.media.formats import MediaError as MediaError
 from generator.media.inspect import ImageInfo, guarded, open_header
 from generator.media.inspect import inspect_image as inspect_image
+from generator.media.metadata import attachment_problem as attachment_problem
+from generator.media.metadata import pdf_metadata as pdf_metadata
 from generator.media.store import CACHE_DIR as CACHE_DIR
 from generator.media.store import MediaStore, Stored
 from generator.media.strip import checked, strip_jpeg
