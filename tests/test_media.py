@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 import struct
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -468,7 +469,9 @@ def test_a_pdf_that_names_its_author_gives_a_warning_at_its_line(tmp_path: Path)
     camera_jpeg(site / "content" / "media" / "foto.jpg", (600, 400))
     (site / "content" / "media" / "sauber.pdf").write_bytes(pdf_with(b"<< /Title (Bilanz) >>"))
     (site / "content" / "media" / "bilanz.pdf").write_bytes(pdf_with(b"<< /Author (Max Mustermann) >>"))
-    (site / "content" / "media" / "brief.docx").write_bytes(b"PK\x03\x04 not looked into")
+    with zipfile.ZipFile(site / "content" / "media" / "brief.docx", "w") as docx:  # a real one, without author
+        docx.writestr("[Content_Types].xml", "<Types/>")
+        docx.writestr("word/document.xml", "<w:document/>")
     result = run_pressroom("check", site, "--now", "2026-11-26T12:00:00+01:00")
     assert result.returncode == 0, result.stderr
     problems = [line for line in result.stderr.splitlines() if "warning: the attachment" in line]

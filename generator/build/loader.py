@@ -19,6 +19,7 @@ from generator.content.releases import LoadContext, load_release
 from generator.core.digest import digest
 from generator.core.errors import Problem
 from generator.core.models import Release
+from generator.media.documents import RULES_VERSION as MEDIA_RULES
 from generator.render.markdown import Body, render_body
 
 MediaStamp = tuple[str, int, int]  # absolute path, size, modification time (ns)
@@ -43,7 +44,7 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     """The release files `paths` (`content.files.release_files`) as models with rendered bodies."""
     site = context.site
     # Not the authorities: a release depends on its own only, which is compared on every hit.
-    fingerprint = digest(FORMAT, __version__, repr(context.settings))
+    fingerprint = digest(FORMAT, __version__, f"media rules {MEDIA_RULES}", repr(context.settings))
     problems: list[Problem] = []
     data: list[bytes | None] = []
     keys: list[str] = []

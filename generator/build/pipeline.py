@@ -23,6 +23,7 @@ from generator.build.tasks import Done, each_task, make_now, run_tasks
 from generator.content.authorities import load_authorities
 from generator.content.checks import check_together
 from generator.content.files import release_files
+from generator.content.lines import front_matter_line
 from generator.content.pages import load_pages
 from generator.content.releases import LoadContext
 from generator.content.settings import load_settings
@@ -149,7 +150,8 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
         guard_links(options.output, loaded, catalog)
     page_bodies = {p.slug: render_body(p.body) for p in loaded.pages}
     shown = (*catalog.published, *catalog.drafts)
-    media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs)
+    media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs,
+                          line_of=partial(front_matter_line, loaded.site))
     views = ViewMaker(loaded.settings, catalog, loaded.bodies, loaded.pages, media=media)
     data = OutputData(loaded.settings, loaded.bodies, media)
     templates = Templates(options.site, loaded.settings.language, views.site())

@@ -48,6 +48,7 @@ from generator.build.cache import CACHE_DIR
 from generator.build.pipeline import BuildOptions, build
 from generator.commands import clock
 from generator.content.settings import load_settings
+from generator.core import mime
 from generator.core.errors import BuildErrors, PressroomError, UsageError
 from generator.render.templates import theme_folder, theme_folders, translations
 
@@ -62,16 +63,6 @@ ERROR_LOG = f"{CACHE_DIR}/serve-error.log"  # under the site folder; the watcher
 IGNORED_DIRS = ("output", CACHE_DIR)
 IGNORED_PREFIXES = (".output.", ".~lock.", ".#")
 IGNORED_SUFFIXES = (".tmp", ".bak", ".part", ".crdownload", "~", ".swp", ".swx", ".kate-swp")
-
-_TYPES = {
-    ".atom": "application/atom+xml",
-    ".json": "application/json",
-    ".rss": "application/rss+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml",
-}
-
-
 
 def N_(message: str) -> str:
     """Marks an interface text for the catalog; it is translated when shown, in the site's language."""
@@ -350,10 +341,13 @@ def allowed_host(headers: list[str], port: int) -> bool:
 class _PreviewHandler(SimpleHTTPRequestHandler):
     output: Path
     status: Status
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_TYPES}  # noqa: RUF012
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(self.output), **kwargs)
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        # Pressroom's own table: the standard handler would ask the machine's /etc/mime.types.
+        return mime.content_type(os.fspath(path))
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results and errors, not for every request

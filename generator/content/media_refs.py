@@ -11,7 +11,10 @@ from generator.content.fields import Fields, Invalid
 from generator.content.files import MEDIA_DIR
 from generator.content.yaml_source import Key
 from generator.core.models import Attachment, Image, MediaFile
-from generator.media.publish import MediaError, inspect_image
+from generator.media.documents import check_attachment
+from generator.media.formats import MediaError
+from generator.media.inspect import inspect_image
+from generator.media.sources import source_problem
 
 IMAGE_KEYS = ("src", "alt", "caption", "credit")
 ATTACHMENT_KEYS = ("src", "title")
@@ -44,8 +47,12 @@ class MediaFinder:
             raise Invalid
         for candidate in inside:
             if candidate.is_file():
-                return MediaFile(source=candidate, site_path=candidate.relative_to(site).as_posix(),
-                                 size=candidate.stat().st_size)
+                site_path = candidate.relative_to(site).as_posix()
+                problem = source_problem(site_path)
+                if problem:
+                    self.fields.fail((*keys, "src"), f'"{src}": {problem}')
+                    raise Invalid
+                return MediaFile(source=candidate, site_path=site_path, size=candidate.stat().st_size)
         self.fields.fail((*keys, "src"), f'"{src}" does not exist; paths are relative to the release file '
                          f"or to {MEDIA_DIR}/")
         raise Invalid
@@ -67,5 +74,10 @@ class MediaFinder:
     def attachment(self, value: Any, keys: tuple[Key, ...]) -> Attachment:
         data = self.fields.mapping(value, keys, ATTACHMENT_KEYS, "an attachment")
         file = self.find(data, keys)
+        try:
+            check_attachment(file.source)
+        except MediaError as exc:
+            self.fields.fail((*keys, "src"), f'attachment "{data.get("src")}": {exc}')
+            raise Invalid from None
         title = self.fields.text(data, "title", keys) or PurePosixPath(file.site_path).name
         return Attachment(file=file, title=title)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from generator.core.slugs import slug
 
@@ -65,6 +65,19 @@ def media(site_path: str) -> str:
     """Where a file from the site folder is published: content/media/a.pdf → media/a.pdf."""
     inner = site_path.removeprefix("content/")
     return MEDIA + inner.removeprefix("media/")
+
+
+def encoded(path: str) -> str:
+    """A site path as it goes into a link: every character outside the URL's unreserved
+    set and "/" percent-encoded (UTF-8), so "Bericht 2026 (final) #2.pdf" or "ä.pdf" make
+    a working, valid URL. Only for paths made from file names; Pressroom's own paths are
+    plain already and come out unchanged."""
+    return quote(path, safe="/")
+
+
+def media_link(site_path: str) -> str:
+    """`media()` as it goes into a link (see `encoded`)."""
+    return encoded(media(site_path))
 
 
 def rss(listing: str) -> str:

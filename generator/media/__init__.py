@@ -1,1 +1,4 @@
-"""Images and documents: inspect, strip, encode, publish."""
+"""Images and documents: inspect, strip, encode, store, publish; which files may be published at all.
+
+Knows neither content loading nor views: it gets models and paths, and returns plain data.
+"""

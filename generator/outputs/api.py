@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterator, Sequence
 from functools import cache, partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import generator
+from generator.core import mime as mime_types
 from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Authority, Release
@@ -35,16 +36,6 @@ OFFICES = urls.API + "offices/"
 SCHEMA = urls.API + "schema.json"
 SCHEMA_FILE = "api-v1.schema.json"
 
-# Fixed, so the API does not depend on the machine's /etc/mime.types.
-MIME_TYPES = {
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-    ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml", ".pdf": "application/pdf",
-    ".txt": "text/plain", ".csv": "text/csv", ".zip": "application/zip", ".mp3": "audio/mpeg",
-    ".mp4": "video/mp4", ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-}
 
 
 def schema_path() -> Path:
@@ -153,7 +144,7 @@ def release_document(release: Release, data: OutputData, published: Container[st
             *({"type": "image", "url": f.url, "caption": i.caption, "credit": i.credit, "alt": i.alt,
                "mime": f.mime, "size": f.length, "width": f.width, "height": f.height}
               for i, f in zip(release.images, data.image_files(release), strict=False)),
-            *({"type": "document", "url": data.absolute(urls.media(a.file.site_path)), "caption": a.title,
+            *({"type": "document", "url": data.absolute(urls.media_link(a.file.site_path)), "caption": a.title,
                "credit": None, "alt": None, "mime": mime(a.file.site_path), "size": a.file.size}
               for a in release.attachments),
         ],
@@ -175,7 +166,8 @@ def release_document(release: Release, data: OutputData, published: Container[st
 
 
 def mime(path: str) -> str:
-    return MIME_TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+    """From Pressroom's own table, so the API does not depend on the machine's /etc/mime.types."""
+    return mime_types.of(path)
 
 
 def _document(document: Callable[[str], dict[str, Any]], release_id: str) -> tuple[dict[str, Any]]:

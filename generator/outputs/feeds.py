@@ -32,14 +32,13 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from generator.core import urls
+from generator.core import mime, urls
 from generator.core.dates import show_datetime
 from generator.core.digest import digest
 from generator.core.models import Release, Settings
 from generator.core.slugs import slug
 from generator.core.text import strip_control, strip_control_all
 from generator.lifecycle.catalog import Catalog
-from generator.outputs.api import mime as attachment_mime
 from generator.outputs.data import OutputData
 from generator.outputs.files import Task
 from generator.outputs.html_links import absolute_links
@@ -266,7 +265,7 @@ def content_html(release: Release, body: Body, data: OutputData) -> str:
                      + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
     if release.attachments:
         parts.append("<ul>" + "".join(
-            f'<li><a href="{esc(data.absolute(urls.media(a.file.site_path)))}">{esc(a.title)}</a></li>'
+            f'<li><a href="{esc(data.absolute(urls.media_link(a.file.site_path)))}">{esc(a.title)}</a></li>'
             for a in release.attachments) + "</ul>")
     for update in release.updates:
         parts.append(f"<p><em>{esc(labels.update)} "
@@ -389,8 +388,8 @@ def json_feed(catalog: Catalog, data: OutputData) -> str:
             item["image"] = image.url
         if release.attachments:
             item["attachments"] = [
-                {"url": data.absolute(urls.media(a.file.site_path)), "title": a.title,
-                 "mime_type": attachment_mime(a.file.site_path),
+                {"url": data.absolute(urls.media_link(a.file.site_path)), "title": a.title,
+                 "mime_type": mime.of(a.file.site_path),
                  "size_in_bytes": a.file.size} for a in release.attachments]
         if release.lang:
             item["language"] = release.lang

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from generator.core import urls
+from generator.core import mime, urls
 from generator.core.dates import iso, show_date, show_datetime, show_short
 from generator.core.models import Authority, Contact, Kind, Page, Release, Settings
 from generator.lifecycle.catalog import Catalog, Group
@@ -20,9 +19,12 @@ from generator.lifecycle.states import withdrawn_on
 from generator.render.markdown import Body, teaser
 
 if TYPE_CHECKING:
-    from generator.media.publish import MediaIndex, PublishedFile
+    from generator.core.models import Image
+    from generator.media.publish import ImageSet, MediaIndex, PublishedFile, Variant
 
 RELATED_COUNT = 5
+# The article column is 48rem wide at most (.wrap: 50rem with 1rem padding on each side).
+IMAGE_SIZES = "(min-width: 50rem) 48rem, calc(100vw - 2rem)"
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ class ViewMaker:
         self._teasers: dict[str, str] = {}
         if self.media is not None and not self.image_views:
             shown = (*self.catalog.published, *self.catalog.drafts)
-            self.image_views = self.media.image_views(shown, self.url)
+            self.image_views = image_views(self.media, shown, self.url)
 
     # --- addresses ---------------------------------------------------------
 
@@ -362,9 +364,10 @@ class ViewMaker:
             body=Markup(body.html),
             teaser=self.teaser(release),
             images=self.image_views.get(release.id) or tuple(
-                ImageView(self.url(urls.media(i.file.site_path)), i.alt, i.caption, i.credit) for i in release.images),
+                ImageView(self.url(urls.media_link(i.file.site_path)), i.alt, i.caption, i.credit)
+                for i in release.images),
             attachments=tuple(
-                AttachmentView(self.url(urls.media(a.file.site_path)), a.title, _type_label(a.file.site_path),
+                AttachmentView(self.url(urls.media_link(a.file.site_path)), a.title, _type_label(a.file.site_path),
                                _size_text(a.file.size, self.language)) for a in release.attachments),
             contact=self.contact(release.authority, release.contact),
             originator=release.authority.name,
@@ -460,7 +463,30 @@ def page_count(items: int, per_page: int) -> int:
 
 
 def _type_label(path: str) -> str:
-    return PurePosixPath(path).suffix.lstrip(".").upper() or "Datei"
+    return mime.extension(path).lstrip(".").upper() or "Datei"
+
+
+def image_views(media: MediaIndex, releases: Sequence[Release],
+                url: Callable[[str], str]) -> dict[str, tuple[ImageView, ...]]:
+    """The images of each release as its page shows them, from what media published."""
+    views = {}
+    for release in releases:
+        sets = media.variants_for(release.id)
+        if sets:
+            views[release.id] = tuple(_image_view(image, s, url) for image, s in zip(release.images, sets,
+                                                                                         strict=True))
+    return views
+
+
+def _image_view(image: Image, images: ImageSet, url: Callable[[str], str]) -> ImageView:
+    def srcset(variants: tuple[Variant, ...]) -> str:
+        return ", ".join(f"{url(urls.encoded(v.path))} {v.width}w" for v in variants)
+
+    webp = images.webp
+    return ImageView(
+        url=url(urls.encoded(images.fallback.path)), alt=image.alt, caption=image.caption, credit=image.credit,
+        width=images.width, height=images.height, srcset=srcset(images.own),
+        webp_srcset=srcset(webp) if webp else None, sizes=IMAGE_SIZES)
 
 
 def _size_text(size: int, language: str) -> str:
