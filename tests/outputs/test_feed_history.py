@@ -36,7 +36,7 @@ def local(out: Path, url: str) -> Path:
 
 def json_walk(out: Path) -> list[tuple[Path, dict[str, Any]]]:
     """feeds/feed.json and every page along next_url, as a JSON Feed reader walks them."""
-    pages = []
+    pages: list[tuple[Path, dict[str, Any]]] = []
     path: Path | None = out / "feeds" / "feed.json"
     while path is not None:
         assert path not in [p for p, _ in pages], f"next_url loops at {path}"
