@@ -26,6 +26,7 @@ EXAMPLE = Path(__file__).parent / "data" / "ots-release-gelsenkirchen-2019.txt"
 CONFERENCE = "2019-04-29-eine-konferenz-fuer-die-sicherheit-in-gelsenkirchen"
 RFC822 = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}:\d{2}$")
+TOMBSTONE = re.compile(r'<at:deleted-entry ref="[^"]*" when="[^"]*"/>')
 URL_ATTRIBUTE = re.compile(r'\b(?:href|src)="([^"]*)"')
 
 
@@ -168,7 +169,8 @@ def test_no_unpublished_release_reaches_any_feed(demo_output: Path) -> None:
     hidden = [r for r in everything if catalog.states[r.id] is not State.PUBLISHED]
     assert {catalog.states[r.id] for r in hidden} == {State.DRAFT, State.SCHEDULED, State.WITHDRAWN}
     for path in [*feed_paths(demo_output), demo_output / "feeds" / "feed.json"]:
-        text = path.read_text(encoding="utf-8")
+        # A withdrawn release may be named by its tombstone (id and time); nothing else of it.
+        text = TOMBSTONE.sub("", path.read_text(encoding="utf-8"))
         for release in hidden:
             assert f":{release.id}<" not in text and f':{release.id}"' not in text, (path, release.id)
             assert release.title not in text, (path, release.title)

@@ -23,6 +23,13 @@ from PIL import Image
 from tests.conftest import run_pressroom
 
 BASE = "https://lc.example.org/"
+
+
+def _sitemaps(out: Path) -> str:
+    """The sitemap index and all its files, as one text."""
+    return "".join(p.read_text(encoding="utf-8") for p in [out / "sitemap.xml", *sorted(out.glob("sitemaps/*.xml"))])
+
+
 T1 = "2026-02-20T12:00:00+01:00"  # before the scheduled release
 T2 = "2026-03-05T12:00:00+01:00"  # scheduled release out, appeal still running
 T3 = "2026-03-20T12:00:00+01:00"  # after the appeal expired
@@ -215,7 +222,7 @@ def test_the_same_site_at_three_moments(site: Path, tmp_path: Path) -> None:
     build(site, out, T2)
     assert leaks(out, [DRAFT, WITHDRAWN]) == []
     assert SCHEDULED in page(out, scheduled).lower()
-    assert f"{BASE}{scheduled}" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"{BASE}{scheduled}" in _sitemaps(out)
     assert APPEAL in page(out, appeal).lower()
 
     build(site, out, T3)
@@ -223,7 +230,7 @@ def test_the_same_site_at_three_moments(site: Path, tmp_path: Path) -> None:
     _assert_notice(out, appeal, "15. März 2026", None)
     _assert_notice(out, notice, "1. Februar 2026", "Die Meldung enthielt fehlerhafte Angaben.")
     for path in (notice, appeal):
-        assert f"{BASE}{path}" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+        assert f"{BASE}{path}" not in _sitemaps(out)
     withdrawn = (out / "_server" / "withdrawn.txt").read_text(encoding="utf-8").split()
     assert withdrawn == [f"{BASE}{notice}", f"{BASE}{appeal}"]
     # The follow-up of the expired appeal stays, but no longer names or links it.
@@ -242,6 +249,7 @@ def test_scheduled_drafts_and_withdrawn_leave_no_trace_even_with_drafts_and_a_ba
     for name in ("feeds/rss.xml", "feeds/atom.xml", "feeds/feed.json", "sitemap.xml"):
         if (out / name).exists():
             assert DRAFT not in (out / name).read_text(encoding="utf-8").lower(), name
+    assert DRAFT not in _sitemaps(out).lower()
 
 
 def _assert_notice(out: Path, path: str, date_text: str, reason: str | None) -> None:
@@ -275,7 +283,7 @@ def test_updates_are_listed_and_the_newest_major_one_is_the_updated_time(site: P
     updates = html.split('<section class="updates"', 1)[1].split("</section>", 1)[0]
     assert updates.index("Tippfehler behoben.") < updates.index("Die Uhrzeit des Unfalls wurde korrigiert.")
     assert 'datetime="2026-01-12T08:30:00+01:00"' in html.split("<article", 1)[1].split("</header>", 1)[0]
-    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = _sitemaps(out)
     assert (f"<loc>{BASE}meldung/2026-01-10-unfall-am-markt/</loc><lastmod>2026-01-12T08:30:00+01:00</lastmod>"
             in sitemap), "a minor correction does not move the updated time"
 
@@ -322,7 +330,7 @@ def test_aliases_and_withdrawals_are_written_for_servers(site: Path, tmp_path: P
     assert "RedirectMatch 410 ^/meldung/2026-01-20-meldung-b/?$" in apache
     assert "/alt/unfall-markt/ /meldung/2026-01-10-unfall-am-markt/ 301" in (out / "_redirects").read_text(
         encoding="utf-8")
-    assert "_server" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "_server" not in _sitemaps(out)
     assert "Disallow: /_server/" in (out / "robots.txt").read_text(encoding="utf-8")
 
 

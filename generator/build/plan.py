@@ -5,20 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
 
 from generator.core import urls
-from generator.core.dates import iso
 from generator.core.models import Release
 from generator.lifecycle.catalog import Catalog, Group
-from generator.lifecycle.manifest import SERVER_DIR
 from generator.outputs.api import api_files, api_tasks
 from generator.outputs.data import OutputData
-from generator.outputs.feeds import json_feed
 from generator.outputs.files import Task
 from generator.outputs.ics import event_calendars
 from generator.outputs.json_ld import discovery
 from generator.outputs.servers import server_files
+from generator.outputs.sitemap import sitemap_files
 from generator.outputs.wire import release_text
 from generator.render.markdown import Body
 from generator.render.templates import Templates
@@ -42,13 +39,11 @@ def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: Ou
     """Every file that is not a task, in a stable order."""
     yield from standalone_pages(loaded, views, templates, page_bodies)
     yield from notices(catalog, views, templates)
-    yield urls.JSON_FEED, json_feed(catalog, data)
     yield from redirects(catalog, views, templates)
     yield from media_files(catalog, views.media)
     yield from theme_files(templates)
     yield urls.NOT_FOUND, templates.render("404.html")
-    yield "robots.txt", robots(views)
-    yield "sitemap.xml", sitemap(loaded, catalog, views)
+    yield from sitemap_files(catalog, data, (page.slug for page in loaded.pages))
     yield from server_files(catalog, data.links)
     yield from api_files(catalog, data)
     yield from event_calendars((*catalog.published, *catalog.drafts), data)
@@ -146,29 +141,3 @@ def media_files(catalog: Catalog, media: MediaIndex | None) -> Iterator[SiteFile
 def theme_files(templates: Templates) -> Iterator[SiteFile]:
     for name, source in templates.static_files().items():
         yield urls.STATIC + name, source
-
-
-def robots(views: ViewMaker) -> str:
-    return (f"User-agent: *\nAllow: /\nDisallow: {views.url('pagefind/')}\nDisallow: {views.url(SERVER_DIR)}\n\n"
-            f"Sitemap: {views.absolute('sitemap.xml')}\n")
-
-
-def sitemap(loaded: LoadedSite, catalog: Catalog, views: ViewMaker) -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    newest = iso(catalog.published[0].updated) if catalog.published else None
-
-    def entry(path: str, lastmod: str | None) -> None:
-        lines.append(f"<url><loc>{xml_escape(views.absolute(path))}</loc>"
-                     + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>")
-
-    entry("", newest)
-    entry(urls.RELEASES, newest)
-    for release in catalog.published:
-        entry(urls.release(release.slug), iso(release.updated))
-    for group in (*catalog.authorities, *catalog.topics, *catalog.places, *catalog.years):
-        entry(group.path, iso(group.releases[0].updated) if group.releases else None)
-    for page in loaded.pages:
-        entry(urls.page(page.slug), None)
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"

@@ -39,7 +39,7 @@ ALIAS = re.compile(r"^/[A-Za-z0-9._~/%-]*$")
 # Top-level addresses the build writes itself (see urls.py and servers.py): an alias there would overwrite them.
 _NOT_FOR_ALIASES = frozenset({
     "meldungen", "behoerden", "themen", "orte", "jahre", "suche", "feeds", "static", "media", "api", "pagefind",
-    "_server", "_redirects", "404.html", "sitemap.xml", "robots.txt", "index.html",
+    "_server", "_redirects", "404.html", "sitemap.xml", "sitemaps", "robots.txt", "index.html",
 })
 
 

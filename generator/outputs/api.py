@@ -6,9 +6,12 @@
     api/v1/releases/<release-slug>.json     one release
     api/v1/offices/<id>.json                one authority's releases, page 1
     api/v1/offices/<id>/page-<n>.json       page n
+    api/v1/withdrawn.json                   the ids of withdrawn releases, with the time they went
     api/v1/schema.json                      the JSON Schema all of these follow
 
-Only published releases appear: drafts, scheduled and withdrawn releases are in no file.
+Only published releases appear: drafts, scheduled and withdrawn releases are in no file, except
+that `withdrawn.json` names every withdrawn release (appeals past `expires` included) by its id
+and the time it went off the site – nothing else of it – so that a copy can be removed.
 The schema lives in the repository as schema/api-v1.schema.json.
 """
 
@@ -25,6 +28,7 @@ from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Authority, Release
 from generator.lifecycle.catalog import Catalog
+from generator.lifecycle.states import withdrawn_on
 from generator.outputs.data import OutputData
 from generator.outputs.files import Task
 from generator.outputs.html_links import absolute_links
@@ -34,6 +38,7 @@ VERSION = 1
 RELEASES = urls.API + "releases/"
 OFFICES = urls.API + "offices/"
 SCHEMA = urls.API + "schema.json"
+WITHDRAWN = urls.API + "withdrawn.json"
 SCHEMA_FILE = "api-v1.schema.json"
 
 
@@ -60,7 +65,14 @@ def releases_page_path(number: int) -> str:
 def api_files(catalog: Catalog, data: OutputData) -> Iterator[tuple[str, str | Path]]:
     """The API's entry document and schema; the rest are tasks (`api_tasks`)."""
     yield urls.API + "index.json", encode(api_index(catalog, data))
+    yield WITHDRAWN, encode(withdrawn_list(catalog))
     yield SCHEMA, schema_path()
+
+
+def withdrawn_list(catalog: Catalog) -> dict[str, Any]:
+    """Every withdrawn release, newest withdrawal first: its id and when it went, nothing else."""
+    gone = sorted(((withdrawn_on(r, catalog.now) or r.updated, r.id) for r in catalog.withdrawn), reverse=True)
+    return {"total": len(gone), "withdrawn": [{"id": release_id, "withdrawn": iso(when)} for when, release_id in gone]}
 
 
 def api_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
@@ -110,6 +122,7 @@ def api_index(catalog: Catalog, data: OutputData) -> dict[str, Any]:
         "links": {
             "releases": data.absolute(releases_page_path(1)),
             "schema": data.absolute(SCHEMA),
+            "withdrawn": data.absolute(WITHDRAWN),
             "release": data.absolute(RELEASES) + "{slug}.json",
             "office": data.absolute(OFFICES) + "{id}.json",
         },

@@ -14,6 +14,16 @@ and a full page never changes again: its bytes stay the same from build to build
 output keeps its file (and modification time). Only an edit of a release in it, a release
 added with an older date, or a withdrawal among the newest releases (which pulls the newest
 archived release back into the subscription feed) changes it.
+
+The JSON Feed has no archive links of its own kind, so its pages follow the same plan: the
+subscription document `feeds/feed.json` names the newest archive page in `next_url`, each page
+the next older one, and page 1 (the oldest) none; a JSON Feed reader that follows `next_url`
+reads every published release once, and a new release rewrites no full page.
+
+Forgetting: an Atom subscription document carries RFC 6721 tombstones (`at:deleted-entry`) for
+the `feed_items` releases of its feed that went off the site most recently – withdrawn, or
+appeals past `expires` – with the entry's id and the time, nothing else (`tombstones`). RSS has
+no such element.
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from generator.core.models import Release, Settings
 from generator.core.slugs import slug
 from generator.core.text import strip_control, strip_control_all
 from generator.lifecycle.catalog import Catalog
+from generator.lifecycle.states import withdrawn_on
 from generator.outputs.data import OutputData
 from generator.outputs.files import Task
 from generator.outputs.html_links import absolute_links
@@ -58,7 +69,9 @@ ATOM_TYPE = "application/atom+xml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
+TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+JSON_FEED_NAME = "feed.json"
 GENERATOR = "Pressroom"
 
 _RSS_NSMAP = {"atom": ATOM_NS, "content": CONTENT_NS}
@@ -93,6 +106,31 @@ class Channel:
     home: str  # absolute URL of the matching web page
     releases: tuple[Release, ...]  # published, newest first
     withdrawn: tuple[Release, ...] = ()  # they keep their archive slots, showing nothing
+    tombstones: tuple[Tombstone, ...] = ()  # newest first; only the Atom subscription document has them
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """An RFC 6721 `at:deleted-entry`: which entry went, and when. Nothing else: no title, no
+    text, no reason, so that a withdrawal repeats nothing of what was withdrawn."""
+
+    ref: str  # the entry's Atom id, the tag URI it had
+    when: dt.datetime
+
+
+def tombstones(withdrawn: Iterable[Release], now: dt.datetime, settings: Settings) -> tuple[Tombstone, ...]:
+    """The feed's `feed_items` most recent withdrawals and expiries, newest first.
+
+    The window is counted, not timed, for the same reason as the subscription document's
+    `feed_items` entries: a reader that polls often enough to see every new release also sees
+    every removal, and the document stays bounded however many releases were ever withdrawn. A
+    tombstone stays as long as it is among the newest `feed_items` of them, then drops out. The
+    time is the withdrawal's date (a plain `withdrawn: true` gets the time of the first build
+    that took the release down, kept in the manifest) or the appeal's `expires`.
+    """
+    dated = [(withdrawn_on(r, now) or r.updated, r.id) for r in withdrawn]
+    dated.sort(reverse=True)
+    return tuple(Tombstone(tag_uri(settings, release_id), when) for when, release_id in dated[: settings.feed_items])
 
 
 @dataclass(frozen=True)
@@ -134,14 +172,15 @@ def describe(kind: str, name: str, language: str) -> str:
 def channels(catalog: Catalog, data: OutputData) -> Iterator[Channel]:
     settings = data.settings
     yield Channel(urls.SITE_FEEDS, settings.title, settings.description or settings.title, settings.base_url,
-                  catalog.published, catalog.withdrawn)
+                  catalog.published, catalog.withdrawn, tombstones(catalog.withdrawn, catalog.now, settings))
     withdrawn = _withdrawn_by_group(catalog.withdrawn)
     descriptions = {a.id: a.description for a in catalog.all_authorities}
     for group in (*catalog.authorities, *catalog.topics, *catalog.places):
         description = (descriptions.get(group.key) if group.kind == "authority" else None) or \
             describe(group.kind, group.name, settings.language)
+        gone = tuple(withdrawn.get((group.kind, group.key), ()))
         yield Channel(group.path, f"{group.name} – {settings.title}", description, data.absolute(group.path),
-                      group.releases, tuple(withdrawn.get((group.kind, group.key), ())))
+                      group.releases, gone, tombstones(gone, catalog.now, settings))
 
 
 def _withdrawn_by_group(releases: Iterable[Release]) -> dict[tuple[str, str], list[Release]]:
@@ -292,15 +331,18 @@ def content_html(release: Release, body: Body, data: OutputData) -> str:
 # --- documents -------------------------------------------------------------------------------
 
 class _History(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
-    """What feedgen cannot say by itself: RFC 5005's <fh:archive/>, and in RSS the atom:links
-    beside rel="self" (hub, prev-archive, next-archive, current)."""
+    """What feedgen cannot say by itself: RFC 5005's <fh:archive/>, in RSS the atom:links
+    beside rel="self" (hub, prev-archive, next-archive, current), and in Atom RFC 6721's
+    tombstones."""
 
     def __init__(self) -> None:
         self.archive = False
         self.rss_links: tuple[tuple[str, str, str], ...] = ()
+        self.tombstones: tuple[Tombstone, ...] = ()
+        self.tz: dt.tzinfo = dt.UTC
 
     def extend_ns(self) -> dict[str, str]:
-        return {"fh": HISTORY_NS} if self.archive else {}
+        return {**({"fh": HISTORY_NS} if self.archive else {}), **({"at": TOMBSTONES_NS} if self.tombstones else {})}
 
     def extend_rss(self, rss: etree._Element) -> etree._Element:
         channel = rss.find("channel")
@@ -313,6 +355,9 @@ class _History(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         if self.archive:
             etree.SubElement(feed, f"{{{HISTORY_NS}}}archive")
+        for tombstone in self.tombstones:
+            etree.SubElement(feed, f"{{{TOMBSTONES_NS}}}deleted-entry", ref=_text(tombstone.ref),
+                             when=tombstone.when.astimezone(self.tz).isoformat())
         return feed
 
 
@@ -342,12 +387,16 @@ def _document(channel: Channel, releases: Sequence[Release], items: Items, setti
     feed.register_extension("pressroom", _History, None)
     history = feed.pressroom
     history.archive = number is not None
+    # Tombstones go in the document readers poll; archive pages keep the withdrawn slot empty.
+    history.tombstones = channel.tombstones if kind == "atom" and number is None else ()
+    history.tz = settings.tz
     feed.id(address(None))  # archive documents are parts of the same logical feed
     feed.title(_text(channel.title))
     feed.description(_text(channel.description))
     feed.language(settings.language)
     feed.generator(GENERATOR)
-    newest = max((items[r].updated for r in releases), default=QUIET_TIME)
+    # A withdrawal changes the Atom document as much as a new entry does: its time counts.
+    newest = max((*(items[r].updated for r in releases), *(t.when for t in history.tombstones)), default=QUIET_TIME)
     feed.updated(newest.astimezone(settings.tz))
     feed.link(href=address(number), rel="self", type=mime)
     if kind == "rss":
@@ -365,35 +414,47 @@ def _document(channel: Channel, releases: Sequence[Release], items: Items, setti
 
 # --- JSON Feed -------------------------------------------------------------------------------
 
-def json_feed(catalog: Catalog, data: OutputData) -> str:
+def json_item(release: Release, data: OutputData) -> dict[str, object]:
     settings = data.settings
     tz = settings.tz
-    items = []
-    for release in catalog.published[: settings.feed_items]:
-        item: dict[str, object] = {
-            "id": tag_uri(settings, release.id),
-            "url": data.absolute(urls.release(release.slug)),
-            "title": release.headline,
-            "content_html": content_html(release, data.bodies[release.id], data),
-            "summary": teaser(release, data),
-            "date_published": release.date.astimezone(tz).isoformat(),
-            "date_modified": release.updated.astimezone(tz).isoformat(),
-            "authors": [{"name": release.authority.name,
-                         "url": data.absolute(urls.authority(release.authority.id))}],
-        }
-        if release.tags:
-            item["tags"] = list(release.tags)
-        image = data.first_image(release)
-        if image is not None:
-            item["image"] = image.url
-        if release.attachments:
-            item["attachments"] = [
-                {"url": data.absolute(urls.media_link(a.file.site_path)), "title": a.title,
-                 "mime_type": mime.of(a.file.site_path),
-                 "size_in_bytes": a.file.size} for a in release.attachments]
-        if release.lang:
-            item["language"] = release.lang
-        items.append(item)
+    item: dict[str, object] = {
+        "id": tag_uri(settings, release.id),
+        "url": data.absolute(urls.release(release.slug)),
+        "title": release.headline,
+        "content_html": content_html(release, data.bodies[release.id], data),
+        "summary": teaser(release, data),
+        "date_published": release.date.astimezone(tz).isoformat(),
+        "date_modified": release.updated.astimezone(tz).isoformat(),
+        "authors": [{"name": release.authority.name,
+                     "url": data.absolute(urls.authority(release.authority.id))}],
+    }
+    if release.tags:
+        item["tags"] = list(release.tags)
+    image = data.first_image(release)
+    if image is not None:
+        item["image"] = image.url
+    if release.attachments:
+        item["attachments"] = [
+            {"url": data.absolute(urls.media_link(a.file.site_path)), "title": a.title,
+             "mime_type": mime.of(a.file.site_path),
+             "size_in_bytes": a.file.size} for a in release.attachments]
+    if release.lang:
+        item["language"] = release.lang
+    return item
+
+
+def json_feed_path(number: int | None) -> str:
+    """The subscription document (`number` None) or archive page n of the site's JSON Feed."""
+    return urls.JSON_FEED if number is None else urls.feed_archive(urls.SITE_FEEDS, number) + JSON_FEED_NAME
+
+
+def json_feed(releases: Sequence[Release], data: OutputData, next_page: int | None) -> str:
+    """One JSON Feed document; `next_page` is the archive page its `next_url` names (older items).
+
+    Every page has the subscription document's `feed_url`: they are pages of one feed, as the
+    Atom archives share its id.
+    """
+    settings = data.settings
     document: dict[str, object] = {
         "version": JSON_FEED_VERSION,
         "title": settings.title,
@@ -406,7 +467,9 @@ def json_feed(catalog: Catalog, data: OutputData) -> str:
         document["description"] = settings.description
     if settings.websub_hub:
         document["hubs"] = [{"type": "WebSub", "url": settings.websub_hub}]
-    document["items"] = items
+    if next_page is not None:
+        document["next_url"] = data.absolute(json_feed_path(next_page))
+    document["items"] = [json_item(r, data) for r in releases]
     text = json.dumps(strip_control_all(document), ensure_ascii=False, indent=2)
     # The same values, but no "<" or "&" in the bytes: a title with markup stays inert even for
     # a consumer that pastes JSON into a page.
@@ -416,9 +479,10 @@ def json_feed(catalog: Catalog, data: OutputData) -> str:
 # --- all of them -----------------------------------------------------------------------------
 
 def feed_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
-    """Every RSS and Atom document of the site, in a stable order, as tasks: a document is keyed
-    by its channel, its place in the archive and its items' inputs, so a full archive page –
-    and any document whose items did not change – is not made again."""
+    """Every feed document of the site, in a stable order, as tasks: a document is keyed by its
+    channel, its place in the archive and its items' inputs, so a full archive page – and any
+    document whose items did not change – is not made again. The site's channel comes first;
+    its plan also pages the JSON Feed."""
     items = Items(data)
     for channel in channels(catalog, data):
         layout = plan(channel, data.settings.feed_items)
@@ -427,6 +491,18 @@ def feed_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
         for kind in FEED_KINDS:
             for number, releases in documents:
                 yield _document_task(channel, releases, items, data.settings, kind, number, len(layout.archives))
+        if channel.path == urls.SITE_FEEDS:
+            for number, releases in documents:
+                yield _json_task(releases, items, data, number, len(layout.archives))
+
+
+def _json_task(releases: tuple[Release, ...], items: Items, data: OutputData, number: int | None,
+               archives: int) -> Task:
+    newest = archives if number is None else number - 1
+    next_page = newest if newest >= 1 else None
+    return Task(json_feed_path(number),
+                lambda: ("json", next_page, tuple(items.key(r) for r in releases)),
+                lambda *_: json_feed(releases, data, next_page))
 
 
 def _document_task(channel: Channel, releases: tuple[Release, ...], items: Items, settings: Settings, kind: FeedKind,
@@ -436,6 +512,7 @@ def _document_task(channel: Channel, releases: tuple[Release, ...], items: Items
     return Task(
         path,
         lambda: (channel.title, channel.description, channel.home, kind, number, archives,
-                 tuple(items.key(r) for r in releases)),
+                 tuple(items.key(r) for r in releases),
+                 channel.tombstones if kind == "atom" and number is None else ()),
         lambda *_: _document(channel, releases, items, settings, kind, number, archives),
     )

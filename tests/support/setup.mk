@@ -1,6 +1,6 @@
 # Test tool setup, included from the top-level Makefile:  include tests/support/setup.mk
 #
-#   make test-deps   Debian chromium (root only) + axe-core and vnu-jar from npm.
+#   make test-deps   Debian chromium and newsboat (root only) + axe-core and vnu-jar from npm.
 #
 # Idempotent and silent when everything is already in place.
 
@@ -9,9 +9,9 @@ PRESSROOM_TEST_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 CHROMIUM_BIN ?= /usr/bin/chromium
 NPM ?= npm
 
-.PHONY: test-deps test-deps-chromium test-deps-npm
+.PHONY: test-deps test-deps-chromium test-deps-newsboat test-deps-npm
 
-test-deps: test-deps-chromium test-deps-npm
+test-deps: test-deps-chromium test-deps-newsboat test-deps-npm
 
 # Playwright drives the distribution browser; we never download one.
 test-deps-chromium:
@@ -24,6 +24,19 @@ test-deps-chromium:
 	else \
 	  echo "test-deps: $(CHROMIUM_BIN) is missing and you are not root;"; \
 	  echo "           run 'sudo apt-get install chromium' - browser tests will be skipped until then."; \
+	fi
+
+# A real feed reader for tests/outputs/test_newsboat.py (skipped without it).
+test-deps-newsboat:
+	@if command -v newsboat >/dev/null 2>&1; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "test-deps: installing Debian newsboat"; \
+	  apt-get -qq -o DPkg::Lock::Timeout=600 update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o DPkg::Lock::Timeout=600 install newsboat >/dev/null; \
+	else \
+	  echo "test-deps: newsboat is missing and you are not root;"; \
+	  echo "           run 'sudo apt-get install newsboat' - the feed reader test will be skipped until then."; \
 	fi
 
 test-deps-npm: $(PRESSROOM_TEST_ROOT)/node_modules/.package-lock.json
