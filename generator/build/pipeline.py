@@ -17,7 +17,8 @@ from generator.build.loader import load_releases
 from generator.build.parallel import default_jobs, map_slices
 from generator.build.plan import other_files, page_tasks
 from generator.build.progress import Display
-from generator.build.search import SearchReport, index_search
+from generator.build.search import index_search
+from generator.build.site import BuildOptions, BuildReport, LoadedSite
 from generator.build.staging import Staging
 from generator.build.tasks import Done, each_task, make_now, run_tasks
 from generator.content.loading import LoadContext, check_together, load_authorities, load_pages, release_files
@@ -25,7 +26,7 @@ from generator.content.settings import load_settings
 from generator.core import urls
 from generator.core.digest import digest
 from generator.core.errors import BuildErrors, Problem
-from generator.core.models import Authority, Page, Release, Settings
+from generator.core.models import Release, Settings
 from generator.lifecycle.catalog import Catalog, make_catalog
 from generator.lifecycle.states import Due, next_due
 from generator.media.publish import publish_media
@@ -35,51 +36,6 @@ from generator.outputs.servers import MANIFEST, date_withdrawals, removed_links
 from generator.render.markdown import Body, render_body
 from generator.render.templates import Templates
 from generator.render.views import ViewMaker
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    site: Path
-    output: Path
-    now: dt.datetime
-    base_url: str | None = None
-    drafts: bool = False
-    jobs: int = 0
-    quiet: bool = False
-    allow_removed: bool = False  # accept that addresses of the previous build vanish
-
-    search: bool = True  # False: no search index (quick previews)
-    cache: bool = True  # False: neither read nor write .pressroom-cache/
-
-
-@dataclass(frozen=True)
-class LoadedSite:
-    """Everything read from the site folder, validated."""
-
-    site: Path
-    settings: Settings
-    authorities: dict[str, Authority]
-    releases: tuple[Release, ...]
-    pages: tuple[Page, ...]
-    bodies: dict[str, Body] = field(default_factory=dict)  # by release id
-
-
-@dataclass
-class BuildReport:
-    published: int = 0
-    scheduled: int = 0
-    withdrawn: int = 0
-    drafts: int = 0
-    files_written: int = 0
-    files_kept: int = 0
-    seconds: float = 0.0
-    next_due: Due | None = None
-    warnings: list[Problem] = field(default_factory=list)
-    search: SearchReport | None = None
-    pages_rendered: int = 0
-    pages_reused: int = 0  # carried over from the previous site: their inputs did not change
-    notes: list[str] = field(default_factory=list)  # about the cache, for the summary
-
 
 _FALLBACK = Settings(title="", base_url="https://example.invalid/")
 
@@ -272,4 +228,4 @@ def due(site: Path, now: dt.datetime) -> Due | None:
     return next_due(load_site(site).releases, now)
 
 
-__all__ = ["BuildOptions", "BuildReport", "build", "check", "load_site"]
+__all__ = ["BuildOptions", "BuildReport", "LoadedSite", "build", "check", "decide", "due", "load_site"]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from generator.build.site import LoadedSite
 from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Release
 from generator.lifecycle.catalog import Catalog, Group
+from generator.media.publish import MediaIndex
 from generator.outputs.api import api_files, api_tasks
 from generator.outputs.feeds import json_feed
 from generator.outputs.files import Task
@@ -21,10 +23,6 @@ from generator.outputs.wire import release_text
 from generator.render.markdown import Body
 from generator.render.templates import Templates
 from generator.render.views import FeedLink, ViewMaker, page_count
-
-if TYPE_CHECKING:
-    from generator.build.pipeline import LoadedSite
-    from generator.media.publish import MediaIndex
 
 SiteFile = tuple[str, str | bytes | Path]
 
