@@ -19,7 +19,7 @@ from generator.build.plan import other_files, page_tasks
 from generator.build.progress import Display
 from generator.build.search import index_search
 from generator.build.site import BuildOptions, BuildReport, LoadedSite
-from generator.build.staging import Staging
+from generator.build.staging import Staging, guard_output
 from generator.build.tasks import Done, each_task, make_now, run_tasks
 from generator.content.loading import LoadContext, check_together, load_authorities, load_pages, release_files
 from generator.content.settings import load_settings
@@ -77,6 +77,7 @@ def decide(loaded: LoadedSite, now: dt.datetime, drafts: bool) -> Catalog:
 
 
 def build(options: BuildOptions) -> BuildReport:
+    guard_output(options.site, options.output)  # before anything is read, moved or written
     started = time.perf_counter()
     jobs = options.jobs or default_jobs()
     cache = Cache(options.site / CACHE_DIR) if options.cache else Cache.disabled()
@@ -216,10 +217,12 @@ def guard_links(output: Path, loaded: LoadedSite, catalog: Catalog) -> None:
 def check(site: Path, now: dt.datetime, output: Path | None = None,
           allow_removed: bool = False) -> LoadedSite:
     """Every validation of a build, including the link guard against `output`; writes nothing."""
+    target = output if output is not None else site / "output"
+    guard_output(site, target)  # what a build would refuse, `check` refuses too
     loaded = load_site(site)
     catalog = decide(loaded, now, drafts=False)
     if not allow_removed:
-        guard_links(output if output is not None else site / "output", loaded, catalog)
+        guard_links(target, loaded, catalog)
     return loaded
 
 
