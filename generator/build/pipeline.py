@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__
+from generator.build.addresses import claim_site
 from generator.build.cache import CACHE_DIR, Cache, Stamp
 from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.loader import load_releases
@@ -23,10 +24,9 @@ from generator.build.staging import Staging, guard_output
 from generator.build.tasks import Done, each_task, make_now, run_tasks
 from generator.content.loading import LoadContext, check_together, load_authorities, load_pages, release_files
 from generator.content.settings import load_settings
-from generator.core import urls
 from generator.core.digest import digest
 from generator.core.errors import BuildErrors, Problem
-from generator.core.models import Release, Settings
+from generator.core.models import Settings
 from generator.lifecycle.catalog import Catalog, make_catalog
 from generator.lifecycle.states import Due, next_due
 from generator.media.publish import publish_media
@@ -58,18 +58,13 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
     problems.extend(read.problems)
     pages, found = load_pages(site)
     problems.extend(found)
-    problems.extend(check_together(
-        site, read.releases, pages,
-        taken=lambda r: [urls.release(r.slug), *_alias_paths(r)],
-        page_path=lambda p: urls.page(p.slug),
-    ))
+    # Addresses are checked by the registry, which knows every file a build writes.
+    problems.extend(check_together(site, read.releases, pages, taken=lambda r: (), page_path=lambda p: ""))
+    addresses = claim_site(site, read.releases, pages)
+    problems.extend(addresses.problems)
     if problems:
         raise BuildErrors(problems)
-    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies)
-
-
-def _alias_paths(release: Release) -> list[str]:
-    return [alias.lstrip("/") for alias in release.aliases]
+    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies, addresses)
 
 
 def decide(loaded: LoadedSite, now: dt.datetime, drafts: bool) -> Catalog:
@@ -105,7 +100,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     templates = Templates(options.site, loaded.settings.language, views.site())
     fingerprint = inputs_fingerprint(loaded, templates, views)
     report = BuildReport()
-    with Staging(options.output) as staging:
+    with Staging(options.output, loaded.addresses) as staging:
         made = _write_site(staging, loaded, catalog, views, templates, page_bodies, cache, fingerprint, jobs,
                            display, report)
         report.search = index_search(staging, jobs) if options.search else None

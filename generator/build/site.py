@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.build.addresses import Addresses
 from generator.build.search import SearchReport
 from generator.core.errors import Problem
 from generator.core.models import Authority, Page, Release, Settings
@@ -42,6 +43,7 @@ class LoadedSite:
     releases: tuple[Release, ...]
     pages: tuple[Page, ...]
     bodies: dict[str, Body] = field(default_factory=dict)  # by release id
+    addresses: Addresses | None = field(default=None, compare=False, repr=False)  # who owns each output file
 
 
 @dataclass

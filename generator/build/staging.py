@@ -20,6 +20,7 @@ import subprocess
 from pathlib import Path
 from types import TracebackType
 
+from generator.build.addresses import Addresses, normal
 from generator.core.errors import OutputError, UsageError
 
 # Marks a folder as Pressroom's own: every build writes it, so a folder without it is the user's.
@@ -123,11 +124,21 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a))
 
 
-class Staging:
-    """Collects the new site; `commit()` makes it the target, leaving it as it was on any failure."""
+class StagingBug(OutputError):
+    """A file written twice in one build, or one no owner claimed: a bug, never an overwrite."""
 
-    def __init__(self, target: Path) -> None:
+
+class Staging:
+    """Collects the new site; `commit()` makes it the target, leaving it as it was on any failure.
+
+    With `addresses`, every file staged must have been claimed there (`generator.build.addresses`);
+    in any case no file (compared as a case-insensitive server would) is staged twice.
+    """
+
+    def __init__(self, target: Path, addresses: Addresses | None = None) -> None:
         self.target = target.absolute()
+        self.addresses = addresses
+        self._staged: set[str] = set()
         parent = self.target.parent
         name = self.target.name
         self.root = parent / f".{name}.staging"
@@ -208,7 +219,23 @@ class Staging:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
 
+    def _check(self, path: str) -> str:
+        """The registry key of a file about to be staged, if it may be staged (else `StagingBug`)."""
+        key = normal(path)
+        parts = path.split("/")
+        if not path or path.startswith("/") or "\0" in path or any(p in ("", ".", "..") for p in parts):
+            raise StagingBug(f"internal error: the build tried to write {path!r}, outside its output folder; "
+                             "the previous site was left as it was – please report this")
+        if key in self._staged:
+            raise StagingBug(f"internal error: the build wrote {path} twice; the previous site was left as "
+                             "it was – please report this")
+        if self.addresses is not None and not self.addresses.covers(path):
+            raise StagingBug(f"internal error: the build wrote {path}, which no page, release or section "
+                             "claimed; the previous site was left as it was – please report this")
+        return key
+
     def write(self, path: str, data: str | bytes) -> None:
+        self._staged.add(self._check(path))
         content = data.encode("utf-8") if isinstance(data, str) else data
         destination = f"{self.root}/{path}"
         previous = f"{self.target}/{path}"
@@ -230,6 +257,7 @@ class Staging:
 
         False when it is missing or was changed since (then the caller makes it anew).
         """
+        key = self._check(path)
         previous = f"{self.target}/{path}"
         try:
             stat = os.stat(previous)
@@ -238,6 +266,7 @@ class Staging:
             destination = f"{self.root}/{path}"
             self._folder(destination)
             os.link(previous, destination)
+            self._staged.add(key)
         except FileNotFoundError:
             return False
         except OSError as exc:
@@ -247,6 +276,7 @@ class Staging:
         return True
 
     def copy(self, path: str, source: Path) -> None:
+        self._staged.add(self._check(path))
         destination = f"{self.root}/{path}"
         previous = f"{self.target}/{path}"
         try:
