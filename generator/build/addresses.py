@@ -102,11 +102,13 @@ class Addresses:
                 self._conflict(address, owner, found)
             return
         if owner.role == "alias":
+            folder = self._folders.get(key.removesuffix("index.html")) if key.endswith("/index.html") else None
+            if folder is not None:  # a folder's index.html is the address of its owner, even the alias's own
+                self._conflict(address, owner, folder)
+                return
             inside = self._inside_folder(key, owner)
             if inside is not None:
-                # The folder's own index.html is its address; anything deeper is a file in it.
-                own = key.removesuffix("index.html") in self._folders and key.endswith("/index.html")
-                self._conflict(address, owner, inside, inside=not own)
+                self._conflict(address, owner, inside, inside=True)
                 return
         if key + "/" in self._parents or key + "/" in self._folders:
             self._conflict(address, owner, self._parents.get(key + "/") or self._folders[key + "/"])
@@ -140,7 +142,8 @@ class Addresses:
             message = (f"{shown} lies inside a folder that belongs to {where}; an alias must be an old address "
                        "of this release, not a file in someone else's folder")
         else:
-            message = f"{shown} is already the address of {where}; rename the file or change the alias"
+            fix = "change the alias" if owner.role == "alias" else "rename one of the two files"
+            message = f"{shown} is already the address of {where}; {fix}"
         self._fail(owner, message)
 
     def _describe(self, owner: Owner) -> str:
@@ -192,8 +195,10 @@ def claim_site(site: Path, releases: Iterable[Release], pages: Iterable[Page]) -
     releases = tuple(releases)
     for release in releases:
         owner = Owner("release", release.source, release.source)
+        before = len(addresses.problems)
         addresses.claim_folder(urls.release(release.slug), owner)
-        addresses.claim(release_path(release.slug), Owner("api", release.source, release.source))
+        if len(addresses.problems) == before:  # one conflict of two slugs is reported once
+            addresses.claim(release_path(release.slug), Owner("api", release.source, release.source))
     for release in releases:
         for index, attachment in enumerate(release.attachments):
             addresses.claim(urls.media(attachment.file.site_path),
