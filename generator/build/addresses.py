@@ -102,9 +102,9 @@ class Addresses:
                 self._conflict(address, owner, found)
             return
         if owner.role == "alias":
-            folder = self._folders.get(key.removesuffix("index.html")) if key.endswith("/index.html") else None
-            if folder is not None:  # a folder's index.html is the address of its owner, even the alias's own
-                self._conflict(address, owner, folder)
+            home = self._folders.get(key.removesuffix("index.html")) if key.endswith("/index.html") else None
+            if home is not None:  # a folder's index.html is the address of its owner, even the alias's own
+                self._conflict(address, owner, home)
                 return
             inside = self._inside_folder(key, owner)
             if inside is not None:
