@@ -1,4 +1,18 @@
-"""A build, as a table of contents: load, decide, render, write."""
+"""A build, as a table of contents of its stages:
+
+1. load – the site folder to validated models (`load_site`; release files through `loader`,
+   which takes unchanged ones from the `cache`)
+2. validate – cross-file checks and the registry of addresses (`addresses.claim_site`): every
+   file the build will write has one owner before anything is written
+3. plan – what the site shows at `now` (`decide`) and the files that show it (`plan`)
+4. render – the many pages in forked workers (`tasks`, `parallel`), the other files here
+5. write – into a staging folder beside the output (`staging.Staging`), unchanged files linked
+6. index – the search index over the staged pages (`search`)
+7. swap – the new site replaces the output in one atomic exchange (`Staging.commit`)
+
+Before all of it, `staging.guard_output` makes sure the output folder holds nothing a build
+must not replace.
+"""
 
 from __future__ import annotations
 
