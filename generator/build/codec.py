@@ -103,15 +103,13 @@ def encoder(hint: Any) -> Encoder:
         return record
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
-        options = [(a, encoder(a)) for a in args]
+        chosen = [encoder(a) for a in args if a is not type(None)]
+        if len(chosen) != 1:
+            raise TypeError(f"unions other than X | None are not supported: {hint}")
+        inner, optional = chosen[0], type(None) in args
 
         def either(value: Any) -> Any:
-            if value is None and type(None) in args:
-                return None
-            chosen = [e for a, e in options if a is not type(None)]
-            if len(chosen) != 1:
-                raise Unencodable(f"unions other than X | None are not supported: {hint}")
-            return chosen[0](value)
+            return None if value is None and optional else inner(value)
         return either
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
@@ -181,11 +179,20 @@ def decoder(hint: Any) -> Decoder:
         fields = [(name, decoder(_hint_of(hint, name))) for name, _ in _fields(hint)]
         names = {name for name, _ in fields}
         cls = hint
+        # Every field is checked here, so the instance is filled directly: a dataclass's generated
+        # __init__ adds nothing else (one with a __post_init__ is made through it).
+        direct = not hasattr(cls, "__post_init__") and not getattr(cls, "__slots__", ())
+        new = object.__new__
 
         def record(data: Any) -> Any:
             if type(data) is not dict or data.keys() != names:
                 raise Invalid(f"not a {cls.__name__}")
-            return cls(**{name: decode(data[name]) for name, decode in fields})
+            values = {name: decode(data[name]) for name, decode in fields}
+            if not direct:
+                return cls(**values)
+            made = new(cls)
+            made.__dict__.update(values)
+            return made
         return record
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
@@ -205,14 +212,14 @@ def decoder(hint: Any) -> Decoder:
             def many(data: Any) -> Any:
                 if type(data) is not list:
                     raise Invalid("expected a list")
-                return tuple(item(d) for d in data)
+                return tuple([item(d) for d in data])
             return many
         parts = [decoder(a) for a in args]
 
         def fixed(data: Any) -> Any:
             if type(data) is not list or len(data) != len(parts):
                 raise Invalid(f"expected a list of {len(parts)}")
-            return tuple(p(d) for p, d in zip(parts, data, strict=True))
+            return tuple([p(d) for p, d in zip(parts, data, strict=True)])
         return fixed
     if origin is dict and args and args[0] is str:
         values = decoder(args[1])
