@@ -88,10 +88,12 @@ class Addresses:
             return
         self._folders.setdefault(key, owner)
 
-    def claim(self, address: str, owner: Owner, shared: bool = False) -> None:
+    def claim(self, address: str, owner: Owner, shared: bool = False, shown: str | None = None) -> None:
         """`address` (a file, or a folder meaning its index.html) for `owner`; `shared`: the same
-        owner may claim it again (one attachment shown by two releases)."""
+        owner may claim it again (one attachment shown by two releases); `shown`: the address as
+        the user wrote it, for messages."""
         key = normal(address)
+        address = shown or address
         if posixpath.normpath(key) != key or key.startswith("../"):
             self._fail(owner, f'"{address}" does not name a file of this site once decoded; '
                        "write the address without encoded \"/\", \".\" or \"..\"")
@@ -207,5 +209,5 @@ def claim_site(site: Path, releases: Iterable[Release], pages: Iterable[Page]) -
     for release in releases:
         for index, alias in enumerate(release.aliases):
             addresses.claim(urls.file_of(alias.lstrip("/")),
-                            Owner("alias", release.source, release.source, ("aliases", index)))
+                            Owner("alias", release.source, release.source, ("aliases", index)), shown=alias)
     return addresses

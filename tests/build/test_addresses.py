@@ -46,7 +46,7 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str], tuple[str, ...], str, int
     # name: releases, pages, media, file, line, message
     "an alias that is another release's address": (
         {A: "", B: "aliases: [/meldung/2026-04-30-unfall/]\n"}, {}, (), B, 6,
-        f"/meldung/2026-04-30-unfall/index.html is already the address of content/releases/{A}.md:1 "
+        f"/meldung/2026-04-30-unfall/ is already the address of content/releases/{A}.md:1 "
         "(its release page)"),
     "the same, percent-encoded": (
         {A: "", B: "aliases: ['/meldung/2026-04-30-%75nfall/']\n"}, {}, (), B, 6,
@@ -67,7 +67,7 @@ CASES: dict[str, tuple[dict[str, str], dict[str, str], tuple[str, ...], str, int
         {B: "aliases: ['/alt/%2e%2e/%2e%2e/x/']\n"}, {}, (), B, 6, "does not name a file of this site once decoded"),
     "two releases with one alias": (
         {A: "aliases: [/alt/meldung/]\n", B: "aliases: [/alt/meldung/]\n"}, {}, (), A, 6,
-        f"/alt/meldung/index.html is already the address of content/releases/{B}.md:6 (an alias)"),
+        f"/alt/meldung/ is already the address of content/releases/{B}.md:6 (an alias)"),
     "an alias listed twice, spelt differently": (
         {B: "aliases:\n  - /alt/a/\n  - /Alt/A/index.html\n"}, {}, (), B, 8,
         f"is already the address of content/releases/{B}.md:7 (an alias)"),
