@@ -10,12 +10,14 @@ It remembers two things, both keyed by content hashes:
   the previous site instead of being rendered again – unless the file there was touched.
 
 It is never trusted blindly: a cache of another format or version is emptied, and one that
-cannot be read is deleted with a note; either way the build goes on as a cold one.
+cannot be read is deleted with a note; either way the build goes on as a cold one. Entries
+are JSON text (`generator.build.codec`), never a format that runs code when it is read; an
+entry that does not decode to exactly the types of a release is a miss, so a cache someone
+rewrote changes nothing but the time a build takes.
 """
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +27,8 @@ from generator import __version__
 
 CACHE_DIR = ".pressroom-cache"
 DATABASE = "build.sqlite"
-FORMAT = "3"
+FORMAT = "4"  # 4: JSON entries instead of pickles
+MAX_ENTRY = 16 * 1024 * 1024  # characters; a larger entry is not stored, and not read if found
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class Cache:
                                      "DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
                 db.executescript(
-                    "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                     "CREATE TABLE IF NOT EXISTS outputs (folder TEXT NOT NULL, path TEXT NOT NULL,"
                     " key TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
                     " PRIMARY KEY (folder, path)) WITHOUT ROWID;")
@@ -87,28 +90,27 @@ class Cache:
 
     # --- releases ------------------------------------------------------------------------
 
-    def releases(self, keys: Iterable[str]) -> dict[str, object]:
-        """The cached values for those keys that are present and readable."""
+    def releases(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored JSON text for those keys that are present (the caller decodes and checks it)."""
         if self._db is None:
             return {}
         wanted = list(keys)
-        found: dict[str, object] = {}
+        found: dict[str, str] = {}
         try:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 rows = self._db.execute(
-                    f"SELECT key, value FROM releases WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                    f"SELECT key, value FROM releases WHERE key IN ({','.join('?' * len(chunk))})"
+                    " AND typeof(value) = 'text' AND length(value) <= ?", (*chunk, MAX_ENTRY))
                 for key, value in rows:
-                    try:
-                        found[key] = pickle.loads(value)
-                    except Exception:  # a damaged entry is a miss, not a failure
-                        continue
+                    if isinstance(key, str) and isinstance(value, str):
+                        found[key] = value
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
             return {}
         return found
 
-    def keep_releases(self, used: Iterable[str], new: dict[str, object]) -> None:
+    def keep_releases(self, used: Iterable[str], new: dict[str, str]) -> None:
         """Store the `new` entries and forget every entry not `used` (deleted or changed files)."""
         if self._db is None:
             return
@@ -119,7 +121,7 @@ class Cache:
             self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
             self._db.execute("DELETE FROM releases WHERE key NOT IN (SELECT key FROM used)")
             self._db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?)",
-                                 ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in new.items()))
+                                 ((k, v) for k, v in new.items() if len(v) <= MAX_ENTRY))
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
@@ -132,7 +134,9 @@ class Cache:
         try:
             rows = self._db.execute("SELECT path, key, size, mtime_ns FROM outputs WHERE folder = ?",
                                     (str(folder),))
-            return {path: Stamp(key, size, mtime) for path, key, size, mtime in rows}
+            # Only well-typed rows: a damaged one makes its file be rendered again, nothing else.
+            return {path: Stamp(key, size, mtime) for path, key, size, mtime in rows
+                    if type(path) is str and type(key) is str and type(size) is int and type(mtime) is int}
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
             return {}

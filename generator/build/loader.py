@@ -1,9 +1,11 @@
 """Reading every release file: in parallel, and only the files that changed since the last build.
 
 A file's cache key is its bytes, its path and everything loading depends on (settings,
-Pressroom's version); the value is the validated release with its rendered body. A hit is
-used only if the release's authority is still the same and every media file it refers to
-still has the size and modification time it had, because the release model carries both.
+Pressroom's version); the value is the validated release with its rendered body, as JSON.
+A hit is used only if it decodes to exactly the types of a release, belongs to the file it
+is stored for (its path, slug and media under that site), the release's authority is still
+the same and every media file it refers to still has the size and modification time it had,
+because the release model carries both. Whatever else is found is a miss: read afresh.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
+from generator.build import codec
 from generator.build.cache import FORMAT, Cache
 from generator.build.parallel import map_slices
-from generator.content.releases import LoadContext, load_release
+from generator.content.releases import ALIAS, RELEASE_ID, LoadContext, load_release
 from generator.core.digest import digest
 from generator.core.errors import Problem
-from generator.core.models import Release
+from generator.core.models import MediaFile, Release
+from generator.core.slugs import slug
 from generator.media.documents import RULES_VERSION as MEDIA_RULES
 from generator.render.markdown import Body, render_body
 
@@ -61,9 +65,8 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     outcomes: list[Loaded | None] = [None] * len(paths)
     missing: list[int] = []
     for index, key in enumerate(keys):
-        entry = cached.get(key)
-        if (isinstance(entry, Loaded) and context.authorities.get(entry.release.authority.id) == entry.release.authority
-                and _media_unchanged(entry.media)):
+        entry = _decode(cached.get(key), paths[index], context)
+        if entry is not None and _media_unchanged(entry.media):
             outcomes[index] = entry
         elif data[index] is not None:
             missing.append(index)
@@ -83,7 +86,7 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
             done += len(batch)
             progress(done)
     cache.keep_releases((key for key, outcome in zip(keys, outcomes, strict=True) if outcome is not None),
-                        {keys[i]: outcomes[i] for i in missing if outcomes[i] is not None})
+                        _encode({keys[i]: outcomes[i] for i in missing}))
     kept = [o for o in outcomes if o is not None]
     return LoadedReleases(releases=[o.release for o in kept], bodies={o.release.id: o.body for o in kept},
                           problems=problems)
@@ -94,6 +97,51 @@ def _load(path: Path, context: LoadContext, data: bytes | None) -> tuple[Loaded 
     if release is None or problems:
         return None, problems
     return Loaded(release, render_body(release.body), _media_stamps(release)), problems
+
+
+def _encode(entries: dict[str, Loaded | None]) -> dict[str, str]:
+    """The entries as JSON; one that JSON cannot carry unchanged is not cached (read afresh each time)."""
+    found = {}
+    for key, entry in entries.items():
+        if entry is None:
+            continue
+        try:
+            found[key] = codec.dumps(entry, Loaded)
+        except codec.Unencodable:
+            continue
+    return found
+
+
+def _decode(text: str | None, path: Path, context: LoadContext) -> Loaded | None:
+    """The cached entry for the release file `path`, if it is well-formed and is that file's."""
+    if text is None:
+        return None
+    try:
+        entry: Loaded = codec.loads(text, Loaded)
+    except codec.Invalid:
+        return None
+    release = entry.release
+    site = context.site
+    # The key names the file; the entry must be that file's release as loading would make it.
+    if (release.source != path.relative_to(site).as_posix() or release.slug != slug(path.stem)
+            or not RELEASE_ID.match(release.id)
+            or not all(ALIAS.match(a) and ".." not in a.split("/") and "//" not in a for a in release.aliases)
+            or context.authorities.get(release.authority.id) != release.authority):
+        return None
+    files = [*(i.file for i in release.images), *(a.file for a in release.attachments)]
+    if not all(_inside(file, site) for file in files):
+        return None
+    if [s[0] for s in entry.media] != [str(file.source) for file in files]:
+        return None
+    return entry
+
+
+def _inside(file: MediaFile, site: Path) -> bool:
+    """A media file as loading finds it: under the site's content/, named by its own path there."""
+    root = site.resolve()
+    parts = file.site_path.split("/")
+    return (parts[0] == "content" and ".." not in parts and "" not in parts and file.source == root / file.site_path
+            and file.source.resolve() == file.source and file.size >= 0)
 
 
 def _media_stamps(release: Release) -> tuple[MediaStamp, ...]:

@@ -1,4 +1,18 @@
-"""A build, as a table of contents: load, decide, render, write."""
+"""A build, as a table of contents of its stages:
+
+1. load – the site folder to validated models (`load_site`; release files through `loader`,
+   which takes unchanged ones from the `cache`)
+2. validate – cross-file checks and the registry of addresses (`addresses.claim_site`): every
+   file the build will write has one owner before anything is written
+3. plan – what the site shows at `now` (`decide`) and the files that show it (`plan`)
+4. render – the many pages in forked workers (`tasks`, `parallel`), the other files here
+5. write – into a staging folder beside the output (`staging.Staging`), unchanged files linked
+6. index – the search index over the staged pages (`search`)
+7. swap – the new site replaces the output in one atomic exchange (`Staging.commit`)
+
+Before all of it, `staging.guard_output` makes sure the output folder holds nothing a build
+must not replace.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +25,16 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__
+from generator.build.addresses import claim_site
 from generator.build.cache import CACHE_DIR, Cache, Stamp
 from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.loader import load_releases
 from generator.build.parallel import default_jobs, map_slices
 from generator.build.plan import other_files, page_tasks
 from generator.build.progress import Display
-from generator.build.search import SearchReport, index_search
-from generator.build.staging import Staging
+from generator.build.search import index_search
+from generator.build.site import BuildOptions, BuildReport, LoadedSite
+from generator.build.staging import Staging, guard_output
 from generator.build.tasks import Done, each_task, make_now, run_tasks
 from generator.content.authorities import load_authorities
 from generator.content.checks import check_together
@@ -27,10 +43,9 @@ from generator.content.lines import front_matter_line
 from generator.content.pages import load_pages
 from generator.content.releases import LoadContext
 from generator.content.settings import load_settings
-from generator.core import urls
 from generator.core.digest import digest
 from generator.core.errors import BuildErrors, Problem
-from generator.core.models import Authority, Page, Release, Settings
+from generator.core.models import Settings
 from generator.lifecycle.catalog import Catalog, make_catalog
 from generator.lifecycle.manifest import MANIFEST, date_withdrawals, removed_links
 from generator.lifecycle.states import Due, next_due
@@ -42,51 +57,6 @@ from generator.outputs.files import Task
 from generator.render.markdown import Body, render_body
 from generator.render.templates import Templates
 from generator.render.views import ViewMaker
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    site: Path
-    output: Path
-    now: dt.datetime
-    base_url: str | None = None
-    drafts: bool = False
-    jobs: int = 0
-    quiet: bool = False
-    allow_removed: bool = False  # accept that addresses of the previous build vanish
-
-    search: bool = True  # False: no search index (quick previews)
-    cache: bool = True  # False: neither read nor write .pressroom-cache/
-
-
-@dataclass(frozen=True)
-class LoadedSite:
-    """Everything read from the site folder, validated."""
-
-    site: Path
-    settings: Settings
-    authorities: dict[str, Authority]
-    releases: tuple[Release, ...]
-    pages: tuple[Page, ...]
-    bodies: dict[str, Body] = field(default_factory=dict)  # by release id
-
-
-@dataclass
-class BuildReport:
-    published: int = 0
-    scheduled: int = 0
-    withdrawn: int = 0
-    drafts: int = 0
-    files_written: int = 0
-    files_kept: int = 0
-    seconds: float = 0.0
-    next_due: Due | None = None
-    warnings: list[Problem] = field(default_factory=list)
-    search: SearchReport | None = None
-    pages_rendered: int = 0
-    pages_reused: int = 0  # carried over from the previous site: their inputs did not change
-    notes: list[str] = field(default_factory=list)  # about the cache, for the summary
-
 
 _FALLBACK = Settings(title="", base_url="https://example.invalid/")
 
@@ -109,18 +79,13 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
     problems.extend(read.problems)
     pages, found = load_pages(site)
     problems.extend(found)
-    problems.extend(check_together(
-        site, read.releases, pages,
-        taken=lambda r: [urls.release(r.slug), *_alias_paths(r)],
-        page_path=lambda p: urls.page(p.slug),
-    ))
+    # Addresses are checked by the registry, which knows every file a build writes.
+    problems.extend(check_together(site, read.releases))
+    addresses = claim_site(site, read.releases, pages)
+    problems.extend(addresses.problems)
     if problems:
         raise BuildErrors(problems)
-    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies)
-
-
-def _alias_paths(release: Release) -> list[str]:
-    return [alias.lstrip("/") for alias in release.aliases]
+    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies, addresses)
 
 
 def decide(loaded: LoadedSite, now: dt.datetime, drafts: bool) -> Catalog:
@@ -128,6 +93,7 @@ def decide(loaded: LoadedSite, now: dt.datetime, drafts: bool) -> Catalog:
 
 
 def build(options: BuildOptions) -> BuildReport:
+    guard_output(options.site, options.output)  # before anything is read, moved or written
     started = time.perf_counter()
     jobs = options.jobs or default_jobs()
     cache = Cache(options.site / CACHE_DIR) if options.cache else Cache.disabled()
@@ -157,7 +123,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     templates = Templates(options.site, loaded.settings.language, views.site())
     fingerprint = inputs_fingerprint(loaded, templates, views)
     report = BuildReport()
-    with Staging(options.output) as staging:
+    with Staging(options.output, loaded.addresses) as staging:
         made = _write_site(staging, loaded, catalog, views, data, templates, page_bodies, cache, fingerprint,
                            jobs, display, report)
         report.search = index_search(staging, jobs) if options.search else None
@@ -269,10 +235,12 @@ def guard_links(output: Path, loaded: LoadedSite, catalog: Catalog) -> None:
 def check(site: Path, now: dt.datetime, output: Path | None = None,
           allow_removed: bool = False) -> LoadedSite:
     """Every validation of a build, including the link guard against `output`; writes nothing."""
+    target = output if output is not None else site / "output"
+    guard_output(site, target)  # what a build would refuse, `check` refuses too
     loaded = load_site(site)
     catalog = decide(loaded, now, drafts=False)
     if not allow_removed:
-        guard_links(output if output is not None else site / "output", loaded, catalog)
+        guard_links(target, loaded, catalog)
     return loaded
 
 
@@ -281,4 +249,4 @@ def due(site: Path, now: dt.datetime) -> Due | None:
     return next_due(load_site(site).releases, now)
 
 
-__all__ = ["BuildOptions", "BuildReport", "build", "check", "load_site"]
+__all__ = ["BuildOptions", "BuildReport", "LoadedSite", "build", "check", "decide", "due", "load_site"]

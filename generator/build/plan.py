@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
+from generator.build.site import LoadedSite
 from generator.core import urls
 from generator.core.models import Release
 from generator.lifecycle.catalog import Catalog, Group
+from generator.media.publish import MediaIndex
 from generator.outputs.api import api_files, api_tasks
 from generator.outputs.data import OutputData
 from generator.outputs.files import Task
@@ -21,11 +23,9 @@ from generator.render.markdown import Body
 from generator.render.templates import Templates
 from generator.render.views import FeedLink, ViewMaker, page_count
 
-if TYPE_CHECKING:
-    from generator.build.pipeline import LoadedSite
-    from generator.media.publish import MediaIndex
-
 SiteFile = tuple[str, str | bytes | Path]
+# The listings a site has: all releases, and one per authority, topic, place and year.
+ListingKind = Literal["all", "authority", "topic", "place", "year"]
 
 
 def page_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> list[Task]:
@@ -77,11 +77,12 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> I
 
     yield _page(templates, "index.html", "home.html", home)
     yield from _listing(views, templates, "all", urls.RELEASES, "All releases", catalog.published, site_feeds, None)
-    groups = (("authority", urls.AUTHORITIES, catalog.authorities), ("topic", urls.TOPICS, catalog.topics),
-              ("place", urls.PLACES, catalog.places), ("year", urls.YEARS, catalog.years))
+    groups: tuple[tuple[ListingKind, str, tuple[Group, ...]], ...] = (
+        ("authority", urls.AUTHORITIES, catalog.authorities), ("topic", urls.TOPICS, catalog.topics),
+        ("place", urls.PLACES, catalog.places), ("year", urls.YEARS, catalog.years))
     descriptions = {a.id: a.description for a in catalog.all_authorities}
     for kind, index_path, members in groups:
-        def index(kind: str = kind, index_path: str = index_path, members: Sequence[Group] = members
+        def index(kind: ListingKind = kind, index_path: str = index_path, members: Sequence[Group] = members
                   ) -> dict[str, Any]:
             return {"kind": kind, "entries": views.index_entries(members), "path": index_path,
                     "canonical": views.absolute(index_path)}
@@ -94,7 +95,7 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> I
             yield from _listing(views, templates, kind, group.path, group.name, group.releases, feeds, description)
 
 
-def _listing(views: ViewMaker, templates: Templates, kind: str, path: str, title: str,
+def _listing(views: ViewMaker, templates: Templates, kind: ListingKind, path: str, title: str,
              releases: Sequence[Release], feeds: tuple[FeedLink, ...], description: str | None) -> Iterator[Task]:
     for number in range(1, page_count(len(releases), views.settings.per_page) + 1):
         def listing(number: int = number) -> dict[str, Any]:

@@ -20,11 +20,92 @@ import subprocess
 from pathlib import Path
 from types import TracebackType
 
-from generator.core.errors import OutputError
+from generator.build.addresses import Addresses, normal
+from generator.core.errors import OutputError, UsageError
+
+# Marks a folder as Pressroom's own: every build writes it, so a folder without it is the user's.
+PUBLISHED_MARK = "_server/published.txt"
+# Folders (not files: making one is no write that can fail on a full disk) that mark the
+# staging folder and the sweep container as made by a build, until they are gone.
+_STAGING_MARK = ".pressroom-staging"
+_SWEEP_MARK = ".pressroom-sweep"
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _PR_SET_PDEATHSIG = 1
+
+
+class OutputRefused(UsageError):
+    """The output folder given could hold something a build must not replace (exit 2)."""
+
+
+def guard_output(site: Path, output: Path) -> None:
+    """Refuse an output folder whose replacement could lose anything but a former Pressroom output.
+
+    A build replaces the output folder whole and removes the one it replaced, so the output
+    must be missing, empty or made by Pressroom, and must not hold or lie in the site's own
+    files. The folders a build keeps beside it (`.NAME.old`, `.NAME.trash` …) are checked too.
+    Raises `OutputRefused`; nothing is moved or deleted before this passed.
+    """
+    shown = str(output)
+    target = Path(os.path.abspath(output))
+    if target.is_symlink():
+        raise OutputRefused(f"the output {shown} is a symbolic link; a build would replace the link itself, "
+                            f"so give the folder it points to: -o {os.path.realpath(target)}")
+    real = Path(os.path.realpath(target))
+    home = Path(os.path.realpath(site))
+    if real == home:
+        raise OutputRefused(f"the output {shown} is the site folder itself; a build replaces its output "
+                            "whole, so choose a folder of its own, e.g. -o SITE/output")
+    if home.is_relative_to(real):
+        raise OutputRefused(f"the output {shown} contains the site folder {site}; a build replaces its output "
+                            "whole, so choose a folder of its own, e.g. -o SITE/output")
+    for inner in ("content", "templates", ".pressroom-cache"):
+        if real.is_relative_to(home / inner):
+            raise OutputRefused(f"the output {shown} lies inside the site's {inner}/ folder; choose a folder "
+                                "outside it, e.g. -o SITE/output")
+    if os.path.lexists(real) and not real.is_dir():
+        raise OutputRefused(f"the output {shown} is a file, not a folder; a build would replace it, so choose "
+                            "a new or empty folder, or move the file away")
+    if not ours(real):
+        raise OutputRefused(f"the output {shown} is a folder with files no Pressroom build made (it has no "
+                            f"{PUBLISHED_MARK}); a build would replace them all, so choose a new or empty folder")
+    for side in side_folders(real):
+        if os.path.lexists(side) and not ours(side):
+            raise OutputRefused(f"{side} is beside the output {shown} and holds files no Pressroom build made; "
+                                "a build removes that folder, so move it away or choose another output")
+
+
+def side_folders(target: Path) -> tuple[Path, ...]:
+    """The folders a build keeps beside the output `target` and removes when it is done with them."""
+    return tuple(target.parent / f".{target.name}.{what}" for what in ("staging", "old", "trash", "sweep"))
+
+
+def ours(folder: Path) -> bool:
+    """Whether `folder` is missing, empty, or holds only what a Pressroom build made (never through a link)."""
+    try:
+        if not os.path.lexists(folder):
+            return True
+        if os.path.islink(folder) or not folder.is_dir():
+            return False
+        with os.scandir(folder) as entries:
+            if next(entries, None) is None:
+                return True
+        mark = folder / PUBLISHED_MARK
+        if not os.path.islink(folder / "_server") and mark.is_file() and not mark.is_symlink():
+            return True
+        return any(os.path.isdir(folder / m) and not os.path.islink(folder / m) for m in (_STAGING_MARK, _SWEEP_MARK))
+    except OSError:
+        return False
+
+
+def _remove(folder: Path) -> None:
+    """Remove a folder a build left beside the output, only if it is one (rmtree follows no link)."""
+    if not os.path.lexists(folder):
+        return
+    if not ours(folder):
+        raise OSError(errno.EEXIST, "it holds files no Pressroom build made; move it away", str(folder))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -43,11 +124,21 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a))
 
 
-class Staging:
-    """Collects the new site; `commit()` makes it the target, leaving it as it was on any failure."""
+class StagingBug(OutputError):
+    """A file written twice in one build, or one no owner claimed: a bug, never an overwrite."""
 
-    def __init__(self, target: Path) -> None:
+
+class Staging:
+    """Collects the new site; `commit()` makes it the target, leaving it as it was on any failure.
+
+    With `addresses`, every file staged must have been claimed there (`generator.build.addresses`);
+    in any case no file (compared as a case-insensitive server would) is staged twice.
+    """
+
+    def __init__(self, target: Path, addresses: Addresses | None = None) -> None:
         self.target = target.absolute()
+        self.addresses = addresses
+        self._staged: set[str] = set()
         parent = self.target.parent
         name = self.target.name
         self.root = parent / f".{name}.staging"
@@ -66,12 +157,13 @@ class Staging:
     def __enter__(self) -> Staging:
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
-            self._lock = os.open(self._lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+            self._lock = os.open(self._lock_path, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o644)
             fcntl.flock(self._lock, fcntl.LOCK_EX)
             self._recover()
-            shutil.rmtree(self.root, ignore_errors=True)
+            _remove(self.root)
             self._start_sweeping()
             self.root.mkdir()
+            (self.root / _STAGING_MARK).mkdir()
         except OSError as exc:
             self._release()
             raise OutputError(f"cannot prepare the output folder next to {self.target}: {exc.strerror or exc}; "
@@ -86,13 +178,19 @@ class Staging:
         self._release()
 
     def _start_sweeping(self) -> None:
-        if self._sweep.exists():  # a sweep a killed build left unfinished
-            shutil.rmtree(self._sweep, ignore_errors=True)
-        if not self._trash.exists():
+        _remove(self._sweep)  # a sweep a killed build left unfinished
+        if not os.path.lexists(self._trash):
             return
-        self._trash.rename(self._sweep)
+        if not ours(self._trash):
+            raise OSError(errno.EEXIST, "it holds files no Pressroom build made; move it away", str(self._trash))
+        # The site goes into a container marked as ours, which keeps the mark until the site is
+        # gone: a sweep killed halfway is still recognised by the next build.
+        self._sweep.mkdir()
+        (self._sweep / _SWEEP_MARK).mkdir()
+        self._trash.rename(self._sweep / "site")
         try:
-            self._sweeper = subprocess.Popen(["rm", "-rf", "--", str(self._sweep)], stdin=subprocess.DEVNULL,
+            self._sweeper = subprocess.Popen(["sh", "-c", 'rm -rf -- "$1/site" && rm -rf -- "$1"', "sweep",
+                                              str(self._sweep)], stdin=subprocess.DEVNULL,
                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                              preexec_fn=_die_with_parent)
         except OSError:
@@ -105,11 +203,14 @@ class Staging:
 
     def _recover(self) -> None:
         """Finish what a build killed between two plain renames left behind."""
-        if self._old.exists():
-            if not self.target.exists():
-                self._old.rename(self.target)
-            else:
-                shutil.rmtree(self._old, ignore_errors=True)
+        if not os.path.lexists(self._old):
+            return
+        if not ours(self._old):
+            raise OSError(errno.EEXIST, "it holds files no Pressroom build made; move it away", str(self._old))
+        if not os.path.lexists(self.target):
+            self._old.rename(self.target)
+        else:
+            shutil.rmtree(self._old, ignore_errors=True)
 
     # Plain strings and os calls below: a large site stages tens of thousands of files.
     def _folder(self, destination: str) -> None:
@@ -118,7 +219,23 @@ class Staging:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
 
+    def _check(self, path: str) -> str:
+        """The registry key of a file about to be staged, if it may be staged (else `StagingBug`)."""
+        key = normal(path)
+        parts = path.split("/")
+        if not path or path.startswith("/") or "\0" in path or any(p in ("", ".", "..") for p in parts):
+            raise StagingBug(f"internal error: the build tried to write {path!r}, outside its output folder; "
+                             "the previous site was left as it was – please report this")
+        if key in self._staged:
+            raise StagingBug(f"internal error: the build wrote {path} twice; the previous site was left as "
+                             "it was – please report this")
+        if self.addresses is not None and not self.addresses.covers(path):
+            raise StagingBug(f"internal error: the build wrote {path}, which no page, release or section "
+                             "claimed; the previous site was left as it was – please report this")
+        return key
+
     def write(self, path: str, data: str | bytes) -> None:
+        self._staged.add(self._check(path))
         content = data.encode("utf-8") if isinstance(data, str) else data
         destination = f"{self.root}/{path}"
         previous = f"{self.target}/{path}"
@@ -140,6 +257,7 @@ class Staging:
 
         False when it is missing or was changed since (then the caller makes it anew).
         """
+        key = self._check(path)
         previous = f"{self.target}/{path}"
         try:
             stat = os.stat(previous)
@@ -148,6 +266,7 @@ class Staging:
             destination = f"{self.root}/{path}"
             self._folder(destination)
             os.link(previous, destination)
+            self._staged.add(key)
         except FileNotFoundError:
             return False
         except OSError as exc:
@@ -157,6 +276,7 @@ class Staging:
         return True
 
     def copy(self, path: str, source: Path) -> None:
+        self._staged.add(self._check(path))
         destination = f"{self.root}/{path}"
         previous = f"{self.target}/{path}"
         try:
@@ -173,6 +293,7 @@ class Staging:
 
     def commit(self) -> None:
         try:
+            (self.root / _STAGING_MARK).rmdir()
             if not self.target.exists():
                 self.root.rename(self.target)
             elif _exchange(self.root, self.target):

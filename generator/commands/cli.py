@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build.pipeline import BuildOptions, BuildReport, build, check, due
+from generator.build.staging import OutputRefused
 from generator.commands import check as advice
 from generator.commands import clock
 from generator.commands import new as scaffold
@@ -115,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "serve":
             return _serve(args)
+    except OutputRefused as exc:  # one line, and nothing was touched
+        print(f"pressroom: error: {exc}", file=sys.stderr)
+        return 2
     except UsageError as exc:
         parser.error(str(exc))
     except BuildErrors as exc:

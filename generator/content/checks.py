@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.core.errors import Problem, suggestion
-from generator.core.models import Page, Release
+from generator.core.models import Release
 
 
 def _key_line(site: Path, shown: str, key: str) -> int:
@@ -22,12 +21,10 @@ def _key_line(site: Path, shown: str, key: str) -> int:
     return 1
 
 
-def check_together(site: Path, releases: list[Release], pages: list[Page],
-                   taken: Callable[[Release], Iterable[str]], page_path: Callable[[Page], str]) -> list[Problem]:
-    """Duplicate ids, two things on one URL, `follows` to nowhere or in a circle."""
+def check_together(site: Path, releases: list[Release]) -> list[Problem]:
+    """Duplicate ids, `follows` to nowhere or in a circle. (Two owners of one address: build/addresses.py.)"""
     by_id: dict[str, Release] = {}
     problems = _duplicate_ids(site, releases, by_id)
-    problems += _shared_addresses(site, releases, pages, taken, page_path)
     problems += _broken_follows(site, releases, by_id)
     return problems
 
@@ -41,20 +38,6 @@ def _duplicate_ids(site: Path, releases: list[Release], by_id: dict[str, Release
             problems.append(Problem(release.source, _key_line(site, release.source, "id"),
                                     f'the id "{release.id}" is already used by {first.source}; '
                                     "every release needs its own id"))
-    return problems
-
-
-def _shared_addresses(site: Path, releases: list[Release], pages: list[Page],
-                      taken: Callable[[Release], Iterable[str]], page_path: Callable[[Page], str]) -> list[Problem]:
-    problems: list[Problem] = []
-    owners: dict[str, str] = {page_path(p): p.source for p in pages}
-    for release in releases:
-        for url in taken(release):
-            owner = owners.setdefault(url, release.source)
-            if owner != release.source:
-                problems.append(Problem(release.source, _key_line(site, release.source, "aliases"),
-                                        f"{url} is already the address of {owner}; rename the "
-                                        "file or change the alias"))
     return problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from generator.core.models import Release, State
 
@@ -28,13 +29,16 @@ def withdrawn_on(release: Release, now: dt.datetime) -> dt.datetime | None:
     return None
 
 
+DueReason = Literal["scheduled", "expires"]  # a release comes out; an appeal is taken down
+
+
 @dataclass(frozen=True)
 class Due:
     """The next moment at which a rebuild changes the site."""
 
     when: dt.datetime
     release_id: str
-    reason: str  # "scheduled" or "expires"
+    reason: DueReason
 
 
 def next_due(releases: Iterable[Release], now: dt.datetime) -> Due | None:

@@ -1,0 +1,221 @@
+"""What is read back from the build cache cannot run code, and a poisoned cache changes nothing
+but the build time (issue 13): rows rewritten with sqlite3 – a pickle that would create a file,
+wrong types, another file's release, huge or absurdly nested values – are misses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pickle
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.build import codec, loader
+from generator.build.cache import CACHE_DIR, DATABASE
+from generator.build.loader import Loaded
+from generator.build.pipeline import BuildOptions, build
+from tests.conftest import REPO
+
+NOW = dt.datetime.fromisoformat("2026-11-26T12:00:00+01:00")
+
+
+def copy_demo(target: Path) -> Path:
+    target.mkdir(parents=True)
+    shutil.copytree(REPO / "content", target / "content")
+    shutil.copy(REPO / "site.toml", target / "site.toml")
+    return target
+
+
+def run(site: Path, output: Path, cache: bool = True) -> None:
+    build(BuildOptions(site=site, output=output, now=NOW, quiet=True, search=False, cache=cache, jobs=1))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("poison")
+    site = copy_demo(root / "site")
+    run(site, root / "cold", cache=False)
+    return {"site": site, "cold": tree(root / "cold"), "releases": len(list((site / "content").rglob("*.md")))
+            - len(list((site / "content" / "pages").rglob("*.md")))}
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The release files read afresh (not taken from the cache) in this process."""
+    read: list[str] = []
+    real = loader.load_release
+
+    def counting(path: Path, *args: Any, **kwargs: Any) -> Any:
+        read.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_release", counting)
+    return read
+
+
+def rows(site: Path) -> dict[str, Any]:
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        return dict(db.execute("SELECT key, value FROM releases"))
+
+
+def rewrite(site: Path, change: Callable[[str, Any], Any]) -> None:
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        for key, value in list(db.execute("SELECT key, value FROM releases")):
+            db.execute("UPDATE releases SET value = ? WHERE key = ?", (change(key, value), key))
+
+
+def test_a_warm_build_takes_every_release_from_json_entries(tmp_path: Path, demo: dict[str, Any],
+                                                            counted: list[str]) -> None:
+    site = copy_demo(tmp_path / "site")
+    run(site, tmp_path / "first")
+    assert len(counted) == demo["releases"]
+    stored = rows(site)
+    assert len(stored) == demo["releases"]
+    for value in stored.values():
+        assert isinstance(value, str) and isinstance(codec.loads(value, Loaded), Loaded)
+        assert not value.startswith("\x80")  # no pickle protocol header
+    counted.clear()
+    run(site, tmp_path / "warm")
+    assert counted == []
+    assert tree(tmp_path / "warm") == demo["cold"]
+
+
+class _CreatesAFile:
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (str(self.target), "w"))
+
+
+def _entry(value: str) -> Any:
+    return json.loads(value)
+
+
+def _edit(change: Callable[[Any], None]) -> Callable[[str, Any], str]:
+    def edit(key: str, value: Any) -> str:
+        data = _entry(value)
+        change(data)
+        return json.dumps(data)
+    return edit
+
+
+def _set(*path_and_value: Any) -> Callable[[Any], None]:
+    *path, value = path_and_value
+
+    def change(data: Any) -> None:
+        for step in path[:-1]:
+            data = data[step]
+        data[path[-1]] = value
+    return change
+
+
+def _with_media(change: Callable[[Any], None]) -> Callable[[Any], None]:
+    def only_with_media(data: Any) -> None:
+        if data["release"]["images"]:
+            change(data)
+    return only_with_media
+
+
+def _outside(data: Any) -> None:
+    data["release"]["images"][0]["file"]["source"] = "/etc/hostname"
+    data["release"]["images"][0]["file"]["site_path"] = "content/../../../etc/hostname"
+    data["media"][0][0] = "/etc/hostname"
+
+
+POISONS: dict[str, Callable[[Path], Callable[[str, Any], Any]]] = {
+    "a pickle that creates a file": lambda marker: lambda k, v: pickle.dumps(_CreatesAFile(marker)),
+    "the same pickle as text": lambda marker: lambda k, v: pickle.dumps(_CreatesAFile(marker), 0).decode("latin-1"),
+    "not JSON at all": lambda marker: lambda k, v: "{release: nope",
+    "random bytes": lambda marker: lambda k, v: os.urandom(64),
+    "a number instead of a title": lambda marker: _edit(_set("release", "title", 123)),
+    "a list instead of the tags": lambda marker: _edit(_set("release", "tags", "Unfall")),
+    "a boolean instead of a count": lambda marker: _edit(lambda d: d["media"] and _set(0, 1, True)(d["media"])),
+    "a missing field": lambda marker: _edit(lambda d: d["release"].pop("summary")),
+    "an extra field": lambda marker: _edit(_set("release", "admin", True)),
+    "an unknown kind": lambda marker: _edit(_set("release", "kind", "exploit")),
+    "an impossible date": lambda marker: _edit(_set("release", "date", ["2026-02-30T00:00:00", 0, None])),
+    "a time zone path": lambda marker: _edit(_set("release", "date", ["2026-01-01T00:00:00", 0, "../../etc/x"])),
+    "another file's release": lambda marker: _swap(),
+    "an id that is a path": lambda marker: _edit(_set("release", "id", "../../etc/passwd")),
+    "another slug": lambda marker: _edit(_set("release", "slug", "uebernommen")),
+    "an alias out of the site": lambda marker: _edit(_set("release", "aliases", ["/../../../tmp/x/"])),
+    "an image from outside the site": lambda marker: _edit(_with_media(_outside)),
+    "another authority": lambda marker: _edit(_set("release", "authority", "name", "Falsche Behörde")),
+    "a number with 100000 digits": lambda marker: lambda k, v: v.replace('"title":', '"x":' + "9" * 100_000
+                                                                         + ',"title":', 1),
+    "nesting 100000 deep": lambda marker: lambda k, v: "[" * 100_000 + "]" * 100_000,
+    "an entry of 20 MB": lambda marker: _edit(_set("release", "body", "x" * 20_000_000)),
+}
+
+
+def _swap() -> Callable[[str, Any], Any]:
+    """Each row gets the entry of the next row: well-formed, but for another file."""
+    state: dict[str, Any] = {}
+
+    def swap(key: str, value: Any) -> Any:
+        first = state.setdefault("first", value)
+        previous, state["previous"] = state.get("previous", first), value
+        return previous if previous is not value else value
+    return swap
+
+
+@pytest.mark.parametrize("poison", sorted(POISONS))
+def test_a_poisoned_cache_changes_nothing_but_the_build_time(tmp_path: Path, demo: dict[str, Any],
+                                                             counted: list[str], poison: str) -> None:
+    site = copy_demo(tmp_path / "site")
+    output = tmp_path / "output"
+    run(site, output)
+    marker = tmp_path / "pwned"
+    before = rows(site)
+    rewrite(site, POISONS[poison](marker))
+    poisoned = [k for k, v in rows(site).items() if _meaning(v) != _meaning(before[k])]
+    assert poisoned
+    counted.clear()
+    run(site, output)
+    assert not marker.exists(), "reading the cache ran code"
+    assert tree(output) == demo["cold"]
+    assert len(counted) == len(poisoned), "a poisoned entry was used, or a good one was not"
+    # The poisoned rows were replaced by good ones: the next build reads nothing afresh.
+    counted.clear()
+    run(site, output)
+    assert counted == []
+    assert tree(output) == demo["cold"]
+
+
+def _meaning(value: Any) -> Any:
+    try:
+        return json.loads(value)
+    except (ValueError, TypeError, RecursionError):
+        return value
+
+
+def test_damaged_output_rows_only_cost_a_render(tmp_path: Path, demo: dict[str, Any]) -> None:
+    site = copy_demo(tmp_path / "site")
+    output = tmp_path / "output"
+    run(site, output)
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        db.execute("UPDATE outputs SET size = 'big', mtime_ns = x'00'")
+        db.execute("INSERT INTO outputs VALUES (?, '../../etc/passwd', 'k', 1, 1)", (str(output.absolute()),))
+    run(site, output)
+    assert tree(output) == demo["cold"]
+
+
+def test_every_demo_release_round_trips_exactly(tmp_path: Path, demo: dict[str, Any]) -> None:
+    """The JSON entries give back releases equal to, and printing like, the ones loading made."""
+    site = copy_demo(tmp_path / "site")
+    run(site, tmp_path / "output")
+    for value in rows(site).values():
+        entry = codec.loads(value, Loaded)
+        again = codec.loads(codec.dumps(entry, Loaded), Loaded)
+        assert again == entry and repr(again) == repr(entry) and again.release.extra == entry.release.extra
