@@ -238,15 +238,17 @@ class _ReleaseReader:
             return ""
         return alias if alias.endswith("/") or path.suffix else alias + "/"
 
-    def lang(self) -> Language | None:
+    def lang(self) -> Language:
+        """The release's own language: `lang`, else the site's `content_language`."""
+        default = self.context.settings.content_language
         lang = self.fields.text(self.data, "lang", ())
         if lang is None:
-            return None
+            return default
         known = as_language(lang)
         if known is not None:
             return known
         self.fields.fail(("lang",), f'lang must be "de" or "en", not "{lang}"')
-        return None
+        return default
 
     def extra(self) -> dict[str, Any]:
         extra = self.data.get("extra") or {}

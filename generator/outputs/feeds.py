@@ -392,7 +392,7 @@ def json_feed(catalog: Catalog, data: OutputData) -> str:
                 {"url": data.absolute(urls.media(a.file.site_path)), "title": a.title,
                  "mime_type": attachment_mime(a.file.site_path),
                  "size_in_bytes": a.file.size} for a in release.attachments]
-        if release.lang:
+        if release.lang != settings.language:  # every release has one now; name it where it differs from the feed's
             item["language"] = release.lang
         items.append(item)
     document: dict[str, object] = {
