@@ -23,6 +23,7 @@ import generator
 from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Authority, Release
+from generator.core.phone import tel_uri
 from generator.lifecycle.catalog import Catalog
 from generator.outputs.data import OutputData
 from generator.outputs.files import Task
@@ -103,6 +104,9 @@ def office(authority: Authority, data: OutputData) -> dict[str, Any]:
         "website": authority.website,
         "url": data.absolute(urls.authority(authority.id)),
         "api_url": data.absolute(office_path(authority.id)),
+        "type": authority.type,
+        # Whom an appeal's readers call; `tel` is the number as a link dials it.
+        "tips": [{"text": t.text, "phone": t.phone, "tel": tel_uri(t.phone), "url": t.url} for t in authority.tips],
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from PIL import Image as PILImage
 
@@ -16,7 +17,7 @@ from generator.content.settings import load_settings
 from generator.core.errors import BuildErrors
 from generator.core.models import Authority, TipLine
 from generator.media.publish import MediaError, inspect_image
-from tests.conftest import DEMO_NOW, run_pressroom
+from tests.conftest import DEMO_NOW, REPO, run_pressroom
 from tests.support.sites import minimal_site, write_release
 
 AUTHORITIES = "content/authorities.yaml"
@@ -244,15 +245,23 @@ def test_content_language_takes_the_languages_that_language_takes(tmp_path: Path
     assert check_errors(site) == {'site.toml:5: error: content_language must be "de" or "en", not "fr"'}
 
 
-def test_an_english_site_with_german_releases_marks_them_german_in_its_feed_and_api(tmp_path: Path) -> None:
-    site = minimal_site(tmp_path / "site", 'language = "en"\ncontent_language = "de"\n')
+@pytest.fixture(scope="module")
+def english_site_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An English site whose releases are German unless one says `lang: en`, built for real."""
+    site = minimal_site(tmp_path_factory.mktemp("english") / "site", 'language = "en"\ncontent_language = "de"\n')
     write_release(site, "2026-11-20-unfall", "id: de-1\ntitle: Unfall\ndate: 2026-11-20T10:00:00+01:00\n"
                   "authority: polizei-test\n")
     write_release(site, "2026-11-21-crash", "id: en-1\ntitle: Crash\ndate: 2026-11-21T10:00:00+01:00\n"
                   "authority: polizei-test\nlang: en\n")
-    out = tmp_path / "out"
+    out = site.parent / "out"
     result = run_pressroom("build", site, "-o", out, "--now", DEMO_NOW, "--quiet")
     assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_an_english_site_with_german_releases_marks_them_german_in_its_feed_and_api(
+        english_site_output: Path) -> None:
+    out = english_site_output
     feed = json.loads((out / "feeds" / "feed.json").read_text(encoding="utf-8"))
     assert feed["language"] == "en"
     assert {item["id"].rsplit(":", 1)[1]: item.get("language") for item in feed["items"]} == {
@@ -261,3 +270,22 @@ def test_an_english_site_with_german_releases_marks_them_german_in_its_feed_and_
     assert {name: json.loads((api / f"{name}.json").read_text(encoding="utf-8"))["language"]
             for name in ("2026-11-20-unfall", "2026-11-21-crash")} == {
         "2026-11-20-unfall": "de", "2026-11-21-crash": "en"}
+
+
+def test_the_api_lists_each_office_with_its_type_and_tip_lines(english_site_output: Path) -> None:
+    api = english_site_output / "api" / "v1"
+    index = json.loads((api / "index.json").read_text(encoding="utf-8"))
+    assert {o["id"]: (o["type"], o["tips"]) for o in index["offices"]} == {
+        # the default text is in the content language, German here, not in the interface's
+        "polizei-test": ("police", [{"text": "Notruf", "phone": "110", "tel": "tel:110", "url": None}]),
+        "feuerwehr-test": ("fire", []),
+    }
+    police = json.loads((api / "offices" / "polizei-test.json").read_text(encoding="utf-8"))
+    assert police["office"] == next(o for o in index["offices"] if o["id"] == "polizei-test")
+    schema = json.loads((REPO / "schema" / "api-v1.schema.json").read_text(encoding="utf-8"))
+    for document, part in ((index, "api_index"), (police, "listing")):
+        jsonschema.Draft202012Validator({**schema, "$ref": f"#/$defs/{part}"}).validate(document)
+    wrong = {**index, "offices": [{**index["offices"][0], "tips": [{"text": "x", "phone": "1", "tel": "110",
+                                                                     "url": None}]}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator({**schema, "$ref": "#/$defs/api_index"}).validate(wrong)
