@@ -59,6 +59,10 @@ def read_phone(fields: Fields, data: Mapping[str, Any], keys: tuple[Key, ...], *
 
     The written form is kept, "0209 / 365 2010" as the office prints it; the theme makes the link.
     """
+    value = data.get("phone")
+    if isinstance(value, int | float) and not isinstance(value, bool):  # unquoted digits: as written
+        written = fields.source.written(*keys, "phone")
+        data = {**data, "phone": written if written is not None else value}
     phone = fields.text(data, "phone", keys, required=required)
     problem = phone_problem(phone) if phone else None
     if problem is not None:

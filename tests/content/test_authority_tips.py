@@ -107,6 +107,24 @@ def test_an_explicit_type_wins_over_the_code(tmp_path: Path) -> None:
     assert loaded(site)["pol-fw"].tips == ()
 
 
+def test_an_unquoted_number_is_taken_as_written_not_as_yaml_reads_it(tmp_path: Path) -> None:
+    # YAML 1.1 reads 0201234567 as an octal number (33896823) and 0209.3652010 as a fraction.
+    site = site_with(tmp_path, """\
+polizei-test:
+  name: Polizei
+  code: POL-TS
+  city: T
+  contact:
+    phone: 0201234567
+  tips:
+    - text: Kriminalwache
+      phone: 0209.3652010
+""")
+    police = loaded(site)["polizei-test"]
+    assert (police.contact.phone, police.tips) == (
+        "0201234567", (TipLine(phone="0209.3652010", text="Kriminalwache"),))
+
+
 # --------------------------------------------------------------------------- logo
 
 def test_a_logo_is_an_image_under_the_site_with_the_name_as_its_default_alt(tmp_path: Path) -> None:
@@ -161,12 +179,13 @@ feuerwehr-test:
   logo: [wappen.png]
   tips:
     - text: Leitstelle
+    - 112
 """)
     a = AUTHORITIES
     errors = check_errors(site)
     assert {e.split(": error: ")[0] for e in errors} == {
         f"{a}:5", f"{a}:6", f"{a}:8", f"{a}:11", f"{a}:12", f"{a}:15", f"{a}:16", f"{a}:21", f"{a}:22", f"{a}:27",
-        f"{a}:29"}
+        f"{a}:29", f"{a}:30"}
     assert errors == {
         f'{a}:5: error: type must be one of police, fire, city, other, not "polizei" (did you mean "police"?)',
         f'{a}:6: error: "fehlt.png" does not exist; paths are relative to content/authorities.yaml or to '
@@ -182,6 +201,7 @@ feuerwehr-test:
         f'{a}:22: error: "tips" must be a list (each entry starting with "- "), not a text',
         f'{a}:27: error: "logo" must be the path of an image, or a mapping of src and alt, not a list',
         f'{a}:29: error: "phone" is required and must not be empty',
+        f"{a}:30: error: a tip line must be a mapping of phone, text, url, not a number",
     }
 
 
