@@ -166,7 +166,7 @@ class Release:
     withdrawn: Withdrawal | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
-    lang: Language | None = None
+    lang: Language = "de"  # its own `lang`, else the site's content_language; loading always sets it
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
