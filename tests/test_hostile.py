@@ -103,8 +103,10 @@ def make_hostile_site(site: Path) -> None:
         "polizei-x": {
             "name": evil("Behördenname"), "code": "POL-X", "city": evil("Stadt"),
             "website": "https://polizei.example.org/",
-            "contact": {"name": evil("Kontaktname"), "phone": evil("0209 / 123"),
+            "contact": {"name": evil("Kontaktname"), "phone": "0209 / 123 456",
                         "email": "presse@polizei.example.org", "url": "https://polizei.example.org/?a=1&b=2"},
+            "tips": [{"text": evil("Hinweistelefon"), "phone": "0209 / 365 8240",
+                      "url": "https://polizei.example.org/hinweise?a=1&b=2"}],
             "description": evil("Behördenbeschreibung"),
         },
     }
@@ -117,7 +119,7 @@ def make_hostile_site(site: Path) -> None:
         "2026-01-10-konferenz": {
             "id": "hostile-1", "title": evil("Titel"), "date": "2026-11-10T10:00:00+01:00",
             "kind": "conference-report", **common,
-            "contact": {"name": evil("Ansprechpartner"), "phone": "0209 / 99\"><script>alert(60)</script>"},
+            "contact": {"name": evil("Ansprechpartner"), "phone": "0209 / 99 99 99"},
             "images": [{"src": "bild.png", "alt": evil("Alt"), "caption": evil("Bildunterschrift"),
                         "credit": evil("Bildnachweis")}],
             "attachments": [{"src": "anhang.pdf", "title": evil("Anhangtitel")}],
@@ -404,7 +406,7 @@ def _minimal_site(site: Path) -> None:
     (site / "site.toml").write_text('title = "T"\nbase_url = "https://presse.example.org/"\n',
                                     encoding="utf-8")
     (site / "content" / "authorities.yaml").write_text(
-        "pol:\n  name: Polizei\n  code: POL\n  city: Stadt\n  contact:\n    phone: '0209 1'\n",
+        "pol:\n  name: Polizei\n  code: POL\n  city: Stadt\n  contact:\n    phone: '0209 365 2010'\n",
         encoding="utf-8")
 
 

@@ -39,7 +39,7 @@ VALID: dict[str, Any] = {
     "kind": "conference-report",
     "tags": ["Verkehr"],
     "places": ["Erle"],
-    "contact": {"name": "A", "phone": "0209 1", "email": "a@b.de", "url": "https://a.de"},
+    "contact": {"name": "A", "phone": "0209 365 2010", "email": "a@b.de", "url": "https://a.de"},
     "images": [{"src": "streifenwagen-verkehrskontrolle.jpg", "alt": "Streifenwagen", "caption": "c"}],
     "attachments": [{"src": "verkehrsunfallbilanz-2024.pdf", "title": "PDF"}],
     "event": {"name": "Konferenz", "start": "2026-11-20T09:00:00+01:00", "venue": "Rathaus",

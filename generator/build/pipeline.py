@@ -70,14 +70,14 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
     except BuildErrors as exc:
         problems.extend(exc.problems)
         settings = _FALLBACK  # keep checking the content, so the report is complete
-    authorities, found = load_authorities(site)
+    authorities, found = load_authorities(site, settings.content_language)
     problems.extend(found)
     context = LoadContext(site=site, settings=settings, authorities=authorities, media_cache=site / MEDIA_CACHE)
     paths = release_files(site)
     stage = display.stage("Reading releases", len(paths)) if display else (lambda done: None)
     read = load_releases(context, paths, cache or Cache.disabled(), jobs or default_jobs(), stage)
     problems.extend(read.problems)
-    pages, found = load_pages(site)
+    pages, found = load_pages(site, settings.content_language)
     problems.extend(found)
     # Addresses are checked by the registry, which knows every file a build writes.
     problems.extend(check_together(site, read.releases))

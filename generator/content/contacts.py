@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from generator.content.fields import Fields, Invalid
 from generator.content.yaml_source import Key
 from generator.core.models import Contact
+from generator.core.phone import phone_problem
 
 CONTACT_KEYS = ("name", "phone", "email", "url")
 EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
@@ -47,5 +49,23 @@ def read_contact(fields: Fields, value: Any, keys: tuple[Key, ...]) -> Contact:
     if url and not WEB_URL.match(url):
         fields.fail((*keys, "url"), f'"{url}" must be an http(s) URL')
         url = None
-    return Contact(name=fields.text(data, "name", keys), phone=fields.text(data, "phone", keys), email=email,
+    return Contact(name=fields.text(data, "name", keys), phone=read_phone(fields, data, keys), email=email,
                    url=url)
+
+
+def read_phone(fields: Fields, data: Mapping[str, Any], keys: tuple[Key, ...], *, required: bool = False
+               ) -> str | None:
+    """`phone` as written, if it is one number that a `tel:` link can dial (core.phone.tel_uri).
+
+    The written form is kept, "0209 / 365 2010" as the office prints it; the theme makes the link.
+    """
+    value = data.get("phone")
+    if isinstance(value, int | float) and not isinstance(value, bool):  # unquoted digits: as written
+        written = fields.source.written(*keys, "phone")
+        data = {**data, "phone": written if written is not None else value}
+    phone = fields.text(data, "phone", keys, required=required)
+    problem = phone_problem(phone) if phone else None
+    if problem is not None:
+        fields.fail((*keys, "phone"), problem)
+        return None
+    return phone

@@ -32,6 +32,7 @@ class MediaFinder:
     folder: Path
     fields: Fields
     media_cache: Path | None = None
+    relative_to: str = "the release file"  # `folder`, as the messages name it
 
     def find(self, data: Mapping[str, Any], keys: tuple[Key, ...]) -> MediaFile:
         src = self.fields.text(data, "src", keys, required=True)
@@ -53,7 +54,7 @@ class MediaFinder:
                     self.fields.fail((*keys, "src"), f'"{src}": {problem}')
                     raise Invalid
                 return MediaFile(source=candidate, site_path=site_path, size=candidate.stat().st_size)
-        self.fields.fail((*keys, "src"), f'"{src}" does not exist; paths are relative to the release file '
+        self.fields.fail((*keys, "src"), f'"{src}" does not exist; paths are relative to {self.relative_to} '
                          f"or to {MEDIA_DIR}/")
         raise Invalid
 

@@ -19,17 +19,18 @@ RESERVED_PAGE_NAMES = frozenset({
 })
 
 
-def load_pages(site: Path) -> tuple[list[Page], list[Problem]]:
+def load_pages(site: Path, language: Language | None = None) -> tuple[list[Page], list[Problem]]:
+    """The standalone pages; a page without `lang` is in `language` (the site's `content_language`)."""
     pages: list[Page] = []
     problems: list[Problem] = []
     for path in page_files(site):
-        page = _load_page(path, site, problems)
+        page = _load_page(path, site, problems, language)
         if page is not None:
             pages.append(page)
     return pages, problems
 
 
-def _load_page(path: Path, site: Path, problems: list[Problem]) -> Page | None:
+def _load_page(path: Path, site: Path, problems: list[Problem], language: Language | None) -> Page | None:
     try:
         source, value, body = read_front_matter(path, site)
     except FileProblem as exc:
@@ -42,7 +43,7 @@ def _load_page(path: Path, site: Path, problems: list[Problem]) -> Page | None:
     except Invalid:
         return None
     title = fields.text(data, "title", (), required=True)
-    lang = _lang(fields, data)
+    lang = _lang(fields, data) or language
     slug = make_slug(path.stem)
     if slug in RESERVED_PAGE_NAMES:
         fields.fail((), f'"{path.name}" would take the address /{slug}/, which the site itself uses; rename the file')

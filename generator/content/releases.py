@@ -158,9 +158,12 @@ class _ReleaseReader:
     def contact(self, authority: Authority | None) -> Contact:
         """The authority's contact with the release's own values over it; phone or e-mail must remain."""
         contact = authority.contact if authority else Contact()
+        before = len(self.fields.problems)
         if "contact" in self.data:
             contact = contact.merged(read_contact(self.fields, self.data["contact"], ("contact",)))
-        if authority is not None and not (contact.phone or contact.email):
+        # A phone or e-mail that was refused has its own message; "neither" would only repeat it.
+        refused = len(self.fields.problems) > before
+        if authority is not None and not (contact.phone or contact.email) and not refused:
             self.fields.fail(("contact",) if "contact" in self.data else ("authority",),
                              "the contact has neither phone nor e-mail; add contact: {phone: …} or {email: …} here "
                              f'or to the authority "{authority.id}" in {AUTHORITIES_FILE}')
@@ -238,15 +241,17 @@ class _ReleaseReader:
             return ""
         return alias if alias.endswith("/") or path.suffix else alias + "/"
 
-    def lang(self) -> Language | None:
+    def lang(self) -> Language:
+        """The release's own language: `lang`, else the site's `content_language`."""
+        default = self.context.settings.content_language
         lang = self.fields.text(self.data, "lang", ())
         if lang is None:
-            return None
+            return default
         known = as_language(lang)
         if known is not None:
             return known
         self.fields.fail(("lang",), f'lang must be "de" or "en", not "{lang}"')
-        return None
+        return default
 
     def extra(self) -> dict[str, Any]:
         extra = self.data.get("extra") or {}

@@ -16,7 +16,7 @@ from generator.core.models import Language, Settings
 
 SITE_FILE = "site.toml"
 KEYS = {
-    "title", "base_url", "language", "timezone", "description", "per_page", "feed_items",
+    "title", "base_url", "language", "content_language", "timezone", "description", "per_page", "feed_items",
     "appeal_max_days", "websub_hub", "publish_originals", "extra",
 }
 LANGUAGES: tuple[Language, ...] = ("de", "en")
@@ -130,7 +130,10 @@ class _SettingsReader:
             raise BuildErrors(self.problems)  # the other messages would quote those characters
         title = self.text_value("title")
         url = self.base_url(base_url)
-        language = self.language()
+        language = self.language("language", "de")
+        # The texts are written in the interface's language unless the site says otherwise: an
+        # English interface for German releases marks the releases "de", not "en".
+        content_language = self.language("content_language", language)
         timezone = self.timezone()
         hub = self.data.get("websub_hub")
         if hub is not None and not (isinstance(hub, str) and re.match(r"^https?://\S+$", hub)):
@@ -148,6 +151,7 @@ class _SettingsReader:
             title=title,
             base_url=url,
             language=language,
+            content_language=content_language,
             timezone=timezone,
             description=self.text_value("description", ""),
             per_page=self.int_value("per_page", 20),
@@ -193,13 +197,13 @@ class _SettingsReader:
             self.fail("base_url", problem)
         return url if url.endswith("/") else url + "/"
 
-    def language(self) -> Language:
-        language = self.text_value("language", "de")
+    def language(self, key: str, default: Language) -> Language:
+        language = self.text_value(key, default)
         known = as_language(language)
         if known is not None:
             return known
-        self.fail("language", f'language must be "de" or "en", not "{language}"{suggestion(language, LANGUAGES)}')
-        return "de"
+        self.fail(key, f'{key} must be "de" or "en", not "{language}"{suggestion(language, LANGUAGES)}')
+        return default
 
     def timezone(self) -> str:
         timezone = self.text_value("timezone", DEFAULT_TIMEZONE)

@@ -226,12 +226,7 @@ class YamlSource:
         """The file line of the value at `keys` (or of its nearest parent that exists)."""
         if not keys:
             return 1
-        if self._tree is None:
-            try:
-                self._tree = yaml.compose(self.text, Loader=_Loader)
-            except yaml.YAMLError:
-                return self.first_line
-        node = self._tree
+        node = self._composed()
         line = node.start_mark.line if node is not None else 0
         for key in keys:
             child = _child(node, key)
@@ -239,6 +234,28 @@ class YamlSource:
                 break
             node, line = child
         return self.first_line + line
+
+    def written(self, *keys: Key) -> str | None:
+        """The plain scalar at `keys` as the file spells it, before YAML made it a number.
+
+        YAML reads `phone: 0201234567` as the octal number 33896823; the digits as written
+        are what the author meant.
+        """
+        node = self._composed()
+        for key in keys:
+            child = _child(node, key)
+            if child is None:
+                return None
+            node = child[0]
+        return node.value if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) else None
+
+    def _composed(self) -> yaml.Node | None:
+        if self._tree is None:
+            try:
+                self._tree = yaml.compose(self.text, Loader=_Loader)
+            except yaml.YAMLError:
+                return None
+        return self._tree
 
 
 def _child(node: yaml.Node | None, key: Key) -> tuple[yaml.Node, int] | None:

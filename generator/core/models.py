@@ -14,13 +14,17 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 Language = Literal["de", "en"]  # of the interface, the dates and a release or page
+# What kind of office an authority is: it decides the defaults that differ between them, such as
+# the police's tip line "Notruf 110".
+AuthorityType = Literal["police", "fire", "city", "other"]
 
 
 @dataclass(frozen=True)
 class Settings:
     title: str
     base_url: str  # always ends with "/"
-    language: Language = "de"
+    language: Language = "de"  # of the interface: navigation, labels, dates
+    content_language: Language = "de"  # in which releases and pages are written unless they say otherwise
     timezone: str = "Europe/Berlin"
     description: str = ""
     per_page: int = 20
@@ -56,6 +60,16 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class TipLine:
+    """Where citizens call with what they saw, as an appeal asks them to: "Notruf 110",
+    "Kriminalwache 0209 365-8240". `phone` is checked to make a `tel:` link (core.phone.tel_uri)."""
+
+    phone: str
+    text: str  # what the line is, shown with the number: "Notruf", "Hinweistelefon der Kriminalwache"
+    url: str | None = None  # a web form for tips, when there is one
+
+
+@dataclass(frozen=True)
 class Authority:
     id: str
     name: str
@@ -64,6 +78,9 @@ class Authority:
     website: str | None = None
     contact: Contact = Contact()
     description: str | None = None
+    type: AuthorityType = "other"
+    tips: tuple[TipLine, ...] = ()  # in the order the authority gave them; the police default is Notruf 110
+    logo: Image | None = None  # JPEG or PNG under the site folder; alt defaults to the authority's name
 
 
 class Kind(enum.StrEnum):
@@ -149,7 +166,7 @@ class Release:
     withdrawn: Withdrawal | None = None
     draft: bool = False
     aliases: tuple[str, ...] = ()
-    lang: Language | None = None
+    lang: Language = "de"  # its own `lang`, else the site's content_language; loading always sets it
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -27,6 +27,7 @@ from generator.core import mime as mime_types
 from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Authority, Release
+from generator.core.phone import tel_uri
 from generator.lifecycle.catalog import Catalog
 from generator.lifecycle.states import withdrawn_on
 from generator.outputs.data import OutputData
@@ -106,6 +107,9 @@ def office(authority: Authority, data: OutputData) -> dict[str, Any]:
         "website": authority.website,
         "url": data.absolute(urls.authority(authority.id)),
         "api_url": data.absolute(office_path(authority.id)),
+        "type": authority.type,
+        # Whom an appeal's readers call; `tel` is the number as a link dials it.
+        "tips": [{"text": t.text, "phone": t.phone, "tel": tel_uri(t.phone), "url": t.url} for t in authority.tips],
     }
 
 

@@ -438,7 +438,7 @@ def json_item(release: Release, data: OutputData) -> dict[str, object]:
             {"url": data.absolute(urls.media_link(a.file.site_path)), "title": a.title,
              "mime_type": mime.of(a.file.site_path),
              "size_in_bytes": a.file.size} for a in release.attachments]
-    if release.lang:
+    if release.lang != settings.language:  # every release has one now; name it where it differs from the feed's
         item["language"] = release.lang
     return item
 
