@@ -300,7 +300,7 @@ export function excerpt(text, matched) {
     return w.length > 0 && !STOP.has(w[0]) && matched.length > 0 && wordMatches(w[0], matched);
   });
   const first = Math.max(0, hits.indexOf(true));
-  const from = Math.max(0, first - 8);
+  const from = Math.max(0, Math.min(first - 8, tokens.length - EXCERPT_WORDS));
   const to = Math.min(tokens.length, from + EXCERPT_WORDS);
   if (tokens.length === 0) return [];
   const nodes = [];
