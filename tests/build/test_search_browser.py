@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from generator.build import search_german as german
-from tests.build.search_fixture import A, ALL, B, C, D, E, F, SECRET_WORDS, build, make_site, open_search, titles
+from tests.build.search_fixture import ALL, SECRET_WORDS, A, B, C, D, E, F, build, make_site, open_search, titles
 from tests.conftest import REPO
 from tests.support.browser import chromium_available, chromium_browser, serve_directory
 
