@@ -244,7 +244,8 @@ function chosenFilters() {
 // The matching releases: {count, shown: the first SHOWN with their data}, best first, then newest.
 export async function search(text, filters) {
   const terms = queryTerms(text || "");
-  if (words(text || "").length > 0 && terms.length === 0) return { count: 0, shown: [] }; // stop words only
+  // Only stop words, or no word at all ("!!!"): nothing, rather than every release.
+  if ((text || "").trim() && terms.length === 0) return { count: 0, shown: [] };
   const matched = await Promise.all(terms.map(matchTerm));
   const chosen = Object.entries(filters || {});
   const found = [];

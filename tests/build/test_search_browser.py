@@ -72,6 +72,7 @@ def search_page(page: Page, site_url: str) -> Page:
     ("und", []),
     ("der die das", []),
     ("eine", []),
+    ("!!! ?", []),
     ("der Einbruch", [A, B]),
     # every word must match
     ("Einbruch Markt", [B]),
