@@ -359,12 +359,10 @@ function remember(text, filters) {
   history.replaceState(null, "", search ? "?" + search : window.location.pathname);
 }
 
-function showActiveFilters(filters) {
+// The summary of the folded filters names the chosen ones, so a phone shows them without unfolding.
+function showActiveFilters() {
   const labels = selects.filter((s) => s.value).map((s) => `${s.labels[0].textContent}: ${s.value}`);
   activeFilters.textContent = labels.length ? `(${labels.join(", ")})` : "";
-  if (Object.keys(filters).length && !filterBox.open && window.matchMedia("(min-width: 40rem)").matches) {
-    filterBox.open = true;
-  }
 }
 
 async function run() {
@@ -372,7 +370,7 @@ async function run() {
   const text = query.value.trim();
   const filters = chosenFilters();
   remember(text, filters);
-  showActiveFilters(filters);
+  showActiveFilters();
   if (!text && Object.keys(filters).length === 0) {
     results.replaceChildren();
     status.textContent = "";
@@ -407,6 +405,8 @@ async function start() {
   }
   fallback.hidden = true;
   form.hidden = false;
+  // Unfolded where there is room; on a phone folded, so that the first result is in view.
+  filterBox.open = window.matchMedia("(min-width: 40rem)").matches;
   const params = new URLSearchParams(window.location.search);
   query.value = params.get("q") || "";
   for (const select of selects) {
@@ -425,7 +425,7 @@ async function start() {
   });
   for (const select of selects) select.addEventListener("change", run);
   if (query.value || selects.some((s) => s.value)) run();
-  else showActiveFilters({});
+  else showActiveFilters();
   document.documentElement.dataset.searchReady = "true";
 }
 

@@ -145,14 +145,26 @@ def test_enter_and_the_keyboard_alone_work(search_page: Page) -> None:
     search_page.keyboard.type("Konferenz")
     search_page.keyboard.press("Enter")
     search_page.locator("#search-status").filter(has_text="2 Meldungen gefunden.").wait_for()
-    # Tab goes on to the filters (folded: their summary) and then to the first result.
+    # Tab goes on to the filters (unfolded where there is room) and on to the results.
     search_page.keyboard.press("Tab")
     search_page.keyboard.press("Tab")
     assert search_page.evaluate("document.activeElement.tagName") == "SUMMARY"
-    search_page.keyboard.press("Enter")  # unfolds the filters
     assert search_page.locator("#search-filters").get_attribute("open") is not None
     search_page.keyboard.press("Tab")
     assert search_page.evaluate("document.activeElement.id") == "search-authority"
+    search_page.keyboard.press("ArrowDown")  # a filter chosen by keyboard narrows at once
+    search_page.locator("#search-status").filter(has_text="1 Meldung gefunden.").wait_for()
+    for _ in range(4):
+        search_page.keyboard.press("Tab")
+    assert search_page.evaluate("document.activeElement.closest('#search-results') !== null")
+    search_page.keyboard.press("Shift+Tab")
+    search_page.keyboard.press("Shift+Tab")
+    search_page.keyboard.press("Shift+Tab")
+    search_page.keyboard.press("Shift+Tab")
+    assert search_page.evaluate("document.activeElement.id") == "search-authority"
+    search_page.keyboard.press("Shift+Tab")
+    search_page.keyboard.press("Enter")  # the summary folds the filters away
+    assert search_page.locator("#search-filters").get_attribute("open") is None
 
 
 def test_each_result_shows_title_and_date_once_and_an_excerpt_of_the_text(search_page: Page) -> None:
