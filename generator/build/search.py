@@ -40,7 +40,7 @@ import json
 import re
 import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,7 @@ from generator.build.staging import Staging
 
 SEARCH_DIR = "pagefind/"  # the folder's public name is kept (robots.txt, reserved slugs)
 PARTS = SEARCH_DIR + "parts.json"
-FORMAT = 1  # of the files below; search.js reads this one
+FORMAT = 1  # of the files below (search.js checks it); raise it when part_files writes differently
 FINGERPRINT = "pressroom-fingerprint.txt"
 DOCS_PER_FILE = 20
 # Release pages are the only ones carrying data-pagefind-body.
@@ -119,11 +119,12 @@ def write_index(staging: Staging, records: list[Record], jobs: int = 1, started:
     fingerprints = {name: _fingerprint(parts[name]) for name in names}
     changed = [name for name in names if not _carry_over(staging, name, fingerprints[name])]
 
-    def make(name: str) -> dict[str, bytes]:
-        return part_files(parts[name])
-
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(changed) or 1))) as pool:
-        made = list(pool.map(make, changed))
+    workers = min(jobs, len(changed))
+    if workers > 1:  # indexing is Python work: one process per core, not threads
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            made = list(pool.map(part_files, [parts[name] for name in changed]))
+    else:
+        made = [part_files(parts[name]) for name in changed]
     for name, files in zip(changed, made, strict=True):
         for path in sorted(files):
             staging.write(f"{SEARCH_DIR}{name}/{path}", files[path])

@@ -21,12 +21,13 @@ import unicodedata
 from functools import lru_cache
 
 # Changes to anything here change the index: the version is part of each part's fingerprint.
-VERSION = "1"
+VERSION = "2"
 MAX_WORD = 40  # longer "words" are addresses, hashes or garbage
 MIN_HEAD = 4  # a compound's last part has at least this many letters …
 MIN_MODIFIER = 3  # … and what comes before it at least this many
 
 _TOKEN = re.compile(r"[^\W_]+")
+_ACCENTS = re.compile("[\u0300-\u036f]+")
 _ASCII_WORD = re.compile(r"[a-z]+")
 _VOWELS = frozenset("aeiouy")
 _S_ENDING = frozenset("bdfghklmnrt")
@@ -47,9 +48,15 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 def normalize(text: str) -> str:
-    """Lower case without accents: "Einbrüche" → "einbruche", "Straße" → "strasse"."""
+    """Lower case without accents: "Einbrüche" → "einbruche", "Straße" → "strasse".
+
+    Accents are the combining marks U+0300–U+036F after canonical decomposition (the same
+    range in search.js): the marks of Latin, Greek and Cyrillic letters.
+    """
     lowered = text.lower().replace("ß", "ss")
-    return "".join(c for c in unicodedata.normalize("NFD", lowered) if unicodedata.category(c) != "Mn")
+    if lowered.isascii():
+        return lowered
+    return _ACCENTS.sub("", unicodedata.normalize("NFD", lowered))
 
 
 NORMAL_STOP_WORDS = frozenset(normalize(word) for word in STOP_WORDS)

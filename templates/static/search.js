@@ -37,7 +37,7 @@ const TOKEN = /[\p{L}\p{N}]+/gu;
 let STOP = new Set();
 
 export function normalize(text) {
-  return text.toLowerCase().replaceAll("ß", "ss").normalize("NFD").replace(/\p{Mn}/gu, "");
+  return text.toLowerCase().replaceAll("ß", "ss").normalize("NFD").replace(/[\u0300-\u036f]+/g, "");
 }
 
 export function words(text) {
