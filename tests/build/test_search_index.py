@@ -72,3 +72,18 @@ def test_every_page_has_a_plain_search_form_in_its_header(fixture_output: Path) 
     search_page = (fixture_output / "suche" / "index.html").read_text(encoding="utf-8")
     assert '<input type="search" id="search-q" name="q"' in search_page
     assert "<script" not in search_page.replace('<script type="module" src="/static/search.js"></script>', "")
+
+
+def test_a_rebuild_after_an_edit_remakes_one_part_and_equals_a_cold_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    out = build(site, tmp_path / "out")
+    kept = (out / "pagefind" / "2024" / "part.json").stat().st_ino
+    release = site / "content" / "releases" / "2025" / "a.md"
+    release.write_text(release.read_text(encoding="utf-8").replace("Kellerräume gemeldet", "Keller gemeldet"),
+                       encoding="utf-8")
+    build(site, out)
+    assert (out / "pagefind" / "2024" / "part.json").stat().st_ino == kept  # carried over as it was
+    cold = build(site, tmp_path / "cold")
+    search = {k: v for k, v in tree(out).items() if k.startswith("pagefind/")}
+    assert search == {k: v for k, v in tree(cold).items() if k.startswith("pagefind/")}
+    assert b"Keller gemeldet" in (out / "pagefind" / "2025" / "docs" / "0.json").read_bytes()
