@@ -23,7 +23,8 @@ A part (`pagefind/<year>/`):
 - `part.json`: number of releases, the values of each filter with their counts, the shards.
 - `terms/<shard>.json`: by the first two letters of a term, `{"w": {stem: postings},
   "h": {compound part: postings}}`; postings are `[doc, flags, doc, flags, …]`, flags =
-  occurrences in the text (0–7) + 8 if in the title + 16 if in a name (authority, place, topic).
+  occurrences in the text (0–7) + 8 if in the title + 16 if in a name (authority, place, topic)
+  + 32 (compound parts only) if the part was confirmed: what comes before it is a word too.
 - `filters.json`: `{filter: {value: [doc, …]}}`.
 - `docs/<n>.json`: `[[url, title, date, text], …]`, DOCS_PER_FILE releases each, for the
   results shown and their excerpts.
@@ -56,6 +57,7 @@ DOCS_PER_FILE = 20
 PAGE_GLOB = "meldung/**/index.html"
 MARKER = b"data-pagefind-body"
 FILTERS = ("authority", "topic", "place", "year")
+CONFIRMED = 32  # flag of a compound part whose first part is a word of the same index part
 
 _YEAR = re.compile(r'data-pagefind-filter="year:(\d{4})"')
 _NAMED = re.compile(r'data-pagefind-filter="(authority|place|topic)">(.*?)</a>', re.S)
@@ -194,11 +196,15 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
     words: dict[str, dict[int, int]] = defaultdict(dict)
     heads: dict[str, dict[int, int]] = defaultdict(dict)
     filters: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    fields = [[(german.words(field), bit) for field, bit in
+               ((record.text, 0), (record.title, 8), (" ".join(record.names), 16))] for record in ordered]
+    # The part's own vocabulary confirms compound splits ("wohnungs|einbruch": "Wohnung" is a word here).
+    vocabulary = {german.stem(word) for entry in fields for found, _ in entry for word in found}
     for doc, record in enumerate(ordered):
         flags: dict[str, int] = defaultdict(int)
         surface: dict[str, str] = {}
-        for field, bit in ((record.text, 0), (record.title, 8), (" ".join(record.names), 16)):
-            for word in german.words(field):
+        for found, bit in fields[doc]:
+            for word in found:
                 if word in german.NORMAL_STOP_WORDS:
                     continue
                 term = german.stem(word)
@@ -210,8 +216,9 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
         for term, flag in flags.items():
             words[term][doc] = flag
         for word in sorted(surface):
-            for head in german.heads(word):
-                heads[head][doc] = heads[head].get(doc, 0) | flags[surface[word]]
+            for modifier, head in german.splits(word):
+                confirmed = CONFIRMED if german.modifier_is_a_word(modifier, vocabulary) else 0
+                heads[head][doc] = heads[head].get(doc, 0) | flags[surface[word]] | confirmed
         for name, values in record.filters:
             for filter_value in values:
                 filters[name][filter_value].append(doc)

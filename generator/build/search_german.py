@@ -8,9 +8,11 @@ a browser test stems the whole vocabulary of a corpus on both sides and compares
 - `stem`: the Snowball German stemmer (snowballstem.org, the classic algorithm), so that
   "Einbruch", "Einbrüche" and "Einbruchs" are one term.
 - `heads`: the possible last parts of a compound ("Wohnungseinbruch" → … "einbruch" …),
-  each stemmed as a word of its own. Which of them is a real word is decided when searching:
-  only a query word that also occurs on its own in a published release matches a part, so
-  "Konferenz" finds "Sicherheitskonferenz" while "ferenz" finds nothing.
+  each stemmed as a word of its own. Which of them is a real part is decided with the
+  corpus' own words: a part counts when what comes before it is a word of the same index part
+  ("Wohnung" + s + "einbruch": confirmed at build time), or when searching, when the query
+  word also occurs on its own in a published release. So "Konferenz" finds
+  "Sicherheitskonferenz" while "ferenz" finds nothing.
 - `STOP_WORDS`: articles, pronouns, prepositions and the like; never indexed, dropped from a query.
 """
 
@@ -21,7 +23,7 @@ import unicodedata
 from functools import lru_cache
 
 # Changes to anything here change the index: the version is part of each part's fingerprint.
-VERSION = "2"
+VERSION = "3"
 MAX_WORD = 40  # longer "words" are addresses, hashes or garbage
 MIN_HEAD = 4  # a compound's last part has at least this many letters …
 MIN_MODIFIER = 3  # … and what comes before it at least this many
@@ -148,20 +150,42 @@ def _regions(s: str) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=200_000)
-def heads(word: str) -> tuple[str, ...]:
-    """The stems of every possible last part of a normalized compound word, longest first."""
+def splits(word: str) -> tuple[tuple[str, str], ...]:
+    """(modifier, stem of the last part) for every possible split of a normalized compound, longest part first."""
     if not _ASCII_WORD.fullmatch(word) or len(word) < MIN_MODIFIER + MIN_HEAD:
         return ()
     own = stem(word)
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for i in range(MIN_MODIFIER, len(word) - MIN_HEAD + 1):
         modifier, head = word[:i], word[i:]
         if not _VOWELS.intersection(modifier) or not _VOWELS.intersection(head):
             continue
         part = stem(head)
-        if part != own and len(part) >= MIN_HEAD - 1 and part not in found:
-            found.append(part)
+        if part != own and len(part) >= MIN_HEAD - 1 and part not in seen:
+            seen.add(part)
+            found.append((modifier, part))
     return tuple(found)
+
+
+def heads(word: str) -> tuple[str, ...]:
+    """The stems of every possible last part of a normalized compound word, longest first."""
+    return tuple(part for _, part in splits(word))
+
+
+# The linking letters between the parts of a compound ("Wohnung-s-einbruch", "Straße-n-bahn").
+_LINKS = ("", "s", "es", "n", "en", "er", "e")
+
+
+def modifier_is_a_word(modifier: str, vocabulary: frozenset[str] | set[str]) -> bool:
+    """Whether the first part of a split, without a linking letter, is a word of the vocabulary (stems)."""
+    for link in _LINKS:
+        if link and not modifier.endswith(link):
+            continue
+        base = modifier[: len(modifier) - len(link)]
+        if len(base) >= MIN_MODIFIER and base not in NORMAL_STOP_WORDS and stem(base) in vocabulary:
+            return True
+    return False
 
 
 def terms(text: str) -> list[str]:

@@ -5,9 +5,10 @@
 // generator/build/search_german.py, below):
 // - a word of the release has the same stem ("Einbrüche" → "einbruch"), or
 // - a word of the release begins with it ("Einsatz" → "Einsatzkräfte"; also while typing), or
-// - a compound of the release ends in it ("Einbruch" → "Wohnungseinbruch"), but only when the
-//   query word also occurs as a word (or the beginning of one) by itself somewhere in the
-//   index, so that fragments ("ferenz") never match.
+// - a compound of the release ends in it ("Einbruch" → "Wohnungseinbruch"), but only when what
+//   comes before that part is a word in the same year's releases ("Wohnung"; decided at build
+//   time), or when the query word also occurs as a word (or the beginning of one) by itself
+//   somewhere in the index, so that fragments ("ferenz") never match.
 // Stop words are dropped from the query; all remaining words must match. Ranking: exact
 // stems before beginnings before compound parts, the title before the text, then the newest.
 
@@ -195,6 +196,7 @@ export function queryTerms(text) {
 const EXACT = 4;
 const BEGINNING = 2;
 const PART = 1;
+const CONFIRMED = 32;
 
 function flagScore(kind, flags) {
   const field = flags & 8 ? 5 : (flags & 7) ? 2 : 1;
@@ -221,18 +223,23 @@ async function matchTerm(term) {
     }
     return { scores, heads: table.h };
   });
-  if (real && term.length >= MIN_HEAD) {
+  // Compound parts: those confirmed at build time (what comes before them is a word there too),
+  // and any part when the query word is a word by itself somewhere.
+  let confirmed = false;
+  if (term.length >= MIN_HEAD) {
     for (const { scores, heads: table } of perPart) {
       for (const [head, postings] of Object.entries(table)) {
         if (!head.startsWith(term)) continue;
         for (let i = 0; i < postings.length; i += 2) {
+          if (!real && !(postings[i + 1] & CONFIRMED)) continue;
+          confirmed = true;
           const score = flagScore(PART, postings[i + 1]);
           if (!(scores.get(postings[i]) >= score)) scores.set(postings[i], score);
         }
       }
     }
   }
-  return { term, real, scores: perPart.map((p) => p.scores) };
+  return { term, real, parts: real || confirmed, scores: perPart.map((p) => p.scores) };
 }
 
 function chosenFilters() {
@@ -287,7 +294,7 @@ function wordMatches(word, matched) {
   const s = stem(word);
   for (const m of matched) {
     if (s === m.term || (Array.from(m.term).length >= 2 && s.startsWith(m.term))) return true;
-    if (m.real && m.term.length >= MIN_HEAD && heads(word).some((h) => h.startsWith(m.term))) return true;
+    if (m.parts && m.term.length >= MIN_HEAD && heads(word).some((h) => h.startsWith(m.term))) return true;
   }
   return false;
 }

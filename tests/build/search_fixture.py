@@ -5,6 +5,8 @@ Two years, so two parts of the index. Which release should a citizen's word find
   releases with "ein", "eine", "Eingang" or "Einsatz";
 - "Konferenz": E ("Konferenz" in the text) and D ("Sicherheitskonferenz" in the title and text);
 - "Einsatz": C ("Einsatz") and F ("Einsatzkräfte");
+- "Vorplatz": C ("Bahnhofsvorplatz"), though "Vorplatz" is nowhere a word of its own: "Bahnhof"
+  is one in the same year (D), which confirms the split "Bahnhofs|vorplatz";
 - the withdrawn, draft and scheduled releases' words: nothing.
 """
 
@@ -37,11 +39,11 @@ RELEASES = {
                "Bei einem Wohnungseinbruch am Markt wurden die Täter von einer Nachbarin gestört. "
                "Sie flohen ohne Beute.\n"),
     "2024/c": (f"title: {C}\ndate: 2024-07-01T18:00:00+02:00\nauthority: feuerwehr-test\nplaces: [Hafen]",
-               "Der Einsatz der Feuerwehr dauerte bis in den Abend. Eine Person wurde am Eingang "
-               "leicht verletzt, einige Fahrzeuge mussten umgeparkt werden.\n"),
+               "Der Einsatz der Feuerwehr am Bahnhofsvorplatz dauerte bis in den Abend. Eine Person "
+               "wurde am Eingang leicht verletzt, einige Fahrzeuge mussten umgeparkt werden.\n"),
     "2024/d": (f"title: {D}\ndate: 2024-03-05T11:00:00+01:00\nauthority: polizei-test\ntags: [Sicherheit]"
                "\nplaces: [Rathaus]",
-               "Im Rathaus tagte die erste Sicherheitskonferenz der Stadt. Vertreter von Polizei, "
+               "Im Rathaus am Bahnhof tagte die erste Sicherheitskonferenz der Stadt. Vertreter von Polizei, "
                "Stadt und Verbänden berieten über die Lage.\n"),
     "2025/e": (f"title: {E}\ndate: 2025-06-10T08:00:00+02:00\nauthority: feuerwehr-test\nplaces: [Teststadt]",
                "Die Konferenz der Wehrleiter wird auf den Mai des nächsten Jahres verschoben.\n"),

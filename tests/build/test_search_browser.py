@@ -64,6 +64,11 @@ def search_page(page: Page, site_url: str) -> Page:
     ("Sicherheitskonferenz", [D]),
     # a word and the compound it begins
     ("Einsatz", [F, C]),
+    ("Bahnhof", [D, C]),
+    # the last part of a compound whose first part is a word of the same year
+    ("Vorplatz", [C]),
+    ("Platz", []),
+    ("hofsvorplatz", []),
     # a word in no published release: nothing, not its fragments ("ein", "eine", "Eingang")
     ("Einbrecher", []),
     ("Banküberfall", []),
