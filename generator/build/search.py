@@ -200,6 +200,7 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
                ((record.text, 0), (record.title, 8), (" ".join(record.names), 16))] for record in ordered]
     # The part's own vocabulary confirms compound splits ("wohnungs|einbruch": "Wohnung" is a word here).
     vocabulary = {german.stem(word) for entry in fields for found, _ in entry for word in found}
+    parts_of: dict[str, list[tuple[str, int]]] = {}  # word → its compound parts, confirmed or not
     for doc, record in enumerate(ordered):
         flags: dict[str, int] = defaultdict(int)
         surface: dict[str, str] = {}
@@ -216,8 +217,10 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
         for term, flag in flags.items():
             words[term][doc] = flag
         for word in sorted(surface):
-            for modifier, head in german.splits(word):
-                confirmed = CONFIRMED if german.modifier_is_a_word(modifier, vocabulary) else 0
+            if word not in parts_of:
+                parts_of[word] = [(head, CONFIRMED if german.modifier_is_a_word(modifier, vocabulary) else 0)
+                                  for modifier, head in german.splits(word)]
+            for head, confirmed in parts_of[word]:
                 heads[head][doc] = heads[head].get(doc, 0) | flags[surface[word]] | confirmed
         for name, values in record.filters:
             for filter_value in values:
