@@ -20,6 +20,7 @@ const results = document.getElementById("search-results");
 const query = document.getElementById("search-q");
 const filterBox = document.getElementById("search-filters");
 const activeFilters = document.getElementById("search-filters-active");
+const more = document.getElementById("search-more");
 const selects = Array.from(form.querySelectorAll("select[data-filter]"));
 const SHOWN = 50;
 const DEBOUNCE_MS = 200;
@@ -281,11 +282,15 @@ export async function search(text, filters) {
     }
   }
   found.sort((a, b) => b.score - a.score || a.part - b.part || a.doc - b.doc);
-  const shown = await Promise.all(found.slice(0, SHOWN).map(async (hit) => {
+  const shown = await withData(found.slice(0, SHOWN), matched);
+  return { count: found.length, shown, rest: found.slice(SHOWN), terms: matched };
+}
+
+function withData(hits, matched) {
+  return Promise.all(hits.map(async (hit) => {
     const [url, title, date, body] = await docOf(parts[hit.part], hit.doc);
     return { ...hit, url, title, date, body, terms: matched };
   }));
-  return { count: found.length, shown };
 }
 
 // ---------------------------------------------------------------- excerpts
@@ -334,6 +339,20 @@ export function excerpt(text, matched) {
 // ---------------------------------------------------------------- the page
 
 let latest = 0;
+let remaining = { rest: [], terms: [], ticket: 0 };
+
+// The next results after the first SHOWN; the first of them gets the focus, so a keyboard
+// user reads on where the list grew.
+async function showMore() {
+  const { rest, terms, ticket } = remaining;
+  const next = await withData(rest.slice(0, SHOWN), terms);
+  if (ticket !== latest) return;
+  const items = next.map(item);
+  results.append(...items);
+  remaining = { rest: rest.slice(SHOWN), terms, ticket };
+  more.hidden = remaining.rest.length === 0;
+  if (items.length) items[0].querySelector("a").focus();
+}
 
 function item(hit) {
   const li = document.createElement("li");
@@ -378,16 +397,19 @@ async function run() {
   const filters = chosenFilters();
   remember(text, filters);
   showActiveFilters();
+  more.hidden = true;
   if (!text && Object.keys(filters).length === 0) {
     results.replaceChildren();
     status.textContent = "";
     return;
   }
   const slow = setTimeout(() => { if (ticket === latest) status.textContent = form.dataset.searching; }, 400);
-  const { shown, count } = await search(text, filters);
+  const { shown, count, rest, terms } = await search(text, filters);
   clearTimeout(slow);
   if (ticket !== latest) return; // a newer search replaced this one
   results.replaceChildren(...shown.map(item));
+  remaining = { rest, terms, ticket };
+  more.hidden = rest.length === 0;
   status.textContent = count === 0 ? form.dataset.foundNone
     : count === 1 ? form.dataset.foundOne : form.dataset.foundMany.replace("{count}", String(count));
 }
@@ -431,6 +453,7 @@ async function start() {
     run();
   });
   for (const select of selects) select.addEventListener("change", run);
+  more.addEventListener("click", showMore);
   if (query.value || selects.some((s) => s.value)) run();
   else showActiveFilters();
   document.documentElement.dataset.searchReady = "true";

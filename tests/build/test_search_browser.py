@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,6 +13,7 @@ from generator.build import search_german as german
 from tests.build.search_fixture import ALL, SECRET_WORDS, A, B, C, D, E, F, build, make_site, open_search, titles
 from tests.conftest import REPO
 from tests.support.browser import chromium_available, chromium_browser, serve_directory
+from tests.support.sites import minimal_site, write_release
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -222,3 +224,22 @@ def test_on_a_phone_the_first_result_is_visible_without_scrolling(browser: Brows
     assert page.locator("#search-filters summary").inner_text() == "Eingrenzen (Behörde: Polizei Teststadt)"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing sideways
     context.close()
+
+
+def test_more_than_fifty_results_come_on_request(browser: Browser, tmp_path: Path) -> None:
+    site = minimal_site(tmp_path / "site")
+    for n in range(55):
+        write_release(site, f"2025/r{n:02d}", f"title: Meldung {n:02d}\ndate: 2025-01-01T10:{n:02d}:00+01:00\n"
+                      "authority: polizei-test", f"Ein Einsatz am Tag {n}.\n")
+    with serve_directory(build(site, tmp_path / "out")) as url:
+        page = open_search(browser.new_page(), url + "suche/?q=Einsatz")
+        page.locator("#search-status").filter(has_text="55 Meldungen gefunden.").wait_for()
+        items = page.locator("#search-results li")
+        assert items.count() == 50
+        assert items.first.locator("h2").inner_text() == "POL-TS: Meldung 54"  # the newest first
+        page.locator("#search-more").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelectorAll('#search-results li').length === 55")
+        assert page.locator("#search-more").is_hidden()
+        assert page.evaluate("document.activeElement.textContent") == "POL-TS: Meldung 04"  # read on there
+        page.close()
