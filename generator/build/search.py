@@ -1,49 +1,95 @@
-"""The static search index: Pagefind over the release pages of the staged site.
+"""The static search index: our own, made from the release pages of the staged site.
 
-Pagefind reads the finished HTML, so indexing runs after every page is staged and before
-the new site is swapped in. Only elements marked `data-pagefind-body` are indexed; the
-theme puts that on the article of a published release only, so listings, notices of
-withdrawn releases and drafts never reach the index. German stemming comes from
-`<html lang="de">`.
+The search runs in the reader's browser (templates/static/search.js) over files made here,
+so nothing is sent anywhere and the site stays a folder of static files. Why our own and not
+Pagefind: Pagefind matches words by their beginning only, does not split German compounds
+("Konferenz" never finds "Sicherheitskonferenz"), and when a word is in no page it falls
+back to the longest prefix it knows ("ein" for "Einbruch"), so every page of such an index
+became a hit; and its filter and meta files differ between two runs over the same pages.
+Here every term is made by `search_german` (normalized, Snowball-stemmed, compounds split
+into their possible last parts) and written as sorted JSON: the same pages give the same bytes.
 
-Pagefind's filter and metadata files are not byte-identical between two runs over the
-same pages (it serializes hash maps in arbitrary order; its fragments are stable). So
-the index is made in parts, one per year of publication, and a part is only made when
-its pages changed: a fingerprint of those pages is kept beside the part, and when it
-matches, the previous part is carried over file by file (hard-linked). The search page
-loads the newest part and merges the others (Pagefind's `mergeIndex`). Everything else
-about the output stays deterministic.
+What is indexed: the article of a published release page (the element marked
+`data-pagefind-body`, which the theme puts on published releases only, so listings, notices
+of withdrawn releases and drafts never reach the index) — its title, its text (not the
+header, dateline or contact lines), and the names of its authority, places and topics.
+
+The index is made in parts, one per year of publication, and a part is only made when its
+records changed: a fingerprint is kept beside the part, and when it matches, the previous
+part is carried over file by file (hard-linked). Each part is a function of its own pages
+only, so a rebuild and a cold build give the same bytes.
+
+A part (`pagefind/<year>/`):
+- `part.json`: number of releases, the values of each filter with their counts, the shards.
+- `terms/<shard>.json`: by the first two letters of a term, `{"w": {stem: postings},
+  "h": {compound part: postings}}`; postings are `[doc, flags, doc, flags, …]`, flags =
+  occurrences in the text (0–7) + 8 if in the title + 16 if in a name (authority, place, topic)
+  + 32 (compound parts only) if the part was confirmed: what comes before it is a word too.
+- `filters.json`: `{filter: {value: [doc, …]}}`.
+- `docs/<n>.json`: `[[url, title, date, text], …]`, DOCS_PER_FILE releases each, for the
+  results shown and their excerpts.
+Docs are numbered newest first, and parts are listed newest first, so (part, doc) is the
+order by date. `pagefind/parts.json` lists the parts with a key of each (for caching) and
+the stop words.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
-import os
 import re
-import subprocess
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.build import search_german as german
 from generator.build.staging import Staging
-from generator.core.errors import OutputError
 
-SEARCH_DIR = "pagefind/"
-PARTS = SEARCH_DIR + "parts.json"  # the parts' folder names, newest first; the search page merges them
-# Pagefind's files that differ between two fresh runs over the same pages (its filter and meta
-# indexes; v1.5.2). Determinism checks that compare builds made in different folders skip these;
-# a rebuild into the same folder keeps them byte for byte (see the fingerprint below).
-UNSTABLE_FILES = ("pagefind/*/filter/*", "pagefind/*/pagefind.*.pf_meta", "pagefind/*/pagefind-entry.json")
+SEARCH_DIR = "pagefind/"  # the folder's public name is kept (robots.txt, reserved slugs)
+PARTS = SEARCH_DIR + "parts.json"
+FORMAT = 1  # of the files below (search.js checks it); raise it when part_files writes differently
 FINGERPRINT = "pressroom-fingerprint.txt"
-# Release pages are the only ones carrying data-pagefind-body; globbing them spares Pagefind
-# from parsing every listing page of a large site.
+DOCS_PER_FILE = 20
+# Release pages are the only ones carrying data-pagefind-body.
 PAGE_GLOB = "meldung/**/index.html"
 MARKER = b"data-pagefind-body"
-_LANG = re.compile(rb"<html[^>]*>")
-_YEAR = re.compile(rb'data-pagefind-filter="year:(\d{4})"')
+FILTERS = ("authority", "topic", "place", "year")
+CONFIRMED = 32  # flag of a compound part whose first part is a word of the same index part
+
+_YEAR = re.compile(r'data-pagefind-filter="year:(\d{4})"')
+_NAMED = re.compile(r'data-pagefind-filter="(authority|place|topic)">(.*?)</a>', re.S)
+_TITLE = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+_DATE_TEXT = re.compile(r'data-date="([^"]*)"')
+_DATETIME = re.compile(r'<time datetime="([^"]*)"')
+_TEXT_END = re.compile(r'<section class="contact"|<p class="originator"|<section class="terms"')
+# Parts of the article that are not its text: the dateline, notices, the theme's section
+# headings and labels, and whatever the theme marks to be left out.
+_NOT_TEXT = re.compile(r'<p class="dateline">.*?</p>|<aside\b.*?</aside>|<h[23] id="[a-z-]+-heading">.*?</h[23]>'
+                       r'|<dt>.*?</dt>|<p><a href="[^"]*\.ics">.*?</a></p>'
+                       r'|<(p|div|span)\b[^>]*data-pagefind-ignore[^>]*>.*?</\1>', re.S)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the search knows of one published release."""
+
+    url: str
+    title: str
+    date: str  # as shown: "29. April 2019, 16:05 Uhr"
+    sort: str  # ISO date and time, for the order
+    text: str  # the release's own text; excerpts are cut from it
+    names: tuple[str, ...]  # its authority, places and topics: found, never shown as excerpt
+    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (filter, values), in FILTERS order
+
+    @property
+    def part(self) -> str:
+        years = dict(self.filters).get("year", ())
+        return years[0] if years else "other"
 
 
 @dataclass(frozen=True)
@@ -59,38 +105,42 @@ class SearchReport:
 
 
 def index_search(staging: Staging, jobs: int = 1) -> SearchReport:
-    """Put a search index for the staged release pages into the staging folder.
-
-    The index is made in parts, one per year of publication, which the search page merges:
-    an edit or a new release makes only its year's part anew (and Pagefind's memory grows
-    with a part, not with the whole site).
-    """
+    """Put a search index for the staged release pages into the staging folder."""
     started = time.perf_counter()
-    pages = indexed_pages(staging.root)
-    parts: dict[str, dict[str, bytes]] = {}
-    for path, content in pages.items():
-        year = _YEAR.search(content)
-        parts.setdefault(year[1].decode() if year else "other", {})[path] = content
+    records = [record_of(path, content) for path, content in indexed_pages(staging.root).items()]
+    return write_index(staging, [r for r in records if r is not None], jobs, started)
+
+
+def write_index(staging: Staging, records: list[Record], jobs: int = 1, started: float | None = None) -> SearchReport:
+    """The index of these records, in parts by year (records may also come straight from views)."""
+    started = time.perf_counter() if started is None else started
+    parts: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        parts[record.part].append(record)
     names = sorted(parts, reverse=True)
     fingerprints = {name: _fingerprint(parts[name]) for name in names}
     changed = [name for name in names if not _carry_over(staging, name, fingerprints[name])]
-    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=staging.root.parent) as scratch:
-        def index(name: str) -> Path:
-            return _index_part(staging.root, Path(scratch) / name, parts[name])
 
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(changed) or 1))) as pool:
-            bundles = list(pool.map(index, changed))
-        for name, bundle in zip(changed, bundles, strict=True):
-            for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
-                staging.copy(f"{SEARCH_DIR}{name}/{file.relative_to(bundle).as_posix()}", file)
-            staging.write(f"{SEARCH_DIR}{name}/{FINGERPRINT}", fingerprints[name])
+    workers = min(jobs, len(changed))
+    if workers > 1:  # indexing is Python work: one process per core, not threads
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            made = list(pool.map(part_files, [parts[name] for name in changed]))
+    else:
+        made = [part_files(parts[name]) for name in changed]
+    for name, files in zip(changed, made, strict=True):
+        for path in sorted(files):
+            staging.write(f"{SEARCH_DIR}{name}/{path}", files[path])
+        staging.write(f"{SEARCH_DIR}{name}/{FINGERPRINT}", fingerprints[name])
     if names:
-        staging.write(PARTS, json.dumps(names) + "\n")
-    return SearchReport(len(pages), len(names), len(changed), time.perf_counter() - started)
+        listing = {"format": FORMAT,
+                   "parts": [{"name": name, "key": fingerprints[name][:12]} for name in names],
+                   "stop": sorted(german.NORMAL_STOP_WORDS)}
+        staging.write(PARTS, _json(listing))
+    return SearchReport(len(records), len(names), len(changed), time.perf_counter() - started)
 
 
 def indexed_pages(root: Path) -> dict[str, bytes]:
-    """The staged pages Pagefind will index (site path → content), in a stable order."""
+    """The staged pages that go into the index (site path → content), in a stable order."""
     pages = {}
     for path in sorted(root.glob(PAGE_GLOB)):
         content = path.read_bytes()
@@ -99,42 +149,112 @@ def indexed_pages(root: Path) -> dict[str, bytes]:
     return pages
 
 
-def pagefind_binary() -> Path:
-    from pagefind.service import get_executable
-
-    binary = get_executable()
-    if binary is None:
-        raise OutputError("the search index needs the Pagefind program: install it with "
-                          "`pip install 'pagefind[bin]'`, or build with --no-search")
-    return Path(binary)
-
-
-def _pagefind_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("pagefind_bin")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def _fingerprint(pages: dict[str, bytes]) -> str:
-    """What a part depends on: Pagefind's version and what it reads of each page."""
-    digest = hashlib.sha256(f"pagefind {_pagefind_version()} {PAGE_GLOB}\n".encode())
-    for path, content in pages.items():
-        digest.update(path.encode() + b"\0" + hashlib.sha256(_indexed_part(content)).digest())
-    return digest.hexdigest() + "\n"
-
-
-def _indexed_part(content: bytes) -> bytes:
-    """The language and the marked element: Pagefind reads nothing else of a page, so a change
-    elsewhere (a newer release in "More from …") does not make the part anew."""
-    language = _LANG.search(content)
-    start = content.find(MARKER)
-    end = content.find(b"</article>", start)
+def record_of(path: str, content: bytes) -> Record | None:
+    """What the search takes from a staged release page (None if it has no marked article)."""
+    page = content.decode("utf-8", errors="replace")
+    start = page.find(MARKER.decode())
+    end = page.find("</article>", start)
     if start < 0 or end < 0:
-        return content
-    return (language[0] if language else b"") + content[start:end]
+        return None
+    article = page[start:end]
+    header_end = article.find("</header>")
+    body = article[header_end:] if header_end >= 0 else article
+    text_end = _TEXT_END.search(body)
+    title = _TITLE.search(article)
+    date, moment, year = _DATE_TEXT.search(article), _DATETIME.search(article), _YEAR.search(article)
+    named: dict[str, list[str]] = defaultdict(list)
+    for name, value in _NAMED.findall(article):
+        text = _plain(value)
+        if text and text not in named[name]:
+            named[name].append(text)
+    if year:
+        named["year"].append(year[1])
+    url = "/" + path.removesuffix("index.html")
+    return Record(
+        url=url,
+        title=_plain(title[1]) if title else url,
+        date=html.unescape(date[1]) if date else "",
+        sort=moment[1] if moment else "",
+        text=_plain(_NOT_TEXT.sub(" ", body[: text_end.start()] if text_end else body)),
+        names=tuple(v for name in ("authority", "place", "topic") for v in named.get(name, ())),
+        filters=tuple((name, tuple(named[name])) for name in FILTERS if named.get(name)),
+    )
+
+
+def _plain(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def shard_of(term: str) -> str:
+    """The file a term is in: its first two characters, others than a–z and 0–9 as "_"."""
+    return "".join(c if c.isascii() and c.isalnum() else "_" for c in term[:2])
+
+
+def part_files(records: list[Record]) -> dict[str, bytes]:
+    """The files of one part (path inside the part → bytes); the same records give the same bytes."""
+    ordered = sorted(records, key=lambda r: (r.sort, r.url), reverse=True)  # newest first
+    words: dict[str, dict[int, int]] = defaultdict(dict)
+    heads: dict[str, dict[int, int]] = defaultdict(dict)
+    filters: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    fields = [[(german.words(field), bit) for field, bit in
+               ((record.text, 0), (record.title, 8), (" ".join(record.names), 16))] for record in ordered]
+    # The part's own vocabulary confirms compound splits ("wohnungs|einbruch": "Wohnung" is a word here).
+    vocabulary = {german.stem(word) for entry in fields for found, _ in entry for word in found}
+    parts_of: dict[str, list[tuple[str, int]]] = {}  # word → its compound parts, confirmed or not
+    for doc, record in enumerate(ordered):
+        flags: dict[str, int] = defaultdict(int)
+        surface: dict[str, str] = {}
+        for found, bit in fields[doc]:
+            for word in found:
+                if word in german.NORMAL_STOP_WORDS:
+                    continue
+                term = german.stem(word)
+                surface.setdefault(word, term)
+                if bit:
+                    flags[term] |= bit
+                elif flags[term] & 7 < 7:
+                    flags[term] += 1
+        for term, flag in flags.items():
+            words[term][doc] = flag
+        for word in sorted(surface):
+            if word not in parts_of:
+                parts_of[word] = [(head, CONFIRMED if german.modifier_is_a_word(modifier, vocabulary) else 0)
+                                  for modifier, head in german.splits(word)]
+            for head, confirmed in parts_of[word]:
+                heads[head][doc] = heads[head].get(doc, 0) | flags[surface[word]] | confirmed
+        for name, values in record.filters:
+            for filter_value in values:
+                filters[name][filter_value].append(doc)
+    shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "h": {}})
+    for kind, table in (("w", words), ("h", heads)):
+        for term, postings in table.items():
+            shards[shard_of(term)][kind][term] = [n for doc in sorted(postings) for n in (doc, postings[doc])]
+    files = {f"terms/{name}.json": _json(shard) for name, shard in shards.items()}
+    files["filters.json"] = _json(filters)
+    for first in range(0, len(ordered), DOCS_PER_FILE):
+        files[f"docs/{first // DOCS_PER_FILE}.json"] = _json(
+            [[r.url, r.title, r.date, r.text] for r in ordered[first:first + DOCS_PER_FILE]])
+    files["part.json"] = _json({
+        "count": len(ordered),
+        "docs": DOCS_PER_FILE,
+        "filters": {name: [[value, len(docs)] for value, docs in sorted(values.items())]
+                    for name, values in filters.items()},
+        "shards": sorted(shards),
+    })
+    return {path: content.encode("utf-8") for path, content in files.items()}
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def _fingerprint(records: list[Record]) -> str:
+    """What a part depends on: the index format, the word rules and its records."""
+    digest = hashlib.sha256(f"pressroom search {FORMAT} words {german.VERSION}\n".encode())
+    for record in sorted(records, key=lambda r: r.url):
+        digest.update(_json([record.url, record.title, record.date, record.sort, record.text,
+                             record.names, record.filters]).encode())
+    return digest.hexdigest() + "\n"
 
 
 def _read(path: Path) -> str | None:
@@ -145,39 +265,12 @@ def _read(path: Path) -> str | None:
 
 
 def _carry_over(staging: Staging, name: str, fingerprint: str) -> bool:
-    """Link the previous site's part into the staging folder if it was made from the same pages."""
+    """Link the previous site's part into the staging folder if it was made from the same records."""
     folder = staging.target / SEARCH_DIR / name
-    if _read(folder / FINGERPRINT) != fingerprint or not (folder / "pagefind-entry.json").is_file():
+    if _read(folder / FINGERPRINT) != fingerprint or not (folder / "part.json").is_file():
         return False
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        # Linked as it is, not compared byte for byte with itself.
         site_path, stat = f"{SEARCH_DIR}{name}/{path.relative_to(folder).as_posix()}", path.stat()
         if not staging.keep(site_path, stat.st_size, stat.st_mtime_ns):
             staging.copy(site_path, path)
     return True
-
-
-def _index_part(site: Path, scratch: Path, pages: dict[str, bytes]) -> Path:
-    """Pagefind over just these pages: linked into a scratch site of their own."""
-    pages_root = scratch / "site"
-    for path in pages:
-        (pages_root / path).parent.mkdir(parents=True, exist_ok=True)
-        os.link(site / path, pages_root / path)
-    bundle = scratch / "pagefind"
-    _run_pagefind(pages_root, bundle)
-    return bundle
-
-
-def _run_pagefind(site: Path, bundle: Path) -> None:
-    command = [str(pagefind_binary()), "--site", str(site), "--glob", PAGE_GLOB,
-               "--output-path", str(bundle), "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
-    except OSError as exc:
-        raise OutputError(f"cannot run Pagefind ({command[0]}): {exc.strerror or exc}; "
-                          "reinstall `pagefind[bin]`, or build with --no-search") from None
-    if result.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise OutputError("the search index could not be made: "
-                          + (detail[-1] if detail else f"Pagefind exited with {result.returncode}")
-                          + "; the previous site was left as it was (or build with --no-search)")

@@ -10,8 +10,7 @@ import pytest
 from generator.outputs.servers import CONTENT_SECURITY_POLICY
 from tests.golden import build
 
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; "
-       "form-action 'self'; frame-ancestors 'none'")
+CSP = "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 
 @pytest.fixture(scope="module")
