@@ -19,7 +19,7 @@ from generator.content.loading import LoadContext, load_release
 from generator.core.digest import digest
 from generator.core.errors import Problem
 from generator.core.models import Release
-from generator.render.markdown import Body, render_body
+from generator.render.markdown import Body, BodyTooComplex, render_body
 
 MediaStamp = tuple[str, int, int]  # absolute path, size, modification time (ns)
 
@@ -92,7 +92,12 @@ def _load(path: Path, context: LoadContext, data: bytes | None) -> tuple[Loaded 
     release, problems = load_release(path, context, data)
     if release is None or problems:
         return None, problems
-    return Loaded(release, render_body(release.body), _media_stamps(release)), problems
+    try:
+        body = render_body(release.body)
+    except BodyTooComplex as exc:
+        text = (data if data is not None else path.read_bytes()).decode("utf-8", "replace").replace("\r\n", "\n")
+        return None, [exc.problem(release.source, text, release.body)]
+    return Loaded(release, body, _media_stamps(release)), problems
 
 
 def _media_stamps(release: Release) -> tuple[MediaStamp, ...]:

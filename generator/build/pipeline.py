@@ -32,7 +32,7 @@ from generator.media.publish import publish_media
 from generator.outputs.feeds import feed_tasks
 from generator.outputs.files import Task
 from generator.outputs.servers import MANIFEST, date_withdrawals, removed_links
-from generator.render.markdown import Body, render_body
+from generator.render.markdown import Body, BodyTooComplex, render_body
 from generator.render.templates import Templates
 from generator.render.views import ViewMaker
 
@@ -62,6 +62,7 @@ class LoadedSite:
     releases: tuple[Release, ...]
     pages: tuple[Page, ...]
     bodies: dict[str, Body] = field(default_factory=dict)  # by release id
+    page_bodies: dict[str, Body] = field(default_factory=dict)  # by page slug
 
 
 @dataclass
@@ -102,6 +103,12 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
     problems.extend(read.problems)
     pages, found = load_pages(site)
     problems.extend(found)
+    page_bodies: dict[str, Body] = {}
+    for page in pages:
+        try:
+            page_bodies[page.slug] = render_body(page.body)
+        except BodyTooComplex as exc:
+            problems.append(exc.problem(page.source, _text_of(site / page.source), page.body))
     problems.extend(check_together(
         site, read.releases, pages,
         taken=lambda r: [urls.release(r.slug), *_alias_paths(r)],
@@ -109,7 +116,14 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
     ))
     if problems:
         raise BuildErrors(problems)
-    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies)
+    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies, page_bodies)
+
+
+def _text_of(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _alias_paths(release: Release) -> list[str]:
@@ -141,7 +155,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     catalog = decide(loaded, options.now, options.drafts)
     if not options.allow_removed:
         guard_links(options.output, loaded, catalog)
-    page_bodies = {p.slug: render_body(p.body) for p in loaded.pages}
+    page_bodies = loaded.page_bodies
     shown = (*catalog.published, *catalog.drafts)
     media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs)
     views = ViewMaker(loaded.settings, catalog, loaded.bodies, loaded.pages, media=media)
