@@ -20,7 +20,7 @@ from generator.outputs.servers import SERVER_DIR, server_files
 from generator.outputs.wire import release_text
 from generator.render.markdown import Body
 from generator.render.templates import Templates
-from generator.render.views import FeedLink, ViewMaker, page_count
+from generator.render.views import FeedLink, ListingKind, ViewMaker, page_count
 
 if TYPE_CHECKING:
     from generator.build.pipeline import LoadedSite
@@ -94,10 +94,11 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> I
             description = descriptions.get(group.key) if kind == "authority" else None
             # Years have no feeds of their own (SPEC §5); their pages offer the site's.
             feeds = site_feeds if kind == "year" else views.group_feeds(group)
-            yield from _listing(views, templates, kind, group.path, group.name, group.releases, feeds, description)
+            yield from _listing(views, templates, group.kind, group.path, group.name, group.releases, feeds,
+                                description)
 
 
-def _listing(views: ViewMaker, templates: Templates, kind: str, path: str, title: str,
+def _listing(views: ViewMaker, templates: Templates, kind: ListingKind, path: str, title: str,
              releases: Sequence[Release], feeds: tuple[FeedLink, ...], description: str | None) -> Iterator[Task]:
     for number in range(1, page_count(len(releases), views.settings.per_page) + 1):
         def listing(number: int = number) -> dict[str, Any]:

@@ -34,13 +34,13 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from generator.core import urls
-from generator.core.dates import show_datetime
 from generator.core.digest import digest
 from generator.core.models import Release, Settings
 from generator.core.slugs import slug
 from generator.lifecycle.catalog import Catalog
 from generator.outputs.files import Task
 from generator.outputs.wire import wire_labels
+from generator.render.formatting import show_datetime
 from generator.render.markdown import Body
 from generator.render.views import ViewMaker
 

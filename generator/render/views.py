@@ -6,23 +6,25 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Literal
 
 from markupsafe import Markup
 
 from generator.core import urls
-from generator.core.dates import iso, show_date, show_datetime, show_short
-from generator.core.models import Authority, Contact, Kind, Page, Release, Settings
+from generator.core.dates import iso
+from generator.core.models import Authority, Contact, Page, Release, Settings
 from generator.lifecycle.catalog import Catalog, Group
 from generator.lifecycle.states import withdrawn_on
+from generator.render.formatting import Gettext, show_date, show_datetime, show_short, size_text, type_label
 from generator.render.markdown import Body, teaser
+from generator.render.templates import theme_folder, translations
 
 if TYPE_CHECKING:
     from generator.media.publish import MediaIndex, PublishedFile
 
 RELATED_COUNT = 5
+
+ListingKind = Literal["all", "authority", "topic", "place", "year"]
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ class ListingView:
     items: tuple[ItemView, ...]
     nav: PageNav
     feeds: tuple[FeedLink, ...]
-    kind: str  # "all", "authority", "topic", "place", "year"
+    kind: ListingKind
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,30 @@ class IndexEntry:
 
 
 @dataclass(frozen=True)
+class SiteLinks:
+    """The site's fixed addresses as templates link them (from generator.core.urls, under the base path)."""
+
+    home: str
+    releases: str
+    authorities: str
+    topics: str
+    places: str
+    years: str
+    search: str
+    rss: str
+    atom: str
+    json_feed: str
+
+    @classmethod
+    def of(cls, links: urls.Links) -> SiteLinks:
+        url = links.url
+        return cls(home=url(""), releases=url(urls.RELEASES), authorities=url(urls.AUTHORITIES),
+                   topics=url(urls.TOPICS), places=url(urls.PLACES), years=url(urls.YEARS), search=url(urls.SEARCH),
+                   rss=url(urls.rss(urls.SITE_FEEDS)), atom=url(urls.atom(urls.SITE_FEEDS)),
+                   json_feed=url(urls.JSON_FEED))
+
+
+@dataclass(frozen=True)
 class SiteView:
     """Site-wide values every template can use as `site`."""
 
@@ -205,6 +231,7 @@ class SiteView:
     footer: tuple[Link, ...]
     feeds: tuple[FeedLink, ...]
     stylesheet: str
+    links: SiteLinks
     extra: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -220,9 +247,13 @@ class ViewMaker:
     stylesheet: str = "static/pressroom.css"
     image_views: Mapping[str, tuple[ImageView, ...]] = field(default_factory=dict)  # by release id
     media: MediaIndex | None = None  # the published image variants (generator.media.publish)
+    gettext: Gettext | None = None  # interface texts; by default the theme's catalog for the site's language
 
     def __post_init__(self) -> None:
-        self.base_path = urlsplit(self.settings.base_url).path or "/"
+        self.links = urls.Links(self.settings.base_url)
+        self.base_path = self.links.base_path
+        if self.gettext is None:
+            self.gettext = translations([theme_folder()], self.settings.language).gettext
         self.tz = self.settings.tz
         self.language = self.settings.language
         self._items: dict[str, ItemView] = {}
@@ -235,10 +266,10 @@ class ViewMaker:
 
     def url(self, path: str) -> str:
         """A site-relative path as a link target that works under any base path."""
-        return self.base_path + path
+        return self.links.url(path)
 
     def absolute(self, path: str) -> str:
-        return self.settings.base_url + path
+        return self.links.absolute(path)
 
     # --- media -------------------------------------------------------------
 
@@ -269,6 +300,7 @@ class ViewMaker:
             footer=tuple(Link(p.title, self.url(urls.page(p.slug))) for p in pages),
             feeds=self.site_feeds(),
             stylesheet=self.url(self.stylesheet),
+            links=SiteLinks.of(self.links),
             extra=self.settings.extra,
         )
 
@@ -296,6 +328,14 @@ class ViewMaker:
 
     def day(self, value: dt.datetime) -> str:
         return show_date(value, self.tz, self.language)
+
+    # --- sizes -------------------------------------------------------------
+
+    def _type_label(self, path: str) -> str:
+        return type_label(path, self.gettext or str)
+
+    def _size_text(self, size: int) -> str:
+        return size_text(size, self.language, self.gettext or str)
 
     # --- releases ----------------------------------------------------------
 
@@ -364,8 +404,8 @@ class ViewMaker:
             images=self.image_views.get(release.id) or tuple(
                 ImageView(self.url(urls.media(i.file.site_path)), i.alt, i.caption, i.credit) for i in release.images),
             attachments=tuple(
-                AttachmentView(self.url(urls.media(a.file.site_path)), a.title, _type_label(a.file.site_path),
-                               _size_text(a.file.size, self.language)) for a in release.attachments),
+                AttachmentView(self.url(urls.media(a.file.site_path)), a.title, self._type_label(a.file.site_path),
+                               self._size_text(a.file.size)) for a in release.attachments),
             contact=self.contact(release.authority, release.contact),
             originator=release.authority.name,
             tags=tuple(Link(t, self.url(urls.topic(t))) for t in release.tags),
@@ -415,7 +455,7 @@ class ViewMaker:
 
     # --- listings ----------------------------------------------------------
 
-    def listing(self, kind: str, path: str, title: str, heading: str, releases: Sequence[Release],
+    def listing(self, kind: ListingKind, path: str, title: str, heading: str, releases: Sequence[Release],
                 feeds: tuple[FeedLink, ...], description: str | None, number: int) -> ListingView:
         """Page `number` of a paginated listing."""
         per_page = self.settings.per_page
@@ -458,17 +498,3 @@ def page_count(items: int, per_page: int) -> int:
     """Pages of a listing; an empty listing still has its first page."""
     return max(1, -(-items // per_page))
 
-
-def _type_label(path: str) -> str:
-    return PurePosixPath(path).suffix.lstrip(".").upper() or "Datei"
-
-
-def _size_text(size: int, language: str) -> str:
-    """'245 KB', '1,2 MB' (German decimal comma)."""
-    kilobytes = max(1, round(size / 1000))
-    text = f"{kilobytes} KB" if kilobytes < 1000 else f"{size / 1000 / 1000:.1f} MB"
-    return text.replace(".", ",") if language == "de" else text
-
-
-def kind_label(kind: str) -> str:
-    return {Kind.APPEAL.value: "appeal", Kind.CONFERENCE_REPORT.value: "conference report"}.get(kind, "")
