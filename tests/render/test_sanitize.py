@@ -10,6 +10,7 @@ import pytest
 from generator.render.markdown import render_body, sanitize
 from tests.conftest import run_pressroom
 from tests.support.sites import minimal_site, write_release
+from tests.support.vnu import validate_html, vnu_available
 
 REL = 'rel="noopener noreferrer"'
 
@@ -59,7 +60,10 @@ def test_text_and_teaser_are_clean_too() -> None:
     assert body.first_paragraph == "Erster Satz."
 
 
-def test_a_real_build_publishes_clean_pages_and_feeds(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def attack_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site whose release carries the attacks in its body (and a control character in its title)."""
+    tmp_path = tmp_path_factory.mktemp("sanitize")
     site = minimal_site(tmp_path / "site")
     write_release(site, "2026-01-02-angriff",
                   'title: "Ein\x01 Titel"\ndate: 2026-01-02\nauthority: polizei-test',
@@ -76,6 +80,11 @@ def test_a_real_build_publishes_clean_pages_and_feeds(tmp_path: Path) -> None:
                       '<a href="data:text/html,x">Daten</a> und <a href="https://www.example.org/">gut</a>\n')
         result = run_pressroom("build", site, "-o", out, "--now", "2026-02-01T00:00:00+01:00", "--quiet")
     assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_a_real_build_publishes_clean_pages_and_feeds(attack_output: Path) -> None:
+    out = attack_output
     page = (out / "meldung" / "2026-01-02-angriff" / "index.html").read_text(encoding="utf-8")
     body = page[page.index("<p>Text mit"):]
     body = body[: body.index("</a></p>") + len("</a></p>")]
@@ -93,3 +102,8 @@ def test_a_real_build_publishes_clean_pages_and_feeds(tmp_path: Path) -> None:
     assert "javascript:" not in content and "data:text" not in content
     assert "<a>" not in rss and "&lt;a&gt;" not in rss
     assert "<a rel=" not in content
+
+
+@pytest.mark.skipif(not vnu_available(), reason="needs java and node_modules/vnu-jar")
+def test_the_attacked_page_is_valid_html(attack_output: Path) -> None:
+    assert validate_html([attack_output / "meldung" / "2026-01-02-angriff" / "index.html"]) == []
