@@ -17,7 +17,7 @@ def _untranslated(message: str) -> str:
 
 
 def show_datetime(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
-    """'29. April 2019, 16:05 Uhr' in German, 'April 29, 2019, 4:05 PM' in English."""
+    """'29. April 2019, 16:05 Uhr' in German, 'April 29, 2019, 4:05 pm' in English."""
     local = value.astimezone(tz)
     if language == "de":
         # Babel's 'd. MMMM y', spelled out: formatting through Babel costs more than the rest of a page.
