@@ -192,3 +192,16 @@ def test_a_hostile_page_body_fails_the_build_with_path_and_line(tmp_path: Path) 
         "'!' or '?'; write Markdown instead of HTML, or '&lt;' for a '<'"]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_check_reports_a_hostile_body_without_a_traceback(tmp_path: Path) -> None:
+    site = minimal_site(tmp_path / "site")
+    write_release(site, "2026-01-01-gut", "title: Gut\ndate: 2026-01-01\nauthority: polizei-test")
+    write_release(site, "2026-01-02-boese", "title: Böse\ndate: 2026-01-02\nauthority: polizei-test",
+                  "Text.\n\n" + "*x" * 20_000 + "\n")
+    result = run_pressroom("check", site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert [t for t in (result.stdout + result.stderr).splitlines() if ": error: " in t] == [
+        "content/releases/2026-01-02-boese.md:9: error: the body is too complex: too many '[', '*', '_' or '`' "
+        "in this paragraph; write '\\[', '\\*' … for one that marks nothing"]
