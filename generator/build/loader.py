@@ -19,7 +19,7 @@ from generator.content.loading import LoadContext, load_release
 from generator.core.digest import digest
 from generator.core.errors import Problem
 from generator.core.models import Release
-from generator.render.markdown import Body, BodyTooComplex, render_body
+from generator.render.markdown import BODY_RULES, Body, BodyTooComplex, render_body
 
 MediaStamp = tuple[str, int, int]  # absolute path, size, modification time (ns)
 
@@ -43,7 +43,7 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     """The release files `paths` (`content.release_files`) as models with rendered bodies."""
     site = context.site
     # Not the authorities: a release depends on its own only, which is compared on every hit.
-    fingerprint = digest(FORMAT, __version__, repr(context.settings))
+    fingerprint = digest(FORMAT, __version__, BODY_RULES, repr(context.settings))
     problems: list[Problem] = []
     data: list[bytes | None] = []
     keys: list[str] = []

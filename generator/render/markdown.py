@@ -32,6 +32,9 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # (it does for href and src).
 _URL_ATTRIBUTES = frozenset({"cite"})
 TEASER_LENGTH = 240
+# Changes whenever the same Markdown would render differently (allow-list, limits): part of the
+# cache key of rendered bodies, so that a build never reuses a body made under other rules.
+BODY_RULES = "2"
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 # What a browser ignores in an address before reading its scheme (WHATWG URL: leading C0 controls
