@@ -459,7 +459,7 @@ def test_pdf_metadata_is_found_in_plain_hex_compressed_and_xmp_form() -> None:
     (245_000, "de", "245 KB"), (300, "de", "1 KB"), (999_600, "de", "1,0 MB"), (1_234_567, "de", "1,2 MB"),
     (1_234_567, "en", "1.2 MB")])
 def test_attachment_sizes_read_like_a_person_would_write_them(size: int, language: str, text: str) -> None:
-    from generator.render.views import _size_text
+    from generator.render.formatting import size_text as _size_text
 
     assert _size_text(size, language) == text
 

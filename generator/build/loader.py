@@ -24,7 +24,7 @@ from generator.core.errors import Problem
 from generator.core.models import MediaFile, Release
 from generator.core.slugs import slug
 from generator.media.documents import RULES_VERSION as MEDIA_RULES
-from generator.render.markdown import Body, render_body
+from generator.render.markdown import BODY_RULES, Body, BodyTooComplex, render_body
 
 MediaStamp = tuple[str, int, int]  # absolute path, size, modification time (ns)
 
@@ -48,7 +48,8 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     """The release files `paths` (`content.files.release_files`) as models with rendered bodies."""
     site = context.site
     # Not the authorities: a release depends on its own only, which is compared on every hit.
-    fingerprint = digest(FORMAT, __version__, f"media rules {MEDIA_RULES}", repr(context.settings))
+    fingerprint = digest(FORMAT, __version__, f"media rules {MEDIA_RULES}", f"body rules {BODY_RULES}",
+                         repr(context.settings))
     problems: list[Problem] = []
     data: list[bytes | None] = []
     keys: list[str] = []
@@ -96,7 +97,12 @@ def _load(path: Path, context: LoadContext, data: bytes | None) -> tuple[Loaded 
     release, problems = load_release(path, context, data)
     if release is None or problems:
         return None, problems
-    return Loaded(release, render_body(release.body), _media_stamps(release)), problems
+    try:
+        body = render_body(release.body)
+    except BodyTooComplex as exc:
+        text = (data if data is not None else path.read_bytes()).decode("utf-8", "replace").replace("\r\n", "\n")
+        return None, [exc.problem(release.source, text, release.body)]
+    return Loaded(release, body, _media_stamps(release)), problems
 
 
 def _encode(entries: dict[str, Loaded | None]) -> dict[str, str]:

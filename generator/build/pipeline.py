@@ -54,7 +54,7 @@ from generator.media.publish import publish_media
 from generator.outputs.data import OutputData
 from generator.outputs.feeds import feed_tasks
 from generator.outputs.files import Task
-from generator.render.markdown import Body, render_body
+from generator.render.markdown import Body, BodyTooComplex, render_body
 from generator.render.templates import Templates
 from generator.render.views import ViewMaker
 
@@ -79,13 +79,27 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
     problems.extend(read.problems)
     pages, found = load_pages(site, settings.content_language)
     problems.extend(found)
+    page_bodies: dict[str, Body] = {}
+    for page in pages:
+        try:
+            page_bodies[page.slug] = render_body(page.body)
+        except BodyTooComplex as exc:
+            problems.append(exc.problem(page.source, _text_of(site / page.source), page.body))
     # Addresses are checked by the registry, which knows every file a build writes.
     problems.extend(check_together(site, read.releases))
     addresses = claim_site(site, read.releases, pages)
     problems.extend(addresses.problems)
     if problems:
         raise BuildErrors(problems)
-    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies, addresses)
+    return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies, page_bodies,
+                      addresses)
+
+
+def _text_of(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def decide(loaded: LoadedSite, now: dt.datetime, drafts: bool) -> Catalog:
@@ -114,7 +128,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     catalog = decide(loaded, options.now, options.drafts)
     if not options.allow_removed:
         guard_links(options.output, loaded, catalog)
-    page_bodies = {p.slug: render_body(p.body) for p in loaded.pages}
+    page_bodies = loaded.page_bodies
     shown = (*catalog.published, *catalog.drafts)
     media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs,
                           line_of=partial(front_matter_line, loaded.site))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from generator.build.site import LoadedSite
 from generator.core import urls
@@ -21,11 +21,9 @@ from generator.outputs.sitemap import sitemap_files
 from generator.outputs.wire import release_text
 from generator.render.markdown import Body
 from generator.render.templates import Templates
-from generator.render.views import FeedLink, ViewMaker, page_count
+from generator.render.views import FeedLink, ListingKind, ViewMaker, page_count
 
 SiteFile = tuple[str, str | bytes | Path]
-# The listings a site has: all releases, and one per authority, topic, place and year.
-ListingKind = Literal["all", "authority", "topic", "place", "year"]
 
 
 def page_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> list[Task]:
@@ -92,7 +90,8 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> I
             description = descriptions.get(group.key) if kind == "authority" else None
             # Years have no feeds of their own (SPEC §5); their pages offer the site's.
             feeds = site_feeds if kind == "year" else views.group_feeds(group)
-            yield from _listing(views, templates, kind, group.path, group.name, group.releases, feeds, description)
+            yield from _listing(views, templates, group.kind, group.path, group.name, group.releases, feeds,
+                                description)
 
 
 def _listing(views: ViewMaker, templates: Templates, kind: ListingKind, path: str, title: str,

@@ -43,6 +43,7 @@ class LoadedSite:
     releases: tuple[Release, ...]
     pages: tuple[Page, ...]
     bodies: dict[str, Body] = field(default_factory=dict)  # by release id
+    page_bodies: dict[str, Body] = field(default_factory=dict)  # by page slug
     addresses: Addresses | None = field(default=None, compare=False, repr=False)  # who owns each output file
 
 

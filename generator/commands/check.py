@@ -28,7 +28,7 @@ from generator.core.models import Kind, Release, Settings, State
 from generator.lifecycle.states import state_of
 from generator.media.publish import CACHE_DIR as MEDIA_CACHE
 from generator.media.publish import attachment_problem
-from generator.render.markdown import TEASER_LENGTH, Body, render_body
+from generator.render.markdown import TEASER_LENGTH, Body, BodyTooComplex, render_body
 
 if TYPE_CHECKING:
     from generator.build.pipeline import LoadedSite
@@ -194,8 +194,11 @@ def advise_loadable(site: Path, now: dt.datetime, rules: Sequence[Rule] = RULES)
         release, _ = load_release(path, context)
         if release is not None:
             subject = Subject(site, settings, now, release)
-            for rule in rules:
-                found.update(rule(subject))
+            try:
+                for rule in rules:
+                    found.update(rule(subject))
+            except BodyTooComplex:
+                continue  # the build's error names it already; there is no advice on a body that cannot render
     return sorted(found)
 
 

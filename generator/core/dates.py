@@ -1,4 +1,4 @@
-"""Reading the dates of the front matter and showing them to readers."""
+"""Reading the dates of the front matter (showing them is generator.render.formatting)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import datetime as dt
 import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date, format_datetime, get_month_names
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$")
@@ -84,35 +82,6 @@ def _localize(naive: dt.datetime, tz: ZoneInfo, original: str) -> dt.datetime:
             f'"{original}" happens twice in {tz.key} (clocks go back); give the offset, e.g. +02:00 or +01:00'
         )
     return first
-
-
-def show_datetime(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
-    """'29. April 2019, 16:05 Uhr' in German, 'April 29, 2019, 4:05 PM' in English."""
-    local = value.astimezone(tz)
-    if language == "de":
-        # Babel's 'd. MMMM y', spelled out: formatting through Babel costs more than the rest of a page.
-        return f"{local.day}. {_GERMAN_MONTHS[local.month]} {local.year}, {local:%H:%M} Uhr"
-    return format_datetime(local, "MMMM d, y, h:mm a", tzinfo=tz, locale="en_GB")
-
-
-_GERMAN_MONTHS = get_month_names("wide", locale="de_DE")
-
-
-def show_date(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
-    local = value.astimezone(tz)
-    return format_date(local, "d. MMMM y" if language == "de" else "d MMMM y", locale=_locale(language))
-
-
-def show_short(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
-    """'29.04.2019, 16:05' for lists."""
-    local = value.astimezone(tz)
-    if language == "de":
-        return f"{local:%d.%m.%Y, %H:%M}"
-    return f"{local:%d/%m/%Y, %H:%M}"
-
-
-def _locale(language: str) -> str:
-    return "de_DE" if language == "de" else "en_GB"
 
 
 def iso(value: dt.datetime) -> str:

@@ -6,18 +6,20 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from generator.core import urls
 from generator.core.models import Authority, Kind, Release, State
 from generator.core.slugs import slug
 from generator.lifecycle.states import state_of
 
+GroupKind = Literal["authority", "topic", "place", "year"]
 
 @dataclass(frozen=True)
 class Group:
     """A listing with its own pages and feeds: one authority, topic, place or year."""
 
-    kind: str  # "authority", "topic", "place", "year"
+    kind: GroupKind
     key: str
     name: str
     path: str
@@ -88,7 +90,7 @@ def german_order(name: str) -> str:
     return name.casefold().translate(_DIN_5007)
 
 
-def _groups(published: list[Release], kind: str, keys_of: Callable[[Release], list[tuple[str, str]]],
+def _groups(published: list[Release], kind: GroupKind, keys_of: Callable[[Release], list[tuple[str, str]]],
             path_of: Callable[[str], str], keep_empty: list[tuple[str, str]] | None = None,
             newest_key_first: bool = False) -> tuple[Group, ...]:
     members: dict[str, list[Release]] = defaultdict(list)

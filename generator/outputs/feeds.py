@@ -43,7 +43,6 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from generator.core import mime, urls
-from generator.core.dates import show_datetime
 from generator.core.digest import digest
 from generator.core.models import Release, Settings
 from generator.core.slugs import slug
@@ -55,6 +54,7 @@ from generator.outputs.files import Task
 from generator.outputs.html_links import absolute_links
 from generator.outputs.texts import gettext
 from generator.outputs.wire import web_address, wire_labels
+from generator.render.formatting import show_datetime
 from generator.render.markdown import Body
 
 ARCHIVE_SIZE = 100  # releases per archive document; changing it re-cuts every archive

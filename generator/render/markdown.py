@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
 import nh3
+
+from generator.core.errors import Problem
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
@@ -23,11 +24,29 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "q": {"cite"},
     "blockquote": {"cite"},
+    "del": {"cite"},
+    "ins": {"cite"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Attributes holding an address that the sanitizer itself does not check against URL_SCHEMES
+# (it does for href and src).
+_URL_ATTRIBUTES = frozenset({"cite"})
 TEASER_LENGTH = 240
+# Changes whenever the same Markdown would render differently (allow-list, limits): part of the
+# cache key of rendered bodies, so that a build never reuses a body made under other rules.
+BODY_RULES = "2"
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+# What a browser ignores in an address before reading its scheme (WHATWG URL: leading C0 controls
+# and spaces, tab and newline anywhere), so "java\tscript:" is read as "javascript:".
+_URL_IGNORED = re.compile(r"[\x00-\x20]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# An <a> as the sanitizer writes it (attributes in double quotes) that has no href left.
+_LINK_WITHOUT_HREF = re.compile(r'<a((?:\s+(?!href=)[a-z-]+="[^"]*")*)\s*>(.*?)</a>', re.DOTALL)
+# Control characters (C0 but tab, newline and CR; DEL; C1), the noncharacters of the first plane and
+# lone surrogates: invisible, invalid in HTML and XML, and a way to hide text from a reviewer. (The
+# other planes' noncharacters are left: they would make this search, run over every page, ten times dearer.)
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _WHITESPACE = re.compile(r"\s+")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
@@ -39,23 +58,133 @@ class Body:
     first_paragraph: str
 
 
+# Limits on what a body may ask of the Markdown parser, found by fuzzing Python-Markdown
+# (tests/render/test_markdown_limits.py measures them). Each is far above any real release
+# and keeps the worst body within about a second:
+# - container nesting (quotes, list items, indentation) recurses and is super-linear in depth;
+# - list items and quote lines cost more the more of them a body has;
+# - every "[" is matched by scanning the rest of its block: (brackets × block length); an
+#   emphasis or code marker ("*", "_", "`") the same way, but about fifty times cheaper;
+# - every unclosed "<tag", "<!" or "<?" is re-parsed over the rest of the body: (tags × body length),
+#   declarations and CDATA about twelve times as dear as a tag.
+MAX_CHARACTERS = 50_000  # about 15 printed pages; even plain text costs about 10 µs a character
+MAX_DEPTH = 20
+MAX_CONTAINER_LINES = 500
+MAX_BRACKET_WORK = 4_000_000
+MAX_TAG_WORK = 10_000_000
+_DECLARATION_WEIGHT = 12
+_MARKERS_PER_BRACKET = 50
+
+_CONTAINER = re.compile(r"[ \t]*(?:(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t]*)*")
+_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
+_TAG = re.compile(r"<[A-Za-z/]")
+_DECLARATION = re.compile(r"<[!?]")
+
+
+class BodyTooComplex(ValueError):
+    """A body the Markdown parser would take too long over, or could not nest so deep."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line  # in the Markdown source, 1 = its first line
+        self.message = message
+
+    def problem(self, path: str, file_text: str | None, body: str) -> Problem:
+        """The finding at its line in the file, when the body is the file text's tail."""
+        offset = 0
+        if file_text is not None and file_text.endswith(body):
+            offset = file_text[: len(file_text) - len(body)].count("\n")
+        return Problem(path, offset + self.line, self.message)
+
+
+def check_complexity(source: str) -> None:
+    """Refuse, in one linear pass, a body beyond the limits above (raises `BodyTooComplex`)."""
+    if len(source) > MAX_CHARACTERS:
+        raise BodyTooComplex(1, f"the body is too complex: {len(source):,} characters, at most "
+                                f"{MAX_CHARACTERS:,}; split the release or link a document")
+    tag_work = (len(_TAG.findall(source)) + _DECLARATION_WEIGHT * len(_DECLARATION.findall(source))) * len(source)
+    if tag_work > MAX_TAG_WORK:
+        where = _line_of_tags(source)
+        raise BodyTooComplex(where, "the body is too complex: too many HTML tags, or '<' before letters, "
+                                   "'!' or '?'; write Markdown instead of HTML, or '&lt;' for a '<'")
+    bracket_work = containers = 0
+    block_start, block_length, block_brackets, block_markers = 1, 0, 0, 0
+    for number, line in enumerate(source.split("\n"), start=1):
+        if not line.strip():
+            bracket_work += block_length * (block_brackets + block_markers // _MARKERS_PER_BRACKET)
+            if bracket_work > MAX_BRACKET_WORK:
+                break
+            block_length = block_brackets = block_markers = 0
+            continue
+        lead = _CONTAINER.match(line)
+        prefix = lead[0] if lead else ""
+        depth = len(_MARKER.findall(prefix)) + len(_MARKER.sub("", prefix).expandtabs(4)) // 4
+        if depth > MAX_DEPTH:
+            raise BodyTooComplex(number, f"the body is too deeply nested: {depth} levels of quotes, lists or "
+                                         f"indentation in one line, at most {MAX_DEPTH}")
+        if _MARKER.match(prefix.lstrip(" \t")):
+            containers += 1
+            if containers > MAX_CONTAINER_LINES:
+                raise BodyTooComplex(number, f"the body is too complex: more than {MAX_CONTAINER_LINES} list items "
+                                             "and quoted lines; link a document for long lists")
+        if not block_length:
+            block_start = number
+        block_length += len(line) + 1
+        block_brackets += line.count("[")
+        block_markers += line.count("*") + line.count("_") + line.count("`")
+    else:
+        bracket_work += block_length * (block_brackets + block_markers // _MARKERS_PER_BRACKET)
+    if bracket_work > MAX_BRACKET_WORK:
+        raise BodyTooComplex(block_start, "the body is too complex: too many '[', '*', '_' or '`' in this "
+                                          "paragraph; write '\\[', '\\*' … for one that marks nothing")
+
+
+def _line_of_tags(source: str) -> int:
+    """The line where the tags get too many: the budget, spread evenly, is spent there."""
+    allowed = MAX_TAG_WORK // max(len(source), 1)
+    spent = 0
+    for match in re.finditer(r"<[A-Za-z/!?]", source):
+        spent += _DECLARATION_WEIGHT if match[0][1] in "!?" else 1
+        if spent > allowed:
+            return source.count("\n", 0, match.start()) + 1
+    return 1
+
+
 class _Renderer:
     """One Markdown instance, reused: building one costs more than converting a release."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        self._md = self._make()
+
+    @staticmethod
+    def _make() -> markdown.Markdown:
+        return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
     def __call__(self, source: str) -> str:
         self._md.reset()
-        return self._md.convert(source)
+        try:
+            return self._md.convert(source)
+        except BaseException:
+            # A conversion that failed midway leaves the instance's state half-built; the
+            # next body would come out wrong (or empty), so start afresh.
+            self._md = self._make()
+            raise
 
 
 _render = _Renderer()
 
 
 def render_body(source: str) -> Body:
-    """Markdown → HTML, sanitized against the allow-list; headings start at h2 below the page's h1."""
-    raw = _render(source)
+    """Markdown → HTML, sanitized against the allow-list; headings start at h2 below the page's h1.
+
+    A body beyond the limits raises `BodyTooComplex`, whose `problem` names the file's line."""
+    source = strip_controls(source)
+    check_complexity(source)
+    try:
+        raw = _render(source)
+    except RecursionError:
+        raise BodyTooComplex(1, "the body is too deeply nested for the Markdown parser; "
+                                "flatten its quotes, lists or emphasis") from None
     # Lift the body's top heading level to h2 – whether the author wrote "#" or "##" – without
     # leaving a gap in the outline (a skipped level is an HTML conformance and WCAG 1.3.1 problem).
     levels = [int(m[2]) for m in _HEADING.finditer(raw)]
@@ -68,15 +197,31 @@ def render_body(source: str) -> Body:
     return Body(html=safe, text=text, first_paragraph=_WHITESPACE.sub(" ", first).strip())
 
 
+def strip_controls(text: str) -> str:
+    """`text` without CONTROL_CHARACTERS."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def sanitize(fragment: str) -> str:
-    return nh3.clean(
-        fragment,
+    """Only the allowed tags and attributes, addresses only with an allowed scheme (or none), and
+    no <a> without an address: a link whose address was refused becomes its text."""
+    clean = strip_controls(nh3.clean(  # after too: a character reference can name a control character
+        strip_controls(fragment),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_allowed_address,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-    )
+    ))
+    return _LINK_WITHOUT_HREF.sub(r"\2", clean) if "<a" in clean else clean
+
+
+def _allowed_address(tag: str, attribute: str, value: str) -> str | None:
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    scheme = _SCHEME.match(_URL_IGNORED.sub("", value))
+    return value if scheme is None or scheme[1].lower() in URL_SCHEMES else None
 
 
 def teaser(summary: str | None, first_paragraph: str, limit: int = TEASER_LENGTH) -> str:
@@ -140,6 +285,3 @@ def _strip_lines(paragraph: str) -> str:
     return "\n".join(line.strip() if not line.lstrip().startswith("- ") else line.rstrip()
                      for line in paragraph.strip("\n").splitlines() if line.strip())
 
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=True)

@@ -14,6 +14,7 @@ from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
 import generator
+from generator.render.markdown import strip_controls
 
 
 def theme_folder() -> Path:
@@ -105,7 +106,8 @@ class Templates:
         template = self._cache.get(name)
         if template is None:
             template = self._cache[name] = self.env.get_template(name)
-        return template.render(**context)
+        # Every page passes here: whatever a text value carried, no control character reaches a reader.
+        return strip_controls(template.render(**context))
 
     def static_files(self) -> dict[str, Path]:
         """Theme assets under static/, the site's own shadowing the built-in ones."""

@@ -6,17 +6,18 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Literal
 
 from markupsafe import Markup
 
-from generator.core import mime, urls
-from generator.core.dates import iso, show_date, show_datetime, show_short
-from generator.core.models import Authority, Contact, Kind, Page, Release, Settings
+from generator.core import urls
+from generator.core.dates import iso
+from generator.core.models import Authority, Contact, Page, Release, Settings
 from generator.lifecycle.catalog import Catalog, Group
 from generator.lifecycle.states import withdrawn_on
+from generator.render.formatting import Gettext, show_date, show_datetime, show_short, size_text, type_label
 from generator.render.markdown import Body, teaser
+from generator.render.templates import theme_folder, translations
 
 if TYPE_CHECKING:
     from generator.core.models import Image
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 RELATED_COUNT = 5
 # The article column is 48rem wide at most (.wrap: 50rem with 1rem padding on each side).
 IMAGE_SIZES = "(min-width: 50rem) 48rem, calc(100vw - 2rem)"
+
+ListingKind = Literal["all", "authority", "topic", "place", "year"]
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ class ListingView:
     items: tuple[ItemView, ...]
     nav: PageNav
     feeds: tuple[FeedLink, ...]
-    kind: str  # "all", "authority", "topic", "place", "year"
+    kind: ListingKind
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,30 @@ class IndexEntry:
 
 
 @dataclass(frozen=True)
+class SiteLinks:
+    """The site's fixed addresses as templates link them (from generator.core.urls, under the base path)."""
+
+    home: str
+    releases: str
+    authorities: str
+    topics: str
+    places: str
+    years: str
+    search: str
+    rss: str
+    atom: str
+    json_feed: str
+
+    @classmethod
+    def of(cls, links: urls.Links) -> SiteLinks:
+        url = links.url
+        return cls(home=url(""), releases=url(urls.RELEASES), authorities=url(urls.AUTHORITIES),
+                   topics=url(urls.TOPICS), places=url(urls.PLACES), years=url(urls.YEARS), search=url(urls.SEARCH),
+                   rss=url(urls.rss(urls.SITE_FEEDS)), atom=url(urls.atom(urls.SITE_FEEDS)),
+                   json_feed=url(urls.JSON_FEED))
+
+
+@dataclass(frozen=True)
 class SiteView:
     """Site-wide values every template can use as `site`."""
 
@@ -207,6 +234,7 @@ class SiteView:
     footer: tuple[Link, ...]
     feeds: tuple[FeedLink, ...]
     stylesheet: str
+    links: SiteLinks
     extra: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -222,9 +250,13 @@ class ViewMaker:
     stylesheet: str = "static/pressroom.css"
     image_views: Mapping[str, tuple[ImageView, ...]] = field(default_factory=dict)  # by release id
     media: MediaIndex | None = None  # the published image variants (generator.media.publish)
+    gettext: Gettext | None = None  # interface texts; by default the theme's catalog for the site's language
 
     def __post_init__(self) -> None:
-        self.base_path = urlsplit(self.settings.base_url).path or "/"
+        self.links = urls.Links(self.settings.base_url)
+        self.base_path = self.links.base_path
+        if self.gettext is None:
+            self.gettext = translations([theme_folder()], self.settings.language).gettext
         self.tz = self.settings.tz
         self.language = self.settings.language
         self._items: dict[str, ItemView] = {}
@@ -237,10 +269,10 @@ class ViewMaker:
 
     def url(self, path: str) -> str:
         """A site-relative path as a link target that works under any base path."""
-        return self.base_path + path
+        return self.links.url(path)
 
     def absolute(self, path: str) -> str:
-        return self.settings.base_url + path
+        return self.links.absolute(path)
 
     # --- media -------------------------------------------------------------
 
@@ -271,6 +303,7 @@ class ViewMaker:
             footer=tuple(Link(p.title, self.url(urls.page(p.slug))) for p in pages),
             feeds=self.site_feeds(),
             stylesheet=self.url(self.stylesheet),
+            links=SiteLinks.of(self.links),
             extra=self.settings.extra,
         )
 
@@ -298,6 +331,14 @@ class ViewMaker:
 
     def day(self, value: dt.datetime) -> str:
         return show_date(value, self.tz, self.language)
+
+    # --- sizes -------------------------------------------------------------
+
+    def _type_label(self, path: str) -> str:
+        return type_label(path, self.gettext or str)
+
+    def _size_text(self, size: int) -> str:
+        return size_text(size, self.language, self.gettext or str)
 
     # --- releases ----------------------------------------------------------
 
@@ -367,8 +408,8 @@ class ViewMaker:
                 ImageView(self.url(urls.media_link(i.file.site_path)), i.alt, i.caption, i.credit)
                 for i in release.images),
             attachments=tuple(
-                AttachmentView(self.url(urls.media_link(a.file.site_path)), a.title, _type_label(a.file.site_path),
-                               _size_text(a.file.size, self.language)) for a in release.attachments),
+                AttachmentView(self.url(urls.media_link(a.file.site_path)), a.title, self._type_label(a.file.site_path),
+                               self._size_text(a.file.size)) for a in release.attachments),
             contact=self.contact(release.authority, release.contact),
             originator=release.authority.name,
             tags=tuple(Link(t, self.url(urls.topic(t))) for t in release.tags),
@@ -418,7 +459,7 @@ class ViewMaker:
 
     # --- listings ----------------------------------------------------------
 
-    def listing(self, kind: str, path: str, title: str, heading: str, releases: Sequence[Release],
+    def listing(self, kind: ListingKind, path: str, title: str, heading: str, releases: Sequence[Release],
                 feeds: tuple[FeedLink, ...], description: str | None, number: int) -> ListingView:
         """Page `number` of a paginated listing."""
         per_page = self.settings.per_page
@@ -462,10 +503,6 @@ def page_count(items: int, per_page: int) -> int:
     return max(1, -(-items // per_page))
 
 
-def _type_label(path: str) -> str:
-    return mime.extension(path).lstrip(".").upper() or "Datei"
-
-
 def image_views(media: MediaIndex, releases: Sequence[Release],
                 url: Callable[[str], str]) -> dict[str, tuple[ImageView, ...]]:
     """The images of each release as its page shows them, from what media published."""
@@ -487,14 +524,3 @@ def _image_view(image: Image, images: ImageSet, url: Callable[[str], str]) -> Im
         url=url(urls.encoded(images.fallback.path)), alt=image.alt, caption=image.caption, credit=image.credit,
         width=images.width, height=images.height, srcset=srcset(images.own),
         webp_srcset=srcset(webp) if webp else None, sizes=IMAGE_SIZES)
-
-
-def _size_text(size: int, language: str) -> str:
-    """'245 KB', '1,2 MB' (German decimal comma)."""
-    kilobytes = max(1, round(size / 1000))
-    text = f"{kilobytes} KB" if kilobytes < 1000 else f"{size / 1000 / 1000:.1f} MB"
-    return text.replace(".", ",") if language == "de" else text
-
-
-def kind_label(kind: str) -> str:
-    return {Kind.APPEAL.value: "appeal", Kind.CONFERENCE_REPORT.value: "conference report"}.get(kind, "")
