@@ -1,6 +1,6 @@
 """`pressroom serve` stays local and stays up: the preview shows drafts, so it must not leak them.
 
-Each test runs the real command on a free port (see tests/test_serve.py) and talks to it
+Each test runs the real command on a free port (see tests/commands/test_serve.py) and talks to it
 with raw HTTP requests, so that the Host header and the request line are exactly as given.
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 from generator.render.templates import theme_folder
 from tests.support.sites import minimal_site, write_release
-from tests.test_serve import FRONT, PAGE, WAIT, Server, start, wait_for
+from tests.commands.test_serve import FRONT, PAGE, WAIT, Server, start, wait_for
 
 SECRET = "Noch geheim"  # the title of a draft: what DNS rebinding would be after
 

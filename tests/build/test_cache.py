@@ -68,7 +68,7 @@ def _front_matter(site: Path) -> None:
 def _template(site: Path) -> None:
     folder = site / "templates"
     folder.mkdir(exist_ok=True)
-    theme = Path(__file__).resolve().parents[1] / "templates" / "release.html"
+    theme = Path(__file__).resolve().parents[2] / "templates" / "release.html"
     text = theme.read_text(encoding="utf-8")
     (folder / "release.html").write_text(text.replace("</article>", "<p>Eigene Vorlage</p></article>", 1),
                                          encoding="utf-8")

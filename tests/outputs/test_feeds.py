@@ -22,7 +22,7 @@ from tests.conftest import DEMO_NOW, REPO, run_pressroom
 from tests.support.corpus import BERLIN, write_release, write_releases, write_site
 
 BASE = "https://presse.example.org/"
-EXAMPLE = Path(__file__).parent / "data" / "ots-release-gelsenkirchen-2019.txt"
+EXAMPLE = Path(__file__).parents[1] / "data" / "ots-release-gelsenkirchen-2019.txt"
 CONFERENCE = "2019-04-29-eine-konferenz-fuer-die-sicherheit-in-gelsenkirchen"
 RFC822 = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}:\d{2}$")
