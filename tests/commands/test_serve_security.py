@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.render.templates import theme_folder
-from tests.support.sites import minimal_site, write_release
 from tests.commands.test_serve import FRONT, PAGE, WAIT, Server, start, wait_for
+from tests.support.sites import minimal_site, write_release
 
 SECRET = "Noch geheim"  # the title of a draft: what DNS rebinding would be after
 
