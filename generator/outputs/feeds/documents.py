@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal
 
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
@@ -24,6 +25,9 @@ HISTORY_NS = "http://purl.org/syndication/history/1.0"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
 GENERATOR = "Pressroom"
 
+# The links of a document besides self and alternate: RFC 5005 paging and the WebSub hub.
+Relation = Literal["hub", "current", "prev-archive", "next-archive"]
+
 
 class _History(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
     """What feedgen cannot say by itself: RFC 5005's <fh:archive/>, in RSS the atom:links
@@ -32,7 +36,7 @@ class _History(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
 
     def __init__(self) -> None:
         self.archive = False
-        self.rss_links: tuple[tuple[str, str, str], ...] = ()
+        self.rss_links: tuple[tuple[Relation, str, str], ...] = ()
         self.tombstones: tuple[Tombstone, ...] = ()
         self.tz: dt.tzinfo = dt.UTC
 
@@ -65,7 +69,7 @@ def document(channel: Channel, releases: Sequence[Release], items: Items, settin
         folder = channel.path if page is None else urls.feed_archive(channel.path, page)
         return settings.base_url + folder + name
 
-    links: list[tuple[str, str]] = []
+    links: list[tuple[Relation, str]] = []
     if number is None:
         if settings.websub_hub:
             links.append(("hub", settings.websub_hub))
