@@ -157,7 +157,8 @@ def test_the_refusals_say_what_to_do() -> None:
 # --- real builds -------------------------------------------------------------------------
 
 SITE_TOML = 'title = "Testpresse"\nbase_url = "https://presse.example.org/"\n'
-AUTHORITIES = "pol:\n  name: Polizei Teststadt\n  code: POL-TS\n  city: Teststadt\n  contact:\n    phone: '0209 365 2010'\n"
+AUTHORITIES = ("pol:\n  name: Polizei Teststadt\n  code: POL-TS\n  city: Teststadt\n  contact:\n"
+               "    phone: '0209 365 2010'\n")
 
 
 def release(attachments: list[str], images: list[str] = ()) -> str:  # type: ignore[assignment]
