@@ -1,13 +1,16 @@
 """The persistent build cache: `.pressroom-cache/build.sqlite` under the site folder.
 
-It remembers two things, both keyed by content hashes:
+It remembers three things, all keyed by content hashes:
 
 - releases as loaded and their Markdown as rendered, under a key made of the file's bytes,
   its path and everything loading depends on (settings, authorities, Pressroom's version,
   this format); the media files a release refers to are checked again on every use;
 - for each output file, the key of everything it was rendered from and the size and
   modification time it had, so a page whose inputs did not change is carried over from
-  the previous site instead of being rendered again – unless the file there was touched.
+  the previous site instead of being rendered again – unless the file there was touched;
+- the entries of the media store (`generator.media.store`): which encoded variants of an image
+  lie in `.pressroom-cache/media/`, validated against those files on every read. They outlast
+  a version change, as the files they describe do: the encoders are Pillow's, not Pressroom's.
 
 It is never trusted blindly: a cache of another format or version is emptied, and one that
 cannot be read is deleted with a note; either way the build goes on as a cold one. Entries
@@ -19,6 +22,7 @@ rewrote changes nothing but the time a build takes.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +33,7 @@ CACHE_DIR = ".pressroom-cache"
 DATABASE = "build.sqlite"
 FORMAT = "4"  # 4: JSON entries instead of pickles
 MAX_ENTRY = 16 * 1024 * 1024  # characters; a larger entry is not stored, and not read if found
+MAX_MEDIA_ENTRY = 64 * 1024  # a media entry names a few variants: anything larger is not one
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Cache:
     def __init__(self, folder: Path | None) -> None:
         self.notes: list[str] = []
         self._db: sqlite3.Connection | None = None
+        # Images are made in threads (generator.media.publish), each asking for its entries.
+        self._lock = threading.Lock()
         self.path = folder / DATABASE if folder is not None else None
         if self.path is not None:
             self._db = self._open(self.path)
@@ -58,7 +65,7 @@ class Cache:
         for attempt in range(2):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(path, isolation_level=None)
+                db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # see _lock
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -75,7 +82,8 @@ class Cache:
                     "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                     "CREATE TABLE IF NOT EXISTS outputs (folder TEXT NOT NULL, path TEXT NOT NULL,"
                     " key TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
-                    " PRIMARY KEY (folder, path)) WITHOUT ROWID;")
+                    " PRIMARY KEY (folder, path)) WITHOUT ROWID;"
+                    "CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
                 return db
             except (sqlite3.DatabaseError, OSError) as exc:
                 if attempt == 0 and isinstance(exc, sqlite3.DatabaseError):
@@ -125,6 +133,35 @@ class Cache:
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
+
+    # --- media entries -------------------------------------------------------------------
+
+    @property
+    def usable(self) -> bool:
+        """Whether the cache keeps anything; a disabled or failed one does not."""
+        return self._db is not None
+
+    def media_entry(self, key: str) -> str | None:
+        """The media store's entry under `key` as stored, if it is text of a sensible length."""
+        with self._lock:
+            if self._db is None:
+                return None
+            try:
+                row = self._db.execute("SELECT value FROM media WHERE key = ? AND typeof(value) = 'text'"
+                                       " AND length(value) <= ?", (key, MAX_MEDIA_ENTRY)).fetchone()
+            except sqlite3.DatabaseError as exc:
+                self._fail(exc)
+                return None
+            return row[0] if row is not None and isinstance(row[0], str) else None
+
+    def keep_media_entry(self, key: str, entry: str) -> None:
+        with self._lock:
+            if self._db is None or len(entry) > MAX_MEDIA_ENTRY:
+                return
+            try:
+                self._db.execute("INSERT OR REPLACE INTO media VALUES (?, ?)", (key, entry))
+            except sqlite3.DatabaseError as exc:
+                self._fail(exc)
 
     # --- output files --------------------------------------------------------------------
 

@@ -74,7 +74,8 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> I
                 "total": len(catalog.published), "feeds": site_feeds, "all_url": views.url(urls.RELEASES)}
 
     yield _page(templates, "index.html", "home.html", home)
-    yield from _listing(views, templates, "all", urls.RELEASES, "All releases", catalog.published, site_feeds, None)
+    everything = templates.translations.gettext("All releases")
+    yield from _listing(views, templates, "all", urls.RELEASES, everything, catalog.published, site_feeds, None)
     groups: tuple[tuple[ListingKind, str, tuple[Group, ...]], ...] = (
         ("authority", urls.AUTHORITIES, catalog.authorities), ("topic", urls.TOPICS, catalog.topics),
         ("place", urls.PLACES, catalog.places), ("year", urls.YEARS, catalog.years))

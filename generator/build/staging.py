@@ -22,9 +22,10 @@ from types import TracebackType
 
 from generator.build.addresses import Addresses, normal
 from generator.core.errors import OutputError, UsageError
+from generator.lifecycle.manifest import MANIFEST
 
 # Marks a folder as Pressroom's own: every build writes it, so a folder without it is the user's.
-PUBLISHED_MARK = "_server/published.txt"
+PUBLISHED_MARK = MANIFEST
 # Folders (not files: making one is no write that can fail on a full disk) that mark the
 # staging folder and the sweep container as made by a build, until they are gone.
 _STAGING_MARK = ".pressroom-staging"

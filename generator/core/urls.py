@@ -17,6 +17,7 @@ STATIC = "static/"
 MEDIA = "media/"
 API = "api/v1/"
 NOT_FOUND = "404.html"
+SEARCH_INDEX = "pagefind/"  # the search index files; the name stays, robots.txt keeps crawlers out
 
 def release(release_slug: str) -> str:
     return f"meldung/{release_slug}/"

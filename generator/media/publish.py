@@ -40,7 +40,7 @@ from generator.media.inspect import inspect_image as inspect_image
 from generator.media.metadata import attachment_problem as attachment_problem
 from generator.media.metadata import pdf_metadata as pdf_metadata
 from generator.media.store import CACHE_DIR as CACHE_DIR
-from generator.media.store import MediaStore, Stored
+from generator.media.store import EntryStore, MediaStore, Stored
 from generator.media.strip import checked, strip_jpeg
 from generator.media.strip import metadata_left as metadata_left
 
@@ -144,14 +144,15 @@ def _published(variant: Variant, absolute: Callable[[str], str]) -> PublishedFil
 
 
 def publish_media(site: Path, settings: Settings, releases: Iterable[Release], cache: Path | None = None,
-                  jobs: int = 0, line_of: LineOf | None = None) -> MediaIndex:
+                  jobs: int = 0, line_of: LineOf | None = None, entries: EntryStore | None = None) -> MediaIndex:
     """Variants of every image the given (published or draft) releases use; raises BuildErrors.
 
     Images are made in `jobs` threads (0: one per core); Pillow decodes, resizes and
     encodes without holding the GIL. `line_of` finds the line of an image's `src` for
-    a message (without it, messages name line 1).
+    a message (without it, messages name line 1). Variants are kept in the media folder `cache`
+    (default: the site's) for the next build when there are `entries` to describe them.
     """
-    store = MediaStore(site / CACHE_DIR if cache is None else cache)
+    store = MediaStore(site / CACHE_DIR if cache is None else cache, entries)
     releases = tuple(releases)
     first_use: dict[str, tuple[Release, int, MediaFile]] = {}
     for release in releases:

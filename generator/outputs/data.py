@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from generator.core.models import Release, Settings
+from generator.core.models import Language, Release, Settings
 from generator.core.urls import Links
 from generator.render.markdown import Body, teaser
 
@@ -56,7 +56,7 @@ class OutputData:
         return self.links.url(path)
 
     @property
-    def language(self) -> str:
+    def language(self) -> Language:
         return self.settings.language
 
     def teaser(self, release: Release) -> str:

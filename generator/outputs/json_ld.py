@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from markupsafe import Markup
 
 from generator.core import urls
 from generator.core.dates import iso
-from generator.core.models import Authority, Event, Kind, Release
+from generator.core.models import Authority, Event, Kind, Language, Release
 from generator.core.text import strip_control_all
 from generator.outputs.data import OutputData
 
@@ -25,7 +25,7 @@ _LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 @dataclass(frozen=True)
 class MetaTag:
-    attribute: str  # "property" (OpenGraph) or "name" (Twitter)
+    attribute: Literal["property", "name"]  # OpenGraph, Twitter
     key: str
     content: str
 
@@ -44,7 +44,7 @@ class ReleaseFacts:
 
     canonical: str  # absolute URL of the release page
     teaser: str
-    lang: str
+    lang: Language
     site_title: str
     author_url: str  # absolute URL of the authority's page
     images: tuple[str, ...]  # absolute URLs of the published images, in the release's order

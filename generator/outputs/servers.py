@@ -13,8 +13,8 @@ and `_redirects` and `_headers` at the top (Netlify and Cloudflare Pages only re
 
 Every answer carries `SECURITY_HEADERS`: `nosniff`, so a browser never runs an attachment as
 something else, and `CONTENT_SECURITY_POLICY`, which the pages satisfy (tests/outputs/test_csp_browser.py
-proves it in Chromium): nothing but the site's own files, no inline script or style, WebAssembly
-for the search.
+proves it in Chromium): nothing but the site's own files, no inline script or style, no
+WebAssembly (the search is plain JavaScript).
 
 Why inside the output folder: the files describe exactly the site they sit in,
 so they are swapped in atomically with it and can never disagree with it; the
@@ -145,8 +145,6 @@ def netlify(catalog: Catalog, links: Links) -> str:
         for variant in _variants(links.url(alias)):
             lines.append(f"{variant} {links.url(target)} 301")
     return "\n".join(lines) + "\n"
-
-
 
 
 def netlify_headers(links: Links) -> str:

@@ -49,7 +49,7 @@ class Entry:
 
 
 def robots(data: OutputData) -> str:
-    return (f"User-agent: *\nAllow: /\nDisallow: {data.url('pagefind/')}\nDisallow: {data.url(SERVER_DIR)}\n\n"
+    return (f"User-agent: *\nAllow: /\nDisallow: {data.url(urls.SEARCH_INDEX)}\nDisallow: {data.url(SERVER_DIR)}\n\n"
             f"Sitemap: {data.absolute(SITEMAP)}\n")
 
 

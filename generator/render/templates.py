@@ -91,6 +91,8 @@ class Templates:
             auto_reload=False,
         )
         found = translations(self.folders, language)
+        # Texts the build hands to templates as values (a listing's name) come from the same catalog.
+        self.translations = found
         self.env.install_gettext_translations(found, newstyle=True)  # type: ignore[attr-defined]
         # The same newstyle semantics (translation marked safe, variables escaped and filled in),
         # without a context call per text: a page has dozens, and they cost more than the page.

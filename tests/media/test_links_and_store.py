@@ -1,5 +1,5 @@
-"""Media links are percent-encoded in every output; the media cache trusts nothing it reads back;
-one MIME table, and media stays below render and content."""
+"""Media links are percent-encoded in every output; the media store (entries in the build cache,
+variants as files) trusts nothing it reads back; one MIME table, and media stays below render and content."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import feedparser
 from PIL import Image
 
+from generator.build.cache import CACHE_DIR, DATABASE, Cache
 from generator.core import mime
 from generator.media.store import MediaStore
-from tests.conftest import REPO
-from tests.media.test_passive_files import build, make_site, pdf, release, tree
+from tests.conftest import REPO, run_pressroom
+from tests.media.test_passive_files import NOW, build, make_site, pdf, release, tree
 
 ODD = "Bericht 2026 (final) #2.pdf"
 UMLAUT = "ä.pdf"
@@ -70,52 +72,94 @@ def test_file_names_give_working_valid_urls_everywhere(tmp_path: Path) -> None:
         assert re.fullmatch(r"[A-Za-z0-9/._~%-]+", link), link  # nothing a URL must not contain raw
 
 
+def _media_rows(site: Path) -> dict[str, object]:
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        return dict(db.execute("SELECT key, value FROM media").fetchall())
+
+
 def test_a_poisoned_media_cache_changes_nothing_but_the_build_time(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", {"content/media/foto.jpg": photo()})
     (site / "content" / "releases" / "foto.md").write_text(release([], images=["foto.jpg"]), encoding="utf-8")
     (tmp_path / "secret.txt").write_text("geheim", encoding="utf-8")
     code, text = build(site, tmp_path / "clean")
     assert code == 0, text
-    cache = site / ".pressroom-cache" / "media"
-    entries = sorted(cache.glob("*.json"))
-    assert entries
-    poisons = [
-        b"\x80\x04\x95pickle",
-        b"[[480, 360, \"../../../secret.txt\"]]",  # the old shape, naming a file outside
-        json.dumps({"version": 2, "key": "0" * 32, "variants": [[480, 360, 10]]}).encode(),
-        b'{"version": 2, "key": "KEY", "variants": [[480, 360, 1]]}',  # a size that does not match
-        b'{"version": 2, "key": "KEY", "variants": [[true, 360, 100]]}',
+    cache = site / CACHE_DIR / "media"
+    keys = sorted(_media_rows(site))
+    assert len(keys) == 2, "one entry per encoding job: JPEG and WebP"
+    assert not list(cache.glob("*.json")), "the entries are rows of the build cache, not files"
+    poisons: list[str | bytes] = [
+        b"\x80\x04\x95pickle",  # not text at all
+        "[[480, 360, \"../../../secret.txt\"]]",  # the old shape, naming a file outside
+        json.dumps({"version": 2, "key": "0" * 32, "variants": [[480, 360, 10]]}),
+        '{"version": 2, "key": "KEY", "variants": [[480, 360, 1]]}',  # a size that does not match
+        '{"version": 2, "key": "KEY", "variants": [[true, 360, 100]]}',
+        '{"version": 2, "key": "KEY", "variants": [[480, 360, 100]], "pad": "' + "x" * 70_000 + '"}',
+        "[" * 100_000,
     ]
     for number, poison in enumerate(poisons):
-        for entry in entries:
-            entry.write_bytes(poison.replace(b"KEY", entry.stem.encode()))
+        with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+            db.executemany("UPDATE media SET value = ? WHERE key = ?",
+                           [(poison.replace("KEY", key) if isinstance(poison, str) else poison, key)
+                            for key in keys])
         output = tmp_path / f"out{number}"
         code, text = build(site, output)
         assert code == 0, text
-        assert tree(output) == tree(tmp_path / "clean"), poison
+        assert tree(output) == tree(tmp_path / "clean"), poison[:80]
         assert all(b"geheim" not in p.read_bytes() for p in output.rglob("*") if p.is_file())
+        assert sorted(_media_rows(site)) == keys, "each poisoned entry was a miss and is written again"
     # A variant file swapped for a link to another file is a miss too.
-    entry = entries[0]
-    variant = next(cache.glob(f"{entry.stem}-*"))
+    key = keys[0]
+    variant = next(cache.glob(f"{key}-*"))
     size = variant.stat().st_size
     variant.unlink()
     secret = tmp_path / "gross.txt"
     secret.write_bytes(b"\xff\xd8\xff" + b"g" * (size - 3))
     variant.symlink_to(secret)
-    store = MediaStore(cache)
-    assert store.variants(entry.stem, variant.suffix.lstrip(".")) is None
+    entries = Cache(site / CACHE_DIR)
+    try:
+        assert entries.media_entry(key) is not None
+        assert MediaStore(cache, entries).variants(key, variant.suffix.lstrip(".")) is None
+    finally:
+        entries.close()
+
+
+def test_without_the_cache_no_variant_is_kept(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/media/foto.jpg": photo()})
+    (site / "content" / "releases" / "foto.md").write_text(release([], images=["foto.jpg"]), encoding="utf-8")
+    cold = run_pressroom("build", site, "-o", tmp_path / "cold", "--now", NOW, "--quiet", "--no-search", "--no-cache")
+    assert cold.returncode == 0, cold.stdout + cold.stderr
+    assert not list((site / CACHE_DIR / "media").glob("*-*.*")), "--no-cache neither uses nor updates the cache"
+    code, text = build(site, tmp_path / "warm")
+    assert code == 0, text
+    assert tree(tmp_path / "cold") == tree(tmp_path / "warm")
+    assert len(_media_rows(site)) == 2
+
+
+class _Entries:
+    def __init__(self) -> None:
+        self.rows: dict[str, str] = {}
+
+    def media_entry(self, key: str) -> str | None:
+        return self.rows.get(key)
+
+    def keep_media_entry(self, key: str, entry: str) -> None:
+        self.rows[key] = entry
 
 
 def test_the_store_keeps_and_validates(tmp_path: Path) -> None:
-    store = MediaStore(tmp_path / "cache")
+    entries = _Entries()
+    store = MediaStore(tmp_path / "cache", entries)
     key = hashlib.sha256(b"x").hexdigest()[:32]
     kept = store.keep(key, "png", [(10, 5, b"\x89PNG\r\n\x1a\nabc")])
     assert kept == [(10, 5, tmp_path / "cache" / f"{key}-10.png", 11)]
+    assert set(entries.rows) == {key}
     assert store.variants(key, "png") == kept
     assert store.variants(key, "jpg") is None, "another format's signature"
     assert store.variants("../" + key[3:], "png") is None
     assert MediaStore(None).variants(key, "png") is None
     assert MediaStore(None).keep(key, "png", [(1, 1, b"a")]) == [(1, 1, b"a", 1)]
+    assert MediaStore(tmp_path / "other").keep(key, "png", [(1, 1, b"a")]) == [(1, 1, b"a", 1)]
+    assert not (tmp_path / "other").exists(), "without entries to describe them, no files"
 
 
 def test_one_mime_table_and_no_machine_lookup() -> None:

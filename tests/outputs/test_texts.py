@@ -14,7 +14,7 @@ GERMAN_PO = REPO / "templates" / "locale" / "de" / "LC_MESSAGES" / "messages.po"
 
 def _python_msgids() -> set[str]:
     found = set()
-    for module in sorted((REPO / "generator" / "outputs").glob("*.py")):
+    for module in sorted((REPO / "generator" / "outputs").rglob("*.py")):
         for _line, message, _comments, _context in extract_from_file("python", str(module)):
             assert isinstance(message, str)
             found.add(message)

@@ -1,0 +1,115 @@
+"""RSS items and Atom entries, each release's built and serialised once (see the package's
+docstring for why) and spliced into every document that carries the release."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+
+from feedgen.entry import FeedEntry
+from lxml import etree
+
+from generator.core import urls
+from generator.core.digest import digest
+from generator.core.models import Release
+from generator.core.text import strip_control
+from generator.outputs.data import OutputData
+from generator.outputs.feeds.content import content_html, teaser
+from generator.outputs.feeds.plan import tag_uri
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_RSS_NSMAP = {"atom": ATOM_NS, "content": CONTENT_NS}
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """Text without the characters XML 1.0 cannot carry (lxml refuses them) and without the
+    control characters no published file carries (C1 too, which XML allows)."""
+    return strip_control(_NOT_XML.sub("", value))
+
+
+@dataclass(frozen=True)
+class Item:
+    rss: bytes  # serialised <item>, ready to splice
+    atom: bytes  # serialised <entry>
+    updated: dt.datetime  # the newest major update, or the publication time
+
+
+class Items:
+    """Every release's item, built by feedgen on first use and reused by every feed that has it."""
+
+    def __init__(self, data: OutputData) -> None:
+        self.data = data
+        self._items: dict[str, Item] = {}
+        self._keys: dict[str, str] = {}
+        self._holder = etree.Element("rss", nsmap=_RSS_NSMAP)
+        self._rss_start = b"<item" + b"".join(
+            f' xmlns:{prefix}="{uri}"'.encode() for prefix, uri in sorted(_RSS_NSMAP.items())) + b">"
+
+    def key(self, release: Release) -> str:
+        """Everything a release's item is made from, as a key."""
+        key = self._keys.get(release.id)
+        if key is None:
+            key = self._keys[release.id] = digest(repr(release), repr(self.data.bodies[release.id]),
+                                                  repr(self.data.published_files(release)))
+        return key
+
+    def __getitem__(self, release: Release) -> Item:
+        item = self._items.get(release.id)
+        if item is None:
+            item = self._items[release.id] = self._make(release)
+        return item
+
+    def _make(self, release: Release) -> Item:
+        entry = feed_entry(release, self.data)
+        rss = entry.rss_entry()
+        # Serialised inside an <rss> holder, the item keeps the "content:" prefix of the feed
+        # root; the declarations lxml repeats on <item> are dropped, the root declares them.
+        self._holder.append(rss)
+        rss_bytes = etree.tostring(rss, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+        self._holder.remove(rss)
+        if rss_bytes.startswith(self._rss_start):
+            rss_bytes = b"<item>" + rss_bytes[len(self._rss_start):]
+        atom = entry.atom_entry()
+        _fix_atom_links(atom, entry.link())
+        atom_bytes = etree.tostring(atom, encoding="UTF-8", xml_declaration=False, pretty_print=True)
+        return Item(rss_bytes, atom_bytes, release.updated)
+
+
+def _fix_atom_links(entry: etree._Element, links: list[dict[str, str]]) -> None:
+    """feedgen 1.0 drops rel, type and length of an Atom entry's links (a shadowed variable in
+    FeedEntry.atom_entry), which would turn the enclosure into a second alternate link."""
+    for element, link in zip(entry.findall("link"), links, strict=True):
+        for name in ("rel", "type", "length"):
+            if link.get(name):
+                element.set(name, link[name])
+
+
+def feed_entry(release: Release, data: OutputData) -> FeedEntry:
+    settings = data.settings
+    tz = settings.tz
+    entry = FeedEntry()
+    entry.id(tag_uri(settings, release.id))  # also the RSS guid, isPermaLink="false"
+    entry.title(xml_text(release.headline))
+    entry.link(href=data.absolute(urls.release(release.slug)), rel="alternate", type="text/html")
+    entry.content(xml_text(content_html(release, data.bodies[release.id], data)), type="html")
+    # RSS readers take description as HTML: the plain teaser goes in escaped, so that a "<" in
+    # it stays text. Atom says so with type="html".
+    entry.summary(html.escape(xml_text(teaser(release, data))), type="html")
+    author = {"name": xml_text(release.authority.name),
+              "uri": data.absolute(urls.authority(release.authority.id))}
+    email = release.authority.contact.email or release.contact.email
+    if email:
+        author["email"] = xml_text(email)
+    entry.author(author)
+    for tag in release.tags:
+        entry.category(term=xml_text(tag))
+    image = data.first_image(release)
+    if image is not None:
+        entry.enclosure(url=image.url, length=image.length, type=image.mime)
+    entry.published(release.date.astimezone(tz))
+    entry.updated(release.updated.astimezone(tz))
+    return entry
