@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.build.addresses import normal
@@ -43,6 +43,7 @@ from generator.outputs.data import OutputData
 from generator.outputs.feeds import feed_tasks
 from generator.outputs.servers import server_files
 from generator.outputs.sitemap import sitemap_files
+from generator.render.markdown import strip_controls
 from generator.render.templates import Templates
 from generator.render.views import ViewMaker
 
@@ -173,7 +174,7 @@ class _Checker:
                 return None
             return (f'the link "{href}" leads to the release "{home.release.id}", which is published only at '
                     f"{iso(home.release.date)}; until then the link leads nowhere")
-        shown = "/" + unquote(path, errors="replace")
+        shown = "/" + strip_controls(unquote(path, errors="replace"))
         return (f'the link "{href}" leads nowhere: this build writes no {shown}{self._suggest(key)}; '
                 "correct the address or remove the link")
 
@@ -184,11 +185,14 @@ class _Checker:
         href = href.strip()
         if not href or href.startswith("#"):
             return None
-        parts = urlsplit(href)
-        if parts.scheme and parts.scheme.lower() not in ("http", "https"):
-            return None  # mailto:, tel:
-        target = urlsplit(urljoin(self.links.absolute(page), href))
-        if (target.hostname or "", target.port) != self.host:
+        try:
+            parts = urlsplit(href)
+            if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+                return None  # mailto:, tel:
+            target = urlsplit(urljoin(self.links.absolute(page), href))
+            if (target.hostname or "", target.port) != self.host:
+                return None
+        except ValueError:  # "http://[x", a port that is no number: no address a browser would go to
             return None
         path = target.path or "/"
         base = self.links.base_path
@@ -292,24 +296,16 @@ def _occurrences(text: str, address: str) -> Iterator[int]:
         yield match.start()
 
 
-class _Hrefs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.found.append(href)
+# A link as the sanitizer writes it: attributes in double quotes, "&" and '"' as references.
+_HREF = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"')
 
 
 def hrefs(html: str) -> list[str]:
-    """The addresses of the links of an HTML fragment, in order."""
-    parser = _Hrefs()
-    parser.feed(html)
-    parser.close()
-    return parser.found
+    """The addresses of the links of a sanitized HTML fragment (`markdown.sanitize`), in order."""
+    if "<a" not in html:  # most bodies: no link at all
+        return []
+    # A character reference may name a control character (an escape sequence in a terminal): none of it.
+    return [strip_controls(unescape(found)) for found in _HREF.findall(html) if found]
 
 
 __all__ = ["check_links", "hrefs", "link_problems", "planned_paths"]

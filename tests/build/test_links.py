@@ -15,11 +15,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build.addresses import normal
-from generator.build.links import check_links, hrefs, link_problems, planned_paths
-from generator.build.pipeline import BuildOptions, build, decide, load_site
+from generator.build.links import _Checker, check_links, hrefs, link_problems, planned_paths
+from generator.build.pipeline import BuildOptions, LoadedSite, build, decide, load_site
 from generator.core.errors import Problem
+from generator.core.models import Settings
+from generator.lifecycle.catalog import make_catalog
 from generator.media.publish import publish_media
 from generator.outputs.data import OutputData
 from generator.render.templates import Templates
@@ -275,3 +279,37 @@ def test_hrefs_are_read_from_the_sanitized_html() -> None:
 
 def test_a_problem_is_a_warning_with_its_line() -> None:
     assert str(Problem("content/pages/x.md", 5, "m", "warning")) == "content/pages/x.md:5: warning: m"
+
+
+HOSTILE = ["http://[::1", "https://presse.example.org:99999/", "http://presse.example.org:abc/", "//", "///",
+           "https://", "/presse/%", "/presse/%ZZ", "/presse/%2e%2e/%2e%2e/etc/passwd", "?", "/presse/meldung//",
+           "/presse/meldung/%00/", "../../../../../../", "https://PRESSE.example.org/presse/MELDUNG/ziel/"]
+
+
+def test_hostile_addresses_give_a_warning_or_nothing(site: Path) -> None:
+    quelle = site / "content" / "releases" / "quelle.md"
+    body = "".join(f"- [x]({href})\n" for href in HOSTILE)
+    quelle.write_text(f"---\nid: quelle\ntitle: Die Quelle\n{BASE}---\n\n{body}", encoding="utf-8")
+    problems = [p for p in check_links(load_site(site), MOMENT) if p.path == "content/releases/quelle.md"]
+    assert all(p.severity == "warning" and 8 <= p.line < 8 + len(HOSTILE) for p in problems)
+    flagged = {p.message.split('"')[1] for p in problems}
+    assert "https://PRESSE.example.org/presse/MELDUNG/ziel/" not in flagged  # host and path without case
+    assert {"/presse/%2e%2e/%2e%2e/etc/passwd", "/presse/meldung//"} <= flagged
+    assert not any(character < " " for p in problems for character in p.message)  # %00 is not printed as NUL
+
+
+def test_a_reference_to_a_control_character_is_not_printed() -> None:
+    assert hrefs('<a href="/x&#27;[31m">x</a>') == ["/x[31m"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="/.%#?:@[]2eEfF-_aäzZ \\\t&;\"'<>()", max_size=30))
+def test_any_address_is_judged_without_a_failure(href: str) -> None:
+    checker = _Checker(_FUZZ_SITE, _FUZZ_CATALOG, frozenset({"index.html"}))
+    message = checker._judge(href, "meldung/x/", None)
+    assert message is None or message.startswith("the link")
+
+
+_FUZZ_SITE = LoadedSite(Path("/nonexistent"), Settings(title="t", base_url="https://presse.example.org/presse/"),
+                        {}, (), ())
+_FUZZ_CATALOG = make_catalog((), (), MOMENT)
