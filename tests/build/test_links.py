@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from generator.build.addresses import normal
 from generator.build.links import _Checker, check_links, hrefs, link_problems, planned_paths
@@ -52,6 +53,7 @@ GOOD = [
     "[Feed](/presse/feeds/rss.xml)",
     "[Feed einer Behörde](/presse/behoerden/polizei-test/atom.xml)",
     "[Anhang](/presse/media/bericht.pdf)",
+    "[Kalender](/presse/meldung/termin/termin.ics)",
     "[Seite](/presse/impressum/)",
     "[API](https://presse.example.org/presse/api/v1/index.json)",
     "[Sitemap](/presse/sitemap.xml)",
@@ -96,6 +98,7 @@ def _site(root: Path, base_url: str) -> Path:
     (content / "pages").mkdir()
     (content / "media").mkdir()
     shutil.copy(PDF, content / "media" / "bericht.pdf")
+    Image.new("RGB", (1200, 800), "navy").save(content / "media" / "foto.png")
     (content / "authorities.yaml").write_text(AUTHORITIES, encoding="utf-8")
     releases = {
         "ziel": ("id: ziel\ntitle: Das Ziel\naliases: [/alt/ziel.html]\nattachments:\n  - src: bericht.pdf\n"
@@ -107,6 +110,9 @@ def _site(root: Path, base_url: str) -> Path:
         "spaeter": ("id: spaeter\ntitle: Später\ndate: 2026-12-20T10:00:00+01:00\nauthority: polizei-test\n"
                     "follows: bald\n", "Nach [der früheren](/presse/meldung/bald/).\n"),
         "quelle": ("id: quelle\ntitle: Die Quelle\n", SOURCE_BODY),
+        "termin": ("id: termin\ntitle: Pressekonferenz\nkind: conference-report\nimages:\n  - src: foto.png\n"
+                   "    alt: Ein Foto\n    credit: Polizei\nevent:\n  name: Pressekonferenz\n"
+                   "  start: 2026-11-20T11:00:00+01:00\n", "Ein Termin.\n"),
         "nach-weg": ("id: nach-weg\ntitle: Folgt Zurückgezogenem\nfollows: weg\n", "Folgt.\n"),
         "nach-entwurf": ("id: nach-entwurf\ntitle: Folgt Entwurf\nfollows: entwurf\n", "Folgt.\n"),
         "nach-bald": ("id: nach-bald\ntitle: Folgt Geplantem\nfollows: bald\n", "Folgt.\n"),
