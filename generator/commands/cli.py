@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.build.links import check_links
 from generator.build.pipeline import BuildOptions, BuildReport, build, check, due
 from generator.build.staging import OutputRefused
 from generator.commands import check as advice
@@ -176,7 +177,7 @@ def _check(args: argparse.Namespace) -> int:
         else:
             _report([*exc.problems, *found])
         return 1
-    warnings = advice.advise(loaded, now)
+    warnings = sorted({*advice.advise(loaded, now), *check_links(loaded, now)})
     failed = bool(warnings) and args.strict
     if args.format == "json":
         print(advice.report_json([], warnings, strict=args.strict, releases=len(loaded.releases),
