@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -56,6 +56,8 @@ class BuildOptions:
 
     search: bool = True  # False: no search index (quick previews)
     cache: bool = True  # False: neither read nor write .pressroom-cache/
+    # The warnings `check` would give, computed from what the build read (the rules live in commands).
+    advise: Callable[[LoadedSite], list[Problem]] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     data = OutputData(loaded.settings, loaded.bodies, media)
     templates = Templates(options.site, loaded.settings.language, views.site())
     fingerprint = inputs_fingerprint(loaded, templates, views)
-    report = BuildReport()
+    report = BuildReport(warnings=options.advise(loaded) if options.advise is not None else [])
     with Staging(options.output) as staging:
         made = _write_site(staging, loaded, catalog, views, data, templates, page_bodies, cache, fingerprint,
                            jobs, display, report)

@@ -17,9 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.commands.new import PLACEHOLDER_MARK
 from generator.content.authorities import load_authorities
 from generator.content.files import read_text, release_files, split_front_matter
+from generator.content.placeholders import PLACEHOLDER_MARK
 from generator.content.releases import LoadContext, load_release
 from generator.content.settings import load_settings
 from generator.content.yaml_source import Key, YamlSource
@@ -151,10 +151,12 @@ def date_far_off(subject: Subject) -> Iterable[Problem]:
 
 
 def placeholder_left(subject: Subject) -> Iterable[Problem]:
-    if PLACEHOLDER_MARK in subject.release.body:
+    # Only drafts get here with it: in any other release the placeholder is an error (content.releases).
+    if subject.release.draft and PLACEHOLDER_MARK in subject.release.body:
         yield subject.warn(subject.line_with(PLACEHOLDER_MARK),
-                           "the text still contains the placeholder that pressroom new wrote "
-                           f'("{PLACEHOLDER_MARK}"); replace it with the release\'s text')
+                           "the draft still contains the placeholder that pressroom new wrote "
+                           f'("{PLACEHOLDER_MARK}"); replace it with the release\'s text before '
+                           'removing "draft: true"')
 
 
 def attachment_metadata(subject: Subject) -> Iterable[Problem]:

@@ -93,7 +93,7 @@ TEXTS = {
 class ServeOptions:
     site: Path
     port: int = 8000
-    drafts: bool = False
+    drafts: bool = True  # a preview is where drafts are read; each is marked as one
     now: str | None = None  # --now as given, read anew at each rebuild; None: the clock at each rebuild
 
 
