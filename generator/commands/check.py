@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from generator.content.authorities import load_authorities
 from generator.content.files import read_text, release_files, split_front_matter
-from generator.content.placeholders import PLACEHOLDER_MARK
+from generator.content.placeholders import FILL_IN, PLACEHOLDER_MARK
 from generator.content.releases import LoadContext, load_release
 from generator.content.settings import load_settings
 from generator.content.yaml_source import Key, YamlSource
 from generator.core.errors import BuildErrors, Problem, Severity
-from generator.core.models import Kind, Release, Settings, State
+from generator.core.models import Kind, Page, Release, Settings, State
 from generator.lifecycle.states import state_of
 from generator.media.publish import CACHE_DIR as MEDIA_CACHE
 from generator.media.publish import attachment_problem
@@ -177,7 +177,24 @@ def advise(loaded: LoadedSite, now: dt.datetime, rules: Sequence[Rule] = RULES) 
         subject = Subject(loaded.site, loaded.settings, now, release)
         for rule in rules:
             found.update(rule(subject))
+    for page in loaded.pages:
+        found.update(page_not_filled_in(loaded.site, page))
     return sorted(found)
+
+
+def page_not_filled_in(site: Path, page: Page) -> Iterable[Problem]:
+    """A page from `pressroom init` whose gaps are not filled in yet (deploy refuses to publish it)."""
+    gaps = page.body.count(FILL_IN) + page.title.count(FILL_IN)
+    if not gaps:
+        return
+    try:
+        lines = (site / page.source).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    line = next((n for n, text in enumerate(lines, start=1) if FILL_IN in text), 1)
+    yield Problem(page.source, line, f'the page still has {gaps} gap{"s" if gaps != 1 else ""} marked '
+                  f'"{FILL_IN} …]" to fill in (the first on this line); pressroom deploy publishes the site '
+                  "only when they are filled in", WARNING)
 
 
 def advise_loadable(site: Path, now: dt.datetime, rules: Sequence[Rule] = RULES) -> list[Problem]:

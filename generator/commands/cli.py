@@ -71,6 +71,26 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("title", metavar="TITLE", help='the headline, in quotes: "Unfall in Buer"')
     new_cmd.add_argument("--now", metavar="ISO8601", help="the release's date (default: the clock)")
 
+    init_cmd = commands.add_parser("init", help="start a new site folder with one authority and the legal pages")
+    init_cmd.add_argument("folder", nargs="?", default=".", type=Path, metavar="DIR",
+                          help="a new or empty folder (default: here)")
+    init_cmd.add_argument("--name", help='the authority, e.g. "Polizei Gelsenkirchen"')
+    init_cmd.add_argument("--code", help="its ots code, e.g. POL-GE")
+    init_cmd.add_argument("--city", help="the dateline place, e.g. Gelsenkirchen")
+    init_cmd.add_argument("--base-url", help="the site's address, e.g. https://presse.example.org/")
+    init_cmd.add_argument("--email", help="the press office's e-mail address")
+    init_cmd.add_argument("--phone", help="the press office's phone number")
+    init_cmd.add_argument("--title", help='the site title (default: "Pressemitteilungen NAME")')
+    init_cmd.add_argument("--website", help="the authority's own website")
+
+    deploy_cmd = commands.add_parser("deploy", help="publish the built output/ to the target in site.toml (rsync)")
+    deploy_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
+    deploy_cmd.add_argument("-o", "--output", type=Path, help="the built site to publish (default: SITE/output)")
+    deploy_cmd.add_argument("--target", help="override [deploy] target from site.toml")
+    deploy_cmd.add_argument("--dry-run", action="store_true", help="only list what would change")
+    deploy_cmd.add_argument("--with-server-files", action="store_true",
+                            help="also copy _server/ (the web server configurations the build writes)")
+
     serve_cmd = commands.add_parser("serve", help="preview the site in a browser, rebuilt on every change")
     serve_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
     serve_cmd.add_argument("--port", type=_port, default=8000, help="the port on 127.0.0.1 (default: 8000)")
@@ -118,6 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "init":
+            return _init(args)
+        if args.command == "deploy":
+            return _deploy(args)
     except UsageError as exc:
         parser.error(str(exc))
     except BuildErrors as exc:
@@ -239,6 +263,33 @@ def _new(args: argparse.Namespace) -> int:
     created = scaffold.new_release(site, authority, settings, kind, args.title, _now(args.now, site))
     print(created.path)
     return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from generator.commands import init
+
+    folder: Path = args.folder
+    init.refuse_non_empty(folder)
+    given = {key: getattr(args, key) for key in ("name", "code", "city", "base_url", "email", "phone", "title",
+                                                  "website")}
+    ask = input if sys.stdin.isatty() else None
+    answers = init.answers_from(given, ask)
+    init.refuse_non_empty(folder)  # nothing appeared while we asked
+    written = init.write_site(folder, answers)
+    print(f"a new site in {folder}: {len(written)} files written")
+    print(f"next: fill in the pages in {folder / 'content/pages'}, then: pressroom serve {folder}")
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from generator.commands import deploy
+
+    site: Path = args.site
+    if not (site / "site.toml").is_file():
+        raise UsageError(f"{site} is not a site folder (it has no site.toml)")
+    output = args.output if args.output is not None else site / "output"
+    return deploy.deploy(site, output, args.target, dry_run=args.dry_run,
+                         with_server_files=args.with_server_files)
 
 
 def _serve(args: argparse.Namespace) -> int:

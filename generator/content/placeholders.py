@@ -33,4 +33,10 @@ def placeholder_line(body: str) -> tuple[int, str] | None:
     return None  # a sentence broken across lines: not the skeleton's own text any more
 
 
-__all__ = ["OPENINGS", "PLACEHOLDERS", "PLACEHOLDER_MARK", "placeholder_line"]
+# What `pressroom init` writes where an office must fill in its own details (legal pages, README).
+# A page still containing it builds, with a warning, so a new site can be previewed at once;
+# `deploy` refuses to publish it.
+FILL_IN = "[BITTE AUSFÜLLEN"
+
+
+__all__ = ["FILL_IN", "OPENINGS", "PLACEHOLDERS", "PLACEHOLDER_MARK", "placeholder_line"]
