@@ -155,6 +155,9 @@ def test_serves_the_site_with_the_reload_script(server: Server) -> None:
     assert server.status()["errors"] == []
     code, draft = server.get("meldung/entwurf/")  # the preview shows drafts, marked as such
     assert code == 200 and "Noch geheim" in draft and 'class="draft-banner"' in draft
+    # and names their addresses, since no list shows a draft
+    _, out, _ = server.stop()
+    assert f"  draft (not published): {server.url}meldung/entwurf/\n" in out
 
 
 def test_an_edit_shows_up_within_seconds(server: Server) -> None:

@@ -87,6 +87,7 @@ class BuildReport:
     pages_rendered: int = 0
     pages_reused: int = 0  # carried over from the previous site: their inputs did not change
     notes: list[str] = field(default_factory=list)  # about the cache, for the summary
+    draft_paths: list[str] = field(default_factory=list)  # the drafts' pages, when drafts are shown
 
 
 _FALLBACK = Settings(title="", base_url="https://example.invalid/")
@@ -167,6 +168,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     report.scheduled = sum(1 for s in catalog.states.values() if s.value == "scheduled")
     report.withdrawn = len(catalog.withdrawn)
     report.drafts = sum(1 for s in catalog.states.values() if s.value == "draft")
+    report.draft_paths = [urls.release(r.slug) for r in catalog.drafts]
     report.files_written = staging.written
     report.files_kept = staging.kept
     report.next_due = next_due(loaded.releases, options.now)
