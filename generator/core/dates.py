@@ -104,7 +104,7 @@ def nearest_form(text: str) -> str | None:
     hour, minute = [*numbers[3:5], 0, 0][:2] if len(numbers) > 3 else (None, None)
     try:
         guessed = dt.datetime(year, month, day, hour or 0, minute or 0)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a number of more digits than a C long
         return None
     if not FIRST_YEAR <= guessed.year <= LAST_YEAR:
         return None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.core.dates import DateFormatError, parse_datetime, zone
 from tests.conftest import run_pressroom
@@ -57,6 +60,22 @@ def test_dates_that_do_not_exist_stay_errors(written: str) -> None:
         parse_datetime(written, BERLIN)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789.-/:T +Uhr,Z", max_size=40) | st.text(max_size=30))
+def test_any_text_is_a_date_or_a_date_error(text: str) -> None:
+    try:
+        parsed = parse_datetime(text, BERLIN)
+    except DateFormatError as exc:
+        guess = re.search(r"\(did you mean (.+?)\?\)", str(exc))
+        if guess:  # a guess is always a form that is read (only the clock change can still refuse it)
+            try:
+                parse_datetime(guess[1], BERLIN)
+            except DateFormatError as again:
+                assert "in Europe/Berlin (clocks" in str(again)
+    else:
+        assert parsed.tzinfo is not None
+
+
 def check(tmp_path: Path, front: str, settings: str = "") -> list[str]:
     site = minimal_site(tmp_path / "site", settings)
     write_release(site, "a", front)
@@ -72,10 +91,10 @@ def test_a_misspelt_required_key_is_one_error_with_the_suggestion(tmp_path: Path
 
 def test_an_authority_given_by_its_code_or_nearly_names_the_id_and_lists_the_few(tmp_path: Path) -> None:
     choices = "write the id, one of: feuerwehr-test (FW-TS), polizei-test (POL-TS)"
-    for given, meant in (("POL-TS", "polizei-test (POL-TS)"), ("fw-ts", "feuerwehr-test (FW-TS)"),
+    for written, meant in (("POL-TS", "polizei-test (POL-TS)"), ("fw-ts", "feuerwehr-test (FW-TS)"),
                          ("polizei-tset", "polizei-test (POL-TS)")):
-        assert check(tmp_path / given, f"title: T\ndate: 2026-11-20\nauthority: {given}") == [
-            f'content/releases/a.md:4: error: unknown authority "{given}" (did you mean {meant}?); {choices}']
+        assert check(tmp_path / written, f"title: T\ndate: 2026-11-20\nauthority: {written}") == [
+            f'content/releases/a.md:4: error: unknown authority "{written}" (did you mean {meant}?); {choices}']
     assert check(tmp_path / "x", "title: T\ndate: 2026-11-20\nauthority: landratsamt") == [
         f'content/releases/a.md:4: error: unknown authority "landratsamt"; {choices}']
 
