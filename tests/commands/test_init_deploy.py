@@ -201,3 +201,20 @@ def test_unfilled_pages_and_a_missing_target_are_refused(tmp_path: Path) -> None
     unfilled = deploy(site, "--target", str(tmp_path / "web"))
     assert unfilled.returncode == 1 and "BITTE AUSFÜLLEN" in unfilled.stderr
     assert not (tmp_path / "web").exists()
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="script (util-linux) gives the child a terminal")
+def test_init_asks_on_a_terminal_and_asks_again_after_a_wrong_answer(tmp_path: Path) -> None:
+    site = tmp_path / "presse"
+    answers = "Feuerwehr Teststadt\nfw-ts\nFW-TS\nTeststadt\nhttps://presse.example.org\n\n0209 112\n"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = f"{sys.executable} -m generator init {site}"
+    done = subprocess.run(["script", "-qec", command, "/dev/null"], input=answers, env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'like POL-GE or FW-GE' in done.stdout  # the wrong code was refused, and asked for again
+    authorities = (site / "content/authorities.yaml").read_text(encoding="utf-8")
+    assert 'feuerwehr-teststadt:\n  name: "Feuerwehr Teststadt"\n  code: "FW-TS"\n  city: "Teststadt"\n' \
+        '  contact:\n    phone: "0209 112"\n' in authorities
+    assert 'base_url = "https://presse.example.org/"' in (site / "site.toml").read_text(encoding="utf-8")
+    assert run_pressroom("build", site, "--now", NOW, "--quiet").returncode == 0
