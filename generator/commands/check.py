@@ -51,6 +51,7 @@ class Subject:
     settings: Settings
     now: dt.datetime
     release: Release
+    rendered: Body | None = None  # the body the build already rendered, if any (a build advises too)
 
     @cached_property
     def _source(self) -> tuple[YamlSource | None, int]:
@@ -81,7 +82,7 @@ class Subject:
 
     @cached_property
     def body(self) -> Body:
-        return render_body(self.release.body)
+        return self.rendered if self.rendered is not None else render_body(self.release.body)
 
     def warn(self, line: int, message: str) -> Problem:
         return Problem(self.release.source, line, message, WARNING)
@@ -174,7 +175,7 @@ def advise(loaded: LoadedSite, now: dt.datetime, rules: Sequence[Rule] = RULES) 
     """Every warning about the releases of a site that passed its checks, in a stable order."""
     found: set[Problem] = set()
     for release in loaded.releases:
-        subject = Subject(loaded.site, loaded.settings, now, release)
+        subject = Subject(loaded.site, loaded.settings, now, release, loaded.bodies.get(release.id))
         for rule in rules:
             found.update(rule(subject))
     for page in loaded.pages:
