@@ -44,6 +44,7 @@ from generator.content.lines import front_matter_line
 from generator.content.pages import load_pages
 from generator.content.releases import LoadContext
 from generator.content.settings import load_settings
+from generator.core import urls
 from generator.core.digest import digest
 from generator.core.errors import BuildErrors, Problem
 from generator.core.models import Settings
@@ -137,7 +138,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     data = OutputData(loaded.settings, loaded.bodies, media)
     templates = Templates(options.site, loaded.settings.language, views.site())
     fingerprint = inputs_fingerprint(loaded, templates, views)
-    report = BuildReport()
+    report = BuildReport(warnings=options.advise(loaded) if options.advise is not None else [])
     with Staging(options.output, loaded.addresses) as staging:
         made = _write_site(staging, loaded, catalog, views, data, templates, page_bodies, cache, fingerprint,
                            jobs, display, report)
@@ -148,6 +149,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     report.scheduled = sum(1 for s in catalog.states.values() if s.value == "scheduled")
     report.withdrawn = len(catalog.withdrawn)
     report.drafts = sum(1 for s in catalog.states.values() if s.value == "draft")
+    report.draft_paths = [urls.release(r.slug) for r in catalog.drafts]
     report.files_written = staging.written
     report.files_kept = staging.kept
     report.next_due = next_due(loaded.releases, options.now)

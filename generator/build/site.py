@@ -7,6 +7,7 @@ without importing the pipeline that calls them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,8 @@ class BuildOptions:
 
     search: bool = True  # False: no search index (quick previews)
     cache: bool = True  # False: neither read nor write .pressroom-cache/
+    # The warnings `check` would give, computed from what the build read (the rules live in commands).
+    advise: Callable[[LoadedSite], list[Problem]] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,4 @@ class BuildReport:
     pages_rendered: int = 0
     pages_reused: int = 0  # carried over from the previous site: their inputs did not change
     notes: list[str] = field(default_factory=list)  # about the cache, for the summary
+    draft_paths: list[str] = field(default_factory=list)  # addresses of the drafts shown (serve prints them)

@@ -17,14 +17,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.commands.new import PLACEHOLDER_MARK
 from generator.content.authorities import load_authorities
 from generator.content.files import read_text, release_files, split_front_matter
+from generator.content.placeholders import FILL_IN, PLACEHOLDER_MARK
 from generator.content.releases import LoadContext, load_release
 from generator.content.settings import load_settings
 from generator.content.yaml_source import Key, YamlSource
 from generator.core.errors import BuildErrors, Problem, Severity
-from generator.core.models import Kind, Release, Settings, State
+from generator.core.models import Kind, Page, Release, Settings, State
 from generator.lifecycle.states import state_of
 from generator.media.publish import CACHE_DIR as MEDIA_CACHE
 from generator.media.publish import attachment_problem
@@ -51,6 +51,7 @@ class Subject:
     settings: Settings
     now: dt.datetime
     release: Release
+    rendered: Body | None = None  # the body the build already rendered, if any (a build advises too)
 
     @cached_property
     def _source(self) -> tuple[YamlSource | None, int]:
@@ -81,7 +82,7 @@ class Subject:
 
     @cached_property
     def body(self) -> Body:
-        return render_body(self.release.body)
+        return self.rendered if self.rendered is not None else render_body(self.release.body)
 
     def warn(self, line: int, message: str) -> Problem:
         return Problem(self.release.source, line, message, WARNING)
@@ -151,10 +152,12 @@ def date_far_off(subject: Subject) -> Iterable[Problem]:
 
 
 def placeholder_left(subject: Subject) -> Iterable[Problem]:
-    if PLACEHOLDER_MARK in subject.release.body:
+    # Only drafts get here with it: in any other release the placeholder is an error (content.releases).
+    if subject.release.draft and PLACEHOLDER_MARK in subject.release.body:
         yield subject.warn(subject.line_with(PLACEHOLDER_MARK),
-                           "the text still contains the placeholder that pressroom new wrote "
-                           f'("{PLACEHOLDER_MARK}"); replace it with the release\'s text')
+                           "the draft still contains the placeholder that pressroom new wrote "
+                           f'("{PLACEHOLDER_MARK}"); replace it with the release\'s text before '
+                           'removing "draft: true"')
 
 
 def attachment_metadata(subject: Subject) -> Iterable[Problem]:
@@ -172,10 +175,27 @@ def advise(loaded: LoadedSite, now: dt.datetime, rules: Sequence[Rule] = RULES) 
     """Every warning about the releases of a site that passed its checks, in a stable order."""
     found: set[Problem] = set()
     for release in loaded.releases:
-        subject = Subject(loaded.site, loaded.settings, now, release)
+        subject = Subject(loaded.site, loaded.settings, now, release, loaded.bodies.get(release.id))
         for rule in rules:
             found.update(rule(subject))
+    for page in loaded.pages:
+        found.update(page_not_filled_in(loaded.site, page))
     return sorted(found)
+
+
+def page_not_filled_in(site: Path, page: Page) -> Iterable[Problem]:
+    """A page from `pressroom init` whose gaps are not filled in yet (deploy refuses to publish it)."""
+    gaps = page.body.count(FILL_IN) + page.title.count(FILL_IN)
+    if not gaps:
+        return
+    try:
+        lines = (site / page.source).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    line = next((n for n, text in enumerate(lines, start=1) if FILL_IN in text), 1)
+    yield Problem(page.source, line, f'the page still has {gaps} gap{"s" if gaps != 1 else ""} marked '
+                  f'"{FILL_IN} …]" to fill in (the first on this line); pressroom deploy publishes the site '
+                  "only when they are filled in", WARNING)
 
 
 def advise_loadable(site: Path, now: dt.datetime, rules: Sequence[Rule] = RULES) -> list[Problem]:

@@ -16,6 +16,8 @@ from generator.build.staging import OutputRefused
 from generator.commands import check as advice
 from generator.commands import clock
 from generator.commands import new as scaffold
+from generator.content.authorities import load_authorities
+from generator.content.files import page_files, release_files
 from generator.core.dates import iso
 from generator.core.errors import BuildErrors, PressroomError, Problem, UsageError
 from generator.lifecycle.states import Due
@@ -71,10 +73,31 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("title", metavar="TITLE", help='the headline, in quotes: "Unfall in Buer"')
     new_cmd.add_argument("--now", metavar="ISO8601", help="the release's date (default: the clock)")
 
+    init_cmd = commands.add_parser("init", help="start a new site folder with one authority and the legal pages")
+    init_cmd.add_argument("folder", nargs="?", default=".", type=Path, metavar="DIR",
+                          help="a new or empty folder (default: here)")
+    init_cmd.add_argument("--name", help='the authority, e.g. "Polizei Gelsenkirchen"')
+    init_cmd.add_argument("--code", help="its ots code, e.g. POL-GE")
+    init_cmd.add_argument("--city", help="the dateline place, e.g. Gelsenkirchen")
+    init_cmd.add_argument("--base-url", help="the site's address, e.g. https://presse.example.org/")
+    init_cmd.add_argument("--email", help="the press office's e-mail address")
+    init_cmd.add_argument("--phone", help="the press office's phone number")
+    init_cmd.add_argument("--title", help='the site title (default: "Pressemitteilungen NAME")')
+    init_cmd.add_argument("--website", help="the authority's own website")
+
+    deploy_cmd = commands.add_parser("deploy", help="publish the built output/ to the target in site.toml (rsync)")
+    deploy_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
+    deploy_cmd.add_argument("-o", "--output", type=Path, help="the built site to publish (default: SITE/output)")
+    deploy_cmd.add_argument("--target", help="override [deploy] target from site.toml")
+    deploy_cmd.add_argument("--dry-run", action="store_true", help="only list what would change")
+    deploy_cmd.add_argument("--with-server-files", action="store_true",
+                            help="also copy _server/ (the web server configurations the build writes)")
+
     serve_cmd = commands.add_parser("serve", help="preview the site in a browser, rebuilt on every change")
     serve_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
     serve_cmd.add_argument("--port", type=_port, default=8000, help="the port on 127.0.0.1 (default: 8000)")
-    serve_cmd.add_argument("--drafts", action="store_true", help="also show drafts")
+    serve_cmd.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
+                           help="show drafts, marked as such (the default); --no-drafts shows the site as published")
     _now_option(serve_cmd)
     return parser
 
@@ -117,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "init":
+            return _init(args)
+        if args.command == "deploy":
+            return _deploy(args)
     except OutputRefused as exc:  # one line, and nothing was touched
         print(f"pressroom: error: {exc}", file=sys.stderr)
         return 2
@@ -143,10 +170,11 @@ def _build(args: argparse.Namespace) -> int:
         if upcoming is not None:
             print(iso(upcoming.when))
         return 0
+    now = _now(args.now, site, args.base_url)
     options = BuildOptions(
         site=site,
         output=args.output if args.output is not None else site / "output",
-        now=_now(args.now, site, args.base_url),
+        now=now,
         base_url=args.base_url,
         drafts=args.drafts,
         jobs=args.jobs,
@@ -154,11 +182,29 @@ def _build(args: argparse.Namespace) -> int:
         allow_removed=args.allow_removed,
         search=args.search,
         cache=args.cache,
+        advise=None if args.quiet else (lambda loaded: advice.advise(loaded, now)),
     )
     report = build(options)
     if not args.quiet:
         _summary(report, options.output)
+        _build_warnings(report.warnings)
     return 0
+
+
+# A build lists this many warnings at most; `check` lists them all.
+BUILD_WARNINGS_SHOWN = 10
+
+
+def _build_warnings(warnings: Sequence[Problem]) -> None:
+    """The warnings `check` gives, briefly, after the summary (on stderr: stdout ends with "next due")."""
+    if not warnings:
+        return
+    count = len(warnings)
+    print(f"{count} warning{'s' if count != 1 else ''} (published all the same):", file=sys.stderr)
+    for warning in warnings[:BUILD_WARNINGS_SHOWN]:
+        print(f"  {warning}", file=sys.stderr)
+    if count > BUILD_WARNINGS_SHOWN:
+        print(f"  … and {count - BUILD_WARNINGS_SHOWN} more — see pressroom check", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -175,7 +221,9 @@ def _check(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(advice.report_json(exc.problems, found, strict=args.strict))
         else:
-            _report([*exc.problems, *found])
+            for problem in [*exc.problems, *found]:
+                print(problem, file=sys.stderr)
+            print(_checked(_files_in(site), len(exc.problems), len(found)), file=sys.stderr)
         return 1
     warnings = sorted({*advice.advise(loaded, now), *check_links(loaded, now)})
     failed = bool(warnings) and args.strict
@@ -185,12 +233,30 @@ def _check(args: argparse.Namespace) -> int:
         return 1 if failed else 0
     for warning in warnings:
         print(warning, file=sys.stderr)
-    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    summary = _checked((len(loaded.releases), len(loaded.pages), len(loaded.authorities)), 0, len(warnings))
     if failed:
-        print(f"{count}, treated as errors (--strict)", file=sys.stderr)
+        print(f"{summary}, treated as errors (--strict)", file=sys.stderr)
         return 1
-    print(f"{len(loaded.releases)} releases, {len(loaded.pages)} pages: no errors, {count}")
+    print(summary)
     return 0
+
+
+def _files_in(site: Path) -> tuple[int, int, int]:
+    """(releases, pages, authorities) as found in the folder, for a site that did not load."""
+    authorities, _ = load_authorities(site)
+    return len(release_files(site)), len(page_files(site)), len(authorities)
+
+
+def _checked(counts: tuple[int, int, int], errors: int, warnings: int) -> str:
+    """What `check` looked at and what it found: "checked 12 releases, 4 pages, 3 authorities: …"."""
+    releases, pages, authorities = counts
+    return (f"checked {_count(releases, 'release', 'releases')}, {_count(pages, 'page', 'pages')}, "
+            f"{_count(authorities, 'authority', 'authorities')}: {_count(errors, 'error', 'errors')}, "
+            f"{_count(warnings, 'warning', 'warnings')}")
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -202,6 +268,33 @@ def _new(args: argparse.Namespace) -> int:
     created = scaffold.new_release(site, authority, settings, kind, args.title, _now(args.now, site))
     print(created.path)
     return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from generator.commands import init
+
+    folder: Path = args.folder
+    init.refuse_non_empty(folder)
+    given = {key: getattr(args, key) for key in ("name", "code", "city", "base_url", "email", "phone", "title",
+                                                  "website")}
+    ask = input if sys.stdin.isatty() else None
+    answers = init.answers_from(given, ask)
+    init.refuse_non_empty(folder)  # nothing appeared while we asked
+    written = init.write_site(folder, answers)
+    print(f"a new site in {folder}: {len(written)} files written")
+    print(f"next: fill in the pages in {folder / 'content/pages'}, then: pressroom serve {folder}")
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    from generator.commands import deploy
+
+    site: Path = args.site
+    if not (site / "site.toml").is_file():
+        raise UsageError(f"{site} is not a site folder (it has no site.toml)")
+    output = args.output if args.output is not None else site / "output"
+    return deploy.deploy(site, output, args.target, dry_run=args.dry_run,
+                         with_server_files=args.with_server_files)
 
 
 def _serve(args: argparse.Namespace) -> int:

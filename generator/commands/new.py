@@ -2,6 +2,8 @@
 
 The file must pass `check` as written, so the skeleton holds only valid values
 and puts the optional keys in YAML comments for the press officer to fill in.
+It is a draft (`draft: true`): the next build does not publish it, and once the
+line is removed, a placeholder sentence still in the text is an error.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from generator.content.authorities import load_authorities
-from generator.content.files import AUTHORITIES_FILE, RELEASES_DIR, release_files
+from generator.content.files import RELEASES_DIR, release_files
+from generator.content.placeholders import OPENINGS, PLACEHOLDER_MARK
+from generator.content.releases import unknown_authority
 from generator.content.settings import load_settings
 from generator.core.dates import iso
 from generator.core.errors import BuildErrors, UsageError, suggestion
@@ -53,8 +58,7 @@ def authority_of(site: Path, authority_id: str | None) -> tuple[Authority, Setti
         raise UsageError(f"--authority is required; the authorities of this site are: {known}")
     authority = authorities.get(authority_id)
     if authority is None:
-        raise UsageError(f'unknown authority "{authority_id}"{suggestion(authority_id, authorities)}; '
-                         f"the authorities of this site ({AUTHORITIES_FILE}) are: {known}")
+        raise UsageError(f"{unknown_authority(authority_id, authorities)} (all: {known})")
     return authority, settings
 
 
@@ -69,7 +73,7 @@ def new_release(site: Path, authority: Authority, settings: Settings, kind: Kind
     existing = release_files(site)
     release_id = _free_id(authority, date, _used_ids(site, existing))
     path = _free_path(site, date, title, existing)
-    text = front_matter(release_id, title, date, authority, kind, settings) + "\n" + body_placeholder(kind)
+    text = front_matter(release_id, title, date, authority, kind, settings) + "\n" + body_placeholder(kind, authority)
     path.parent.mkdir(parents=True, exist_ok=True)
     # "x" mode: a file that appeared since we looked is never overwritten.
     with path.open("x", encoding="utf-8") as handle:
@@ -132,6 +136,8 @@ def front_matter(release_id: str, title: str, date: dt.datetime, authority: Auth
         f"date: {iso(date)}",
         f"authority: {authority.id}",
         f"kind: {kind.value}",
+        "# Ein Entwurf wird nicht veröffentlicht. Löschen Sie die nächste Zeile, wenn die Meldung fertig ist.",
+        "draft: true",
     ]
     if kind is Kind.APPEAL:
         days = min(APPEAL_DAYS, settings.appeal_max_days)
@@ -162,26 +168,45 @@ def front_matter(release_id: str, title: str, date: dt.datetime, authority: Auth
     return "\n".join(lines) + "\n"
 
 
-_PLACEHOLDERS = {
-    Kind.PRESS_RELEASE: "Was ist wann und wo passiert? Schreiben Sie das Wichtigste in den ersten Absatz.",
-    Kind.APPEAL: "Wen oder was suchen Sie? Beschreiben Sie die Person und wo sie zuletzt gesehen wurde.",
-    Kind.CONFERENCE_REPORT: "Worum ging es bei der Veranstaltung, wer war dabei, was wurde vereinbart?",
-}
+AuthorityType = Literal["police", "fire", "city", "other"]
+
+# The ots code's first part says what kind of authority issues a release: POL-GE, FW-GE, STADT-GE.
+_TYPES: dict[str, AuthorityType] = {"POL": "police", "BPOL": "police", "KPOL": "police", "LKA": "police",
+                                    "FW": "fire", "FF": "fire", "BF": "fire",
+                                    "STADT": "city", "KREIS": "city", "GEM": "city", "LK": "city"}
 
 
-# The sentence `check` looks for to warn that the placeholder text is still there.
-PLACEHOLDER_MARK = "Ersetzen Sie diesen Text durch Ihre Meldung."
+def authority_type(authority: Authority) -> AuthorityType:
+    """Police, fire brigade or city administration, read from the ots code's prefix."""
+    return _TYPES.get(authority.code.split("-", 1)[0], "other")
 
 
-def body_placeholder(kind: Kind) -> str:
-    ending = ("**Wer hat etwas gesehen?** Hinweise nimmt die Polizei unter der 110 entgegen.\n"
-              if kind is Kind.APPEAL else "")
+def tips_line(authority: Authority) -> str:
+    """The appeal's closing line: who takes tips, at which number, fitting the authority."""
+    reach = authority.contact.phone or authority.contact.email
+    kind = authority_type(authority)
+    if kind == "police":
+        if reach:
+            return (f"Hinweise nimmt die {authority.name} unter {reach} entgegen, "
+                    "in dringenden Fällen über den Notruf 110.")
+        return f"Hinweise nimmt die {authority.name} über den Notruf 110 oder jede Polizeidienststelle entgegen."
+    if kind == "fire":
+        where = f" unter {reach}" if reach else ""
+        return f"Hinweise nimmt die {authority.name}{where} entgegen. Im Notfall wählen Sie die 112."
+    if kind == "city":
+        where = f" unter {reach}" if reach else ""
+        return f"Hinweise nimmt die {authority.name}{where} entgegen."
+    return f"Hinweise an: {authority.name}" + (f", {reach}." if reach else ".")
+
+
+def body_placeholder(kind: Kind, authority: Authority) -> str:
+    ending = f"**Wer hat etwas gesehen?** {tips_line(authority)}\n" if kind is Kind.APPEAL else ""
     return (
-        f"{_PLACEHOLDERS[kind]}\n\n"
-        f"{PLACEHOLDER_MARK} Die Ortszeile (zum Beispiel \"Gelsenkirchen (ots)\") "
+        f"{OPENINGS[kind]}\n\n"
+        f"{PLACEHOLDER_MARK} Die Ortszeile (zum Beispiel \"{authority.city} (ots)\") "
         "und den Block \"Rückfragen bitte an:\" setzt Pressroom selbst davor und darunter.\n"
         + (f"\n{ending}" if ending else "")
     )
 
 
-__all__ = ["APPEAL_DAYS", "PLACEHOLDER_MARK", "NewRelease", "authority_of", "kind_of", "new_release"]
+__all__ = ["APPEAL_DAYS", "NewRelease", "authority_of", "authority_type", "kind_of", "new_release", "tips_line"]

@@ -80,11 +80,14 @@ TEXTS = {
 }
 
 
+DRAFTS_LISTED = 5  # newest first
+
+
 @dataclass(frozen=True)
 class ServeOptions:
     site: Path
     port: int = 8000
-    drafts: bool = False
+    drafts: bool = True  # a preview is where drafts are read; each is marked as one
     now: str | None = None  # --now as given, read anew at each rebuild; None: the clock at each rebuild
 
 
@@ -253,6 +256,11 @@ def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> dt
         return None
     print(f"rebuilt: {report.published} published, {report.drafts} drafts in {report.seconds:.2f} s → {url}",
           flush=True)
+    # Drafts are in no list, so the writer finds them here (each page is marked as a draft).
+    for path in report.draft_paths[:DRAFTS_LISTED]:
+        print(f"  draft (not published): {url.rstrip('/')}/{path.lstrip('/')}", flush=True)
+    if len(report.draft_paths) > DRAFTS_LISTED:
+        print(f"  … and {len(report.draft_paths) - DRAFTS_LISTED} more drafts", flush=True)
     status.finished([], texts)
     return report.next_due.when if report.next_due is not None else None
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,9 @@ class Fields:
     source: YamlSource
     shown: str
     problems: list[Problem]
+    # (mapping keys, allowed key) that an unknown key's message already suggested: a misspelt
+    # required key ("titel:") is one error with the suggestion, not a second one saying it is missing.
+    suggested: set[tuple[tuple[Key, ...], str]] = field(default_factory=set)
 
     def fail(self, keys: tuple[Key, ...], message: str) -> None:
         self.problems.append(Problem(self.shown, self.source.line_of(*keys), message))
@@ -39,6 +43,9 @@ class Fields:
         for key in value:
             if not isinstance(key, str) or key not in allowed:
                 hint = suggestion(str(key), allowed) or f" (allowed: {', '.join(allowed)})"
+                close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+                if close and close[0] not in value:
+                    self.suggested.add((keys, close[0]))
                 self.fail((*keys, key), f'unknown key "{key}" in {what}{hint}')
         return {k: v for k, v in value.items() if isinstance(k, str) and k in allowed}
 
@@ -47,13 +54,17 @@ class Fields:
         value = data.get(key)
         name = what or key
         if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
+            if required and not self.misspelt(keys, key, data):
                 self.fail((*keys, key) if key in data else keys, f'"{name}" is required and must not be empty')
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail((*keys, key), f'"{name}" must be a text, not {kind_of(value)}; put it in quotes')
             return None
         return str(value).strip()
+
+    def misspelt(self, keys: tuple[Key, ...], key: str, data: Mapping[str, Any]) -> bool:
+        """Whether a missing `key` was already named as the suggestion for a misspelt one."""
+        return key not in data and (keys, key) in self.suggested
 
     def texts(self, data: Mapping[str, Any], key: str, keys: tuple[Key, ...]) -> tuple[str, ...]:
         value = data.get(key)
@@ -79,7 +90,7 @@ class Fields:
              required: bool = False) -> dt.datetime | None:
         value = data.get(key)
         if value is None or value == "":
-            if required:
+            if required and not self.misspelt(keys, key, data):
                 self.fail(keys if key not in data else (*keys, key),
                           f'"{key}" is required, e.g. {key}: 2019-04-29T16:05:00+02:00')
             return None

@@ -7,6 +7,7 @@ every file (duplicate ids, addresses, `follows`) are in `checks`.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from generator.content.contacts import read_contact
 from generator.content.fields import Fields, Invalid, as_language, kind_of
 from generator.content.files import AUTHORITIES_FILE, RELEASES_DIR, FileProblem, read_front_matter
 from generator.content.media_refs import MediaFinder
+from generator.content.placeholders import placeholder_line
 from generator.content.yaml_source import Key
 from generator.core.errors import Problem, suggestion
 from generator.core.models import Authority, Contact, Event, Kind, Language, Release, Settings, Update, Withdrawal
@@ -35,6 +37,9 @@ LANGUAGES: tuple[Language, ...] = ("de", "en")
 
 RELEASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 ALIAS = re.compile(r"^/[A-Za-z0-9._~/%-]*$")
+
+# Up to this many authorities, an unknown one's message lists them all.
+LIST_AUTHORITIES = 5
 
 # Top-level addresses the build writes itself (see urls.py and servers.py): an alias there would overwrite them.
 _NOT_FOR_ALIASES = frozenset({
@@ -73,7 +78,22 @@ def load_release(path: Path, context: LoadContext, raw: bytes | None = None) -> 
     except Invalid:
         return None, problems
     release = _ReleaseReader(fields, data, context, path).release(shown, body)
+    if release is not None and not release.draft:
+        _refuse_placeholder(source.text, body, shown, problems)
     return (None if problems else release), problems
+
+
+def _refuse_placeholder(front_matter: str, body: str, shown: str, problems: list[Problem]) -> None:
+    """The skeleton's placeholder text in a release that is to be published is an error at its line."""
+    found = placeholder_line(body)
+    if found is None:
+        return
+    index, sentence = found
+    # The front matter text starts after the first "---"; its closing "---" is the next line after it.
+    line = 1 + front_matter.count("\n") + 1 + index
+    problems.append(Problem(shown, line, 'the text still contains the placeholder that pressroom new wrote '
+                            f'("{sentence}"); replace it with the release\'s text, or keep "draft: true" '
+                            "until it is written"))
 
 
 @dataclass
@@ -130,9 +150,7 @@ class _ReleaseReader:
         authorities = self.context.authorities
         authority = authorities.get(authority_id)
         if authority is None:
-            self.fields.fail(("authority",), f'unknown authority "{authority_id}"'
-                             f"{suggestion(authority_id, authorities)}; the authorities are listed in "
-                             f"{AUTHORITIES_FILE}")
+            self.fields.fail(("authority",), unknown_authority(authority_id, authorities))
         return authority
 
     def release_id(self) -> str:
@@ -211,8 +229,10 @@ class _ReleaseReader:
             if expires <= date:
                 self.fields.fail(("expires",), '"expires" must be after "date"')
             elif kind is Kind.APPEAL and expires - date > dt.timedelta(days=max_days):
+                latest = date + dt.timedelta(days=max_days)
                 self.fields.fail(("expires",), f"an appeal may run at most {max_days} days "
-                                 "(appeal_max_days in site.toml); set an earlier expires")
+                                 f"(appeal_max_days in site.toml); set an earlier expires, at the latest "
+                                 f"expires: {_written(latest.astimezone(self.tz))}")
         return expires
 
     def withdrawal(self, value: Any) -> Withdrawal | None:
@@ -259,3 +279,30 @@ class _ReleaseReader:
             self.fields.fail(("extra",), f'"extra" must be a mapping of free values, not {kind_of(extra)}')
             return {}
         return extra
+
+
+def _written(value: dt.datetime) -> str:
+    """A time as a release writes it in the site's zone: "2026-12-01 08:00"."""
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def unknown_authority(given: str, authorities: Mapping[str, Authority]) -> str:
+    """The message for an `authority:` that is no id: the id it likely means, and the choices when few.
+
+    Press officers know their authority by its ots code ("POL-GE"), so a code, in any case, names its id.
+    """
+    by_code = {a.code.casefold(): a for a in authorities.values()}
+    meant = by_code.get(given.strip().casefold())
+    if meant is None:
+        named = {a.name.casefold(): a for a in authorities.values()}
+        meant = named.get(given.strip().casefold())
+    if meant is None:
+        close = difflib.get_close_matches(given.casefold(), sorted(authorities), n=1, cutoff=0.6)
+        close = close or difflib.get_close_matches(given.casefold(), sorted(by_code), n=1, cutoff=0.6)
+        if close:
+            meant = authorities.get(close[0]) or by_code.get(close[0])
+    hint = f" (did you mean {meant.id} ({meant.code})?)" if meant is not None else ""
+    if 0 < len(authorities) <= LIST_AUTHORITIES:
+        choices = ", ".join(f"{a.id} ({a.code})" for a in sorted(authorities.values(), key=lambda a: a.id))
+        return f'unknown authority "{given}"{hint}; write the id, one of: {choices}'
+    return f'unknown authority "{given}"{hint}; the authorities are listed in {AUTHORITIES_FILE}'

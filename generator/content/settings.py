@@ -17,8 +17,9 @@ from generator.core.models import Language, Settings
 SITE_FILE = "site.toml"
 KEYS = {
     "title", "base_url", "language", "content_language", "timezone", "description", "per_page", "feed_items",
-    "appeal_max_days", "websub_hub", "publish_originals", "extra",
+    "appeal_max_days", "websub_hub", "publish_originals", "extra", "deploy",
 }
+DEPLOY_KEYS = ("target",)
 LANGUAGES: tuple[Language, ...] = ("de", "en")
 DEFAULT_TIMEZONE = "Europe/Berlin"
 
@@ -45,6 +46,16 @@ def load_settings(site: Path, base_url: str | None = None) -> Settings:
     if reader.problems:
         raise BuildErrors(reader.problems)
     return settings
+
+
+def deploy_target(site: Path) -> str | None:
+    """The checked [deploy] target of site.toml, or None if it has none; raises BuildErrors."""
+    text = _read(site / SITE_FILE)
+    reader = _SettingsReader(text, _parse(text))
+    reader.settings(None)
+    if reader.problems:
+        raise BuildErrors(reader.problems)
+    return reader.deploy()
 
 
 def timezone_problem(name: str) -> str | None:
@@ -143,6 +154,7 @@ class _SettingsReader:
         if not isinstance(originals, bool):
             self.fail("publish_originals", "publish_originals must be true or false")
             originals = False
+        self.deploy()
         extra: Any = self.data.get("extra", {})
         if not isinstance(extra, dict):
             self.fail("extra", "extra must be a table: [extra]")
@@ -161,6 +173,22 @@ class _SettingsReader:
             publish_originals=originals,
             extra=extra,
         )
+
+    def deploy(self) -> str | None:
+        """[deploy] target: where `pressroom deploy` copies output/ (a folder, or user@host:/path/)."""
+        table = self.data.get("deploy")
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            self.fail("deploy", 'deploy must be a table: [deploy] with target = "user@host:/var/www/presse/"')
+            return None
+        for key in sorted(set(table) - set(DEPLOY_KEYS)):
+            self.fail("deploy", f'unknown setting "{key}" in [deploy]{suggestion(key, DEPLOY_KEYS)}')
+        target = table.get("target")
+        if not isinstance(target, str) or not target.strip():
+            self.fail("deploy", '[deploy] needs target = "user@host:/var/www/presse/" or a folder, in quotes')
+            return None
+        return target
 
     def refuse_unsafe_characters(self) -> bool:
         """Control characters (which TOML lets in as escapes, "\\u0000") in any text, keys too."""

@@ -93,10 +93,10 @@ def warned(site: Path) -> dict[str, tuple[Path, int, str]]:
     future = write_release(site, "future", "id: f\ntitle: Neu\nauthority: polizei-test\ndate: 2028-01-02\n")
     write_release(site, "soon", "id: s\ntitle: Bald\nauthority: polizei-test\ndate: 2027-11-01\n")
     write_release(site, "clean", f"id: ok\ntitle: Alles gut\n{BASE}")
-    unwritten = write_release(site, "unwritten", f"id: u\ntitle: Vergessen\n{BASE}",
+    unwritten = write_release(site, "unwritten", f"id: u\ntitle: Vergessen\ndraft: true\n{BASE}",
                               "Erster Absatz.\n\nErsetzen Sie diesen Text durch Ihre Meldung. Die Ortszeile …\n")
     return {
-        "placeholder": (unwritten, line_of(unwritten, "Ersetzen"), "the text still contains the placeholder"),
+        "placeholder": (unwritten, line_of(unwritten, "Ersetzen"), "the draft still contains the placeholder"),
         "title": (title, line_of(title, "title:"), "the title has 141 characters"),
         "lead": (lead, line_of(lead, "Die Polizei"), "the first paragraph has"),
         "credit": (credit, line_of(credit, "  - src: bild.png") + 3,
@@ -115,7 +115,7 @@ def test_every_warning_is_reported_at_its_line(site: Path, warned: dict[str, tup
         prefix = f"{path.relative_to(site).as_posix()}:{line}: warning: {message}"
         assert any(out.startswith(prefix) for out in lines), f"{name}: {prefix!r} not in\n{result.stderr}"
     assert len(lines) == len(warned), result.stderr  # and nothing about the twins that avoid them
-    assert "no errors, 7 warnings" in result.stdout
+    assert result.stdout.startswith("checked 12 releases, 0 pages, 2 authorities: 0 errors, 7 warnings")
 
 
 def test_strict_makes_warnings_errors(site: Path, warned: dict[str, tuple[Path, int, str]]) -> None:
@@ -153,7 +153,7 @@ def test_json_report_lists_errors_and_the_warnings_of_sound_files(site: Path) ->
     assert report["summary"]["ok"] is False
     messages = {(e["path"], e["line"], e["severity"]): e["message"] for e in report["errors"]}
     assert messages.keys() == {("content/releases/broken.md", 4, "error"), ("content/releases/broken.md", 5, "error")}
-    assert 'unknown authority "polizei-tset" (did you mean "polizei-test"?)' in messages[
+    assert 'unknown authority "polizei-tset" (did you mean polizei-test (POL-TS)?)' in messages[
         "content/releases/broken.md", 4, "error"]
     assert 'unknown key "titel"' in messages["content/releases/broken.md", 5, "error"]
     assert report["summary"]["errors"] == len(report["errors"]) == 2
@@ -162,7 +162,7 @@ def test_json_report_lists_errors_and_the_warnings_of_sound_files(site: Path) ->
     text = run_pressroom("check", site, "--now", NOW)
     assert text.returncode == 1
     assert text.stderr.splitlines()[-2].startswith("content/releases/old.md:5: warning: the date 1985")
-    assert text.stderr.splitlines()[-1] == "2 errors; nothing was written"
+    assert text.stderr.splitlines()[-1] == "checked 2 releases, 0 pages, 2 authorities: 2 errors, 1 warning"
 
 
 def test_a_clean_site_has_no_warnings(site: Path) -> None:
@@ -173,7 +173,7 @@ def test_a_clean_site_has_no_warnings(site: Path) -> None:
     result = run_pressroom("check", site, "--now", NOW)
     assert result.returncode == 0
     assert result.stderr == ""
-    assert "no errors, 0 warnings" in result.stdout
+    assert result.stdout == "checked 1 release, 0 pages, 2 authorities: 0 errors, 0 warnings\n"
 
 
 def test_another_rule_can_be_added(site: Path) -> None:

@@ -56,17 +56,38 @@ def test_each_kind_passes_check_and_is_published(site: Path, tmp_path: Path) -> 
         assert data["authority"] == "polizei-test"
         assert data["kind"] == kind
 
+        assert data["draft"] == "true"
+
     checked = run_pressroom("check", site, "--now", NOW)
     assert checked.returncode == 0, checked.stderr
     assert "error" not in checked.stderr
     # … but it reminds the writer of the placeholder text, at its line
-    for path in made.values():
-        line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-                    if text.startswith("Ersetzen Sie diesen Text"))
+    lines = {path: placeholder_line(path) for path in made.values()}
+    for path, line in lines.items():
         shown = path.relative_to(site).as_posix()
-        assert f"{shown}:{line}: warning: the text still contains the placeholder" in checked.stderr
+        assert f"{shown}:{line}: warning: the draft still contains the placeholder" in checked.stderr
 
+    # A draft is not published …
     out = tmp_path / "out"
+    built = run_pressroom("build", site, "-o", out, "--now", NOW)
+    assert built.returncode == 0, built.stderr
+    assert "0 published" in built.stdout and "3 drafts" in built.stdout
+    assert not (out / "meldung").exists()
+
+    # … and without "draft: true" the untouched skeleton is an error at its first placeholder line.
+    for path in made.values():
+        path.write_text(path.read_text(encoding="utf-8").replace("draft: true\n", ""), encoding="utf-8")
+    refused = run_pressroom("build", site, "-o", out, "--now", NOW)
+    assert refused.returncode == 1
+    expected = {f"{p.relative_to(site).as_posix()}:{first_placeholder(p)}: error: the text still contains the "
+                "placeholder that pressroom new wrote" for p in made.values()}
+    found = {line.split(" (", 1)[0] for line in refused.stderr.splitlines() if ": error: " in line}
+    assert found == expected, refused.stderr
+
+    # Written out, each is published.
+    for path in made.values():
+        head, _, _ = path.read_text(encoding="utf-8").rpartition("---\n")
+        path.write_text(head + "---\n\nAm Mittwoch ist etwas passiert.\n", encoding="utf-8")
     built = run_pressroom("build", site, "-o", out, "--now", NOW)
     assert built.returncode == 0, built.stderr
     assert "3 published" in built.stdout
@@ -74,6 +95,18 @@ def test_each_kind_passes_check_and_is_published(site: Path, tmp_path: Path) -> 
         page = (out / "meldung" / path.stem / "index.html").read_text(encoding="utf-8")
         assert f"POL-TS: {KINDS[kind]}" in page
         assert "Teststadt (ots)" in page
+
+
+def placeholder_line(path: Path) -> int:
+    return next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                if text.startswith("Ersetzen Sie diesen Text"))
+
+
+def first_placeholder(path: Path) -> int:
+    """The line of the skeleton's opening question (the first line of its body)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    closing = next(n for n in range(1, len(lines)) if lines[n] == "---")
+    return closing + 3  # the closing "---", a blank line, then the question
 
 
 def test_appeal_expires_within_the_sites_limit(tmp_path: Path) -> None:
@@ -104,6 +137,8 @@ def test_a_release_made_with_the_clock_is_published_right_away(site: Path, tmp_p
     path = new(site, "--authority", "feuerwehr-test", "Brand in der Altstadt", now=None)
     date = dt.datetime.fromisoformat(str(front_matter(path)["date"]))
     assert abs(dt.datetime.now(dt.UTC) - date) < dt.timedelta(minutes=5)
+    head, _, _ = path.read_text(encoding="utf-8").replace("draft: true\n", "").rpartition("---\n")
+    path.write_text(head + "---\n\nEs brannte.\n", encoding="utf-8")  # written, no longer a draft
     out = tmp_path / "out"
     built = run_pressroom("build", site, "-o", out, "--quiet")
     assert built.returncode == 0, built.stderr
@@ -130,7 +165,7 @@ def test_ids_count_past_those_in_use_and_files_are_never_overwritten(site: Path)
 def test_unknown_authority_is_refused_with_a_suggestion(site: Path) -> None:
     result = run_pressroom("new", "--site", site, "--authority", "polizei-tset", "Titel", "--now", NOW)
     assert result.returncode == 2
-    assert 'unknown authority "polizei-tset" (did you mean "polizei-test"?)' in result.stderr
+    assert 'unknown authority "polizei-tset" (did you mean polizei-test (POL-TS)?)' in result.stderr
     assert "feuerwehr-test" in result.stderr  # the choices are listed
     assert "Traceback" not in result.stderr
     assert not list((site / "content/releases").rglob("*.md"))

@@ -153,7 +153,11 @@ def test_serves_the_site_with_the_reload_script(server: Server) -> None:
     code, script = server.get("__pressroom/reload.js")
     assert code == 200 and "__pressroom/status" in script
     assert server.status()["errors"] == []
-    assert server.get("meldung/entwurf/")[0] == 404  # drafts only with --drafts
+    code, draft = server.get("meldung/entwurf/")  # the preview shows drafts, marked as such
+    assert code == 200 and "Noch geheim" in draft and 'class="draft-banner"' in draft
+    # and names their addresses, since no list shows a draft
+    _, out, _ = server.stop()
+    assert f"  draft (not published): {server.url}meldung/entwurf/\n" in out
 
 
 def test_an_edit_shows_up_within_seconds(server: Server) -> None:
@@ -171,7 +175,8 @@ def test_a_broken_file_is_shown_and_the_server_recovers(server: Server) -> None:
     wait_for(lambda: bool(server.status()["errors"]), "the error to reach the overlay endpoint")
     errors = server.status()["errors"]
     assert errors == ['content/releases/unfall.md:5: error: unknown authority "polizei-tset" '
-                      '(did you mean "polizei-test"?); the authorities are listed in content/authorities.yaml']
+                      "(did you mean polizei-test (POL-TS)?); write the id, one of: feuerwehr-test (FW-TS), "
+                      "polizei-test (POL-TS)"]
     code, page = server.get(PAGE)  # the last good build stays up
     assert code == 200 and "Unfall in Buer" in page
     assert server.process.poll() is None
@@ -222,11 +227,11 @@ def test_ctrl_c_stops_cleanly(server: Server) -> None:
     assert out.rstrip().endswith("stopped")
 
 
-def test_drafts_are_visible_with_drafts(site: Path) -> None:
-    server = start(site, "--drafts")
+def test_no_drafts_shows_the_site_as_published(site: Path) -> None:
+    server = start(site, "--no-drafts")
     try:
-        code, page = server.get("meldung/entwurf/")
-        assert code == 200 and "Noch geheim" in page
+        assert server.get("meldung/entwurf/")[0] == 404
+        assert server.get(PAGE)[0] == 200
     finally:
         server.stop()
 

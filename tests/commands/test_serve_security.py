@@ -281,7 +281,7 @@ def test_a_now_that_is_no_date_stops_serve_at_once(site: Path) -> None:
 
     result = run_pressroom("serve", site, "--port", "0", "--now", "gestern", timeout=WAIT)
     assert result.returncode == 2
-    assert 'pressroom: error: --now: "gestern" is not an ISO 8601 date' in result.stderr
+    assert 'pressroom: error: --now: "gestern" is not a date Pressroom reads' in result.stderr
     assert "Traceback" not in result.stderr
 
 

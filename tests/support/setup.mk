@@ -1,6 +1,6 @@
 # Test tool setup, included from the top-level Makefile:  include tests/support/setup.mk
 #
-#   make test-deps   Debian chromium and newsboat (root only) + axe-core and vnu-jar from npm.
+#   make test-deps   Debian chromium, newsboat and rsync (root only) + axe-core and vnu-jar from npm.
 #
 # Idempotent and silent when everything is already in place.
 
@@ -9,9 +9,9 @@ PRESSROOM_TEST_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 CHROMIUM_BIN ?= /usr/bin/chromium
 NPM ?= npm
 
-.PHONY: test-deps test-deps-chromium test-deps-newsboat test-deps-npm
+.PHONY: test-deps test-deps-chromium test-deps-newsboat test-deps-rsync test-deps-npm
 
-test-deps: test-deps-chromium test-deps-newsboat test-deps-npm
+test-deps: test-deps-chromium test-deps-newsboat test-deps-rsync test-deps-npm
 
 # Playwright drives the distribution browser; we never download one.
 test-deps-chromium:
@@ -37,6 +37,19 @@ test-deps-newsboat:
 	else \
 	  echo "test-deps: newsboat is missing and you are not root;"; \
 	  echo "           run 'sudo apt-get install newsboat' - the feed reader test will be skipped until then."; \
+	fi
+
+# `pressroom deploy` is tested against a local folder with the real rsync.
+test-deps-rsync:
+	@if command -v rsync >/dev/null; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "test-deps: installing Debian rsync"; \
+	  apt-get -qq -o DPkg::Lock::Timeout=600 update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o DPkg::Lock::Timeout=600 install rsync >/dev/null; \
+	else \
+	  echo "test-deps: rsync is missing and you are not root;"; \
+	  echo "           run 'sudo apt-get install rsync' - deploy tests will be skipped until then."; \
 	fi
 
 test-deps-npm: $(PRESSROOM_TEST_ROOT)/node_modules/.package-lock.json
