@@ -13,44 +13,32 @@ NPM ?= npm
 
 test-deps: test-deps-chromium test-deps-newsboat test-deps-rsync test-deps-npm
 
+# $(call debian_tool,CHECK,PACKAGE,WHAT IS SKIPPED): install a Debian package when CHECK fails and we
+# are root; otherwise say how, and which tests wait for it.
+define debian_tool
+	@if $(1); then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "test-deps: installing Debian $(2)"; \
+	  apt-get -qq -o DPkg::Lock::Timeout=600 update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o DPkg::Lock::Timeout=600 install $(2) >/dev/null; \
+	else \
+	  echo "test-deps: $(2) is missing and you are not root;"; \
+	  echo "           run 'sudo apt-get install $(2)' - $(3) will be skipped until then."; \
+	fi
+endef
+
 # Playwright drives the distribution browser; we never download one.
 test-deps-chromium:
-	@if [ -x "$(CHROMIUM_BIN)" ]; then \
-	  :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "test-deps: installing Debian chromium"; \
-	  apt-get -qq -o DPkg::Lock::Timeout=600 update && \
-	  DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o DPkg::Lock::Timeout=600 install chromium >/dev/null; \
-	else \
-	  echo "test-deps: $(CHROMIUM_BIN) is missing and you are not root;"; \
-	  echo "           run 'sudo apt-get install chromium' - browser tests will be skipped until then."; \
-	fi
+	$(call debian_tool,[ -x "$(CHROMIUM_BIN)" ],chromium,browser tests)
 
-# A real feed reader for tests/outputs/test_newsboat.py (skipped without it).
+# A real feed reader for tests/outputs/test_newsboat.py.
 test-deps-newsboat:
-	@if command -v newsboat >/dev/null 2>&1; then \
-	  :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "test-deps: installing Debian newsboat"; \
-	  apt-get -qq -o DPkg::Lock::Timeout=600 update && \
-	  DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o DPkg::Lock::Timeout=600 install newsboat >/dev/null; \
-	else \
-	  echo "test-deps: newsboat is missing and you are not root;"; \
-	  echo "           run 'sudo apt-get install newsboat' - the feed reader test will be skipped until then."; \
-	fi
+	$(call debian_tool,command -v newsboat >/dev/null 2>&1,newsboat,the feed reader test)
 
 # `pressroom deploy` is tested against a local folder with the real rsync.
 test-deps-rsync:
-	@if command -v rsync >/dev/null; then \
-	  :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "test-deps: installing Debian rsync"; \
-	  apt-get -qq -o DPkg::Lock::Timeout=600 update && \
-	  DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o DPkg::Lock::Timeout=600 install rsync >/dev/null; \
-	else \
-	  echo "test-deps: rsync is missing and you are not root;"; \
-	  echo "           run 'sudo apt-get install rsync' - deploy tests will be skipped until then."; \
-	fi
+	$(call debian_tool,command -v rsync >/dev/null 2>&1,rsync,deploy tests)
 
 test-deps-npm: $(PRESSROOM_TEST_ROOT)/node_modules/.package-lock.json
 
