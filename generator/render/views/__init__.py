@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from generator.core import urls
 from generator.core.models import Authority, Contact, Page, Release, Settings
 from generator.lifecycle.catalog import Catalog, Group
 from generator.render.markdown import Body
@@ -20,7 +21,9 @@ from generator.render.views.images import IMAGE_SIZES, image_views
 from generator.render.views.listings import index_entries, listing_view, page_count
 from generator.render.views.releases import RELATED_COUNT, ReleaseViews
 from generator.render.views.shapes import (
+    AppealView,
     AttachmentView,
+    AuthorityView,
     ContactView,
     EventView,
     FeedLink,
@@ -36,6 +39,7 @@ from generator.render.views.shapes import (
     ReleaseView,
     SiteLinks,
     SiteView,
+    TipView,
     UpdateView,
 )
 from generator.render.views.site import group_feeds, page_view, site_feeds, site_view
@@ -45,9 +49,10 @@ if TYPE_CHECKING:
     from generator.render.formatting import Gettext
 
 __all__ = [
-    "IMAGE_SIZES", "RELATED_COUNT", "AttachmentView", "ContactView", "EventView", "FeedLink", "ImageView",
+    "IMAGE_SIZES", "RELATED_COUNT", "AppealView", "AttachmentView", "AuthorityView",
+    "ContactView", "EventView", "FeedLink", "ImageView",
     "IndexEntry", "ItemView", "Link", "ListingKind", "ListingView", "NoticeView", "PageNav", "PageView",
-    "ReleaseView", "SiteLinks", "SiteView", "UpdateView", "ViewMaker", "image_views", "page_count",
+    "ReleaseView", "SiteLinks", "SiteView", "TipView", "UpdateView", "ViewMaker", "image_views", "page_count",
 ]
 
 
@@ -144,7 +149,10 @@ class ViewMaker:
     def listing(self, kind: ListingKind, path: str, title: str, heading: str, releases: Sequence[Release],
                 feeds: tuple[FeedLink, ...], description: str | None, number: int) -> ListingView:
         """Page `number` of a paginated listing."""
-        return listing_view(self.ctx, self.item, kind, path, title, heading, releases, feeds, description, number)
+        authority = next((a for a in self.catalog.all_authorities if urls.authority(a.id) == path), None) \
+            if kind == "authority" else None
+        return listing_view(self.ctx, self.item, kind, path, title, heading, releases, feeds, description, number,
+                            self._releases.authority(authority) if authority else None)
 
     def index_entries(self, groups: Sequence[Group]) -> tuple[IndexEntry, ...]:
         return index_entries(self.ctx, groups)

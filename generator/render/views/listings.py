@@ -8,7 +8,15 @@ from generator.core import urls
 from generator.core.models import Release
 from generator.lifecycle.catalog import Group
 from generator.render.views.context import ViewContext
-from generator.render.views.shapes import FeedLink, IndexEntry, ItemView, ListingKind, ListingView, PageNav
+from generator.render.views.shapes import (
+    AuthorityView,
+    FeedLink,
+    IndexEntry,
+    ItemView,
+    ListingKind,
+    ListingView,
+    PageNav,
+)
 
 
 def page_count(items: int, per_page: int) -> int:
@@ -18,7 +26,7 @@ def page_count(items: int, per_page: int) -> int:
 
 def listing_view(ctx: ViewContext, item: Callable[[Release], ItemView], kind: ListingKind, path: str, title: str,
                  heading: str, releases: Sequence[Release], feeds: tuple[FeedLink, ...], description: str | None,
-                 number: int) -> ListingView:
+                 number: int, authority: AuthorityView | None = None) -> ListingView:
     """Page `number` of a paginated listing."""
     per_page = ctx.settings.per_page
     count = page_count(len(releases), per_page)
@@ -45,6 +53,7 @@ def listing_view(ctx: ViewContext, item: Callable[[Release], ItemView], kind: Li
         ),
         feeds=feeds,
         kind=kind,
+        authority=authority,
     )
 
 

@@ -10,12 +10,15 @@ from markupsafe import Markup
 
 from generator.core import urls
 from generator.core.dates import iso
-from generator.core.models import Authority, Contact, Release
+from generator.core.models import Authority, Contact, Kind, Release, TipLine
+from generator.core.phone import tel_uri
 from generator.lifecycle.states import withdrawn_on
 from generator.render.markdown import Body, teaser
 from generator.render.views.context import ViewContext
 from generator.render.views.shapes import (
+    AppealView,
     AttachmentView,
+    AuthorityView,
     ContactView,
     EventView,
     FeedLink,
@@ -24,11 +27,28 @@ from generator.render.views.shapes import (
     Link,
     NoticeView,
     ReleaseView,
+    TipView,
     UpdateView,
 )
 from generator.render.views.site import group_feeds, site_feeds
 
 RELATED_COUNT = 5
+_FIRST_PARAGRAPH = "<p>"
+
+
+def with_dateline(html: str, dateline: str) -> Markup:
+    """The body with the dateline running into its first paragraph, as on the wire:
+    "Gelsenkirchen (ots) – Auf Basis …". A body that opens with anything but a paragraph
+    (a heading, a list) gets the dateline as a paragraph of its own before it."""
+    place = Markup('<span class="dateline">%s (ots)</span>') % dateline
+    text = html.lstrip()
+    if text.startswith(_FIRST_PARAGRAPH):
+        return Markup(f"{_FIRST_PARAGRAPH}{place} – {text[len(_FIRST_PARAGRAPH):]}")
+    return Markup(f"<p>{place}</p>\n{html}")
+
+
+def tip_views(tips: tuple[TipLine, ...]) -> tuple[TipView, ...]:
+    return tuple(TipView(t.text, t.phone, tel_uri(t.phone), t.url) for t in tips)
 
 
 @dataclass
@@ -59,18 +79,42 @@ class ReleaseViews:
                 teaser=self.teaser(release),
                 authority=release.authority.name,
                 kind=release.kind.value,
+                lang=self._own_lang(release),
+                appeal=self.appeal(release),
             )
             self._items[release.id] = view
         return view
 
+    def _own_lang(self, release: Release) -> str | None:
+        """The release's language, where a page in the interface's language must mark it."""
+        return release.lang if release.lang and release.lang != self.ctx.language else None
+
+    def appeal(self, release: Release) -> AppealView | None:
+        """Whom to call and until when, for an appeal that is running."""
+        if release.kind is not Kind.APPEAL:
+            return None
+        expires = release.expires
+        return AppealView(tips=tip_views(release.authority.tips),
+                          expires_text=self.ctx.long(expires) if expires else None,
+                          expires_iso=iso(expires) if expires else None)
+
+    def authority(self, authority: Authority) -> AuthorityView:
+        website = authority.website
+        return AuthorityView(
+            name=authority.name,
+            contact=self.contact(authority, replace(authority.contact, name=None)),
+            tips=tip_views(authority.tips),
+            website=Link(website.split("://", 1)[-1].rstrip("/"), website) if website else None,
+        )
+
     def contact(self, authority: Authority, contact: Contact) -> ContactView:
-        phone_digits = "".join(c for c in contact.phone or "" if c.isdigit() or c == "+")
         url = contact.url
         return ContactView(
             organisation=authority.name,
             name=contact.name,
             phone=contact.phone,
-            phone_href=f"tel:{phone_digits}" if phone_digits else None,
+            # One global number (tel:+49…) that dials from anywhere; content checks made sure it is one.
+            phone_href=tel_uri(contact.phone) if contact.phone else None,
             email=contact.email,
             url=(url if url.startswith("http") else f"https://{url}") if url else None,
             url_text=url.split("://", 1)[-1].rstrip("/") if url else None,
@@ -104,7 +148,7 @@ class ReleaseViews:
             updated_iso=iso(updated),
             authority=authority_link,
             dateline=release.location,
-            body=Markup(body.html),
+            body=with_dateline(body.html, release.location),
             teaser=self.teaser(release),
             images=self.image_views.get(release.id) or tuple(
                 ImageView(ctx.url(urls.media_link(i.file.site_path)), i.alt, i.caption, i.credit)
@@ -127,6 +171,8 @@ class ReleaseViews:
             feeds=feeds,
             draft=release.draft,
             expires_text=ctx.long(release.expires) if release.expires else None,
+            appeal=self.appeal(release),
+            content_lang=self._own_lang(release),
         )
 
     def _event(self, release: Release) -> EventView | None:
@@ -159,4 +205,5 @@ class ReleaseViews:
             authority=Link(release.authority.name, ctx.url(urls.authority(release.authority.id))),
             # The authority's press office as an office: no person's name, and nothing of the release.
             contact=self.contact(release.authority, replace(release.authority.contact, name=None)),
+            expired=release.withdrawn is None and release.kind is Kind.APPEAL,
         )

@@ -27,6 +27,25 @@ class FeedLink:
 
 
 @dataclass(frozen=True)
+class TipView:
+    """One line to call with what one saw: "Notruf 110" with 110 as a `tel:` link."""
+
+    text: str
+    phone: str
+    phone_href: str | None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class AppealView:
+    """What an appeal asks of its readers, shown in a box near the top: whom to call, until when."""
+
+    tips: tuple[TipView, ...]
+    expires_text: str | None
+    expires_iso: str | None
+
+
+@dataclass(frozen=True)
 class ItemView:
     """A release as one entry of a listing."""
 
@@ -37,6 +56,8 @@ class ItemView:
     teaser: str
     authority: str
     kind: str
+    lang: str | None = None  # the release's language where it differs from the interface's
+    appeal: AppealView | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,16 @@ class ContactView:
     email: str | None
     url: str | None
     url_text: str | None
+
+
+@dataclass(frozen=True)
+class AuthorityView:
+    """An authority as its own page introduces it: press office, tip lines, website."""
+
+    name: str
+    contact: ContactView
+    tips: tuple[TipView, ...]
+    website: Link | None
 
 
 @dataclass(frozen=True)
@@ -135,6 +166,8 @@ class ReleaseView:
     feeds: tuple[FeedLink, ...]
     draft: bool
     expires_text: str | None
+    appeal: AppealView | None = None
+    content_lang: str | None = None  # the release's language where it differs from the interface's
 
 
 @dataclass(frozen=True)
@@ -149,6 +182,7 @@ class ListingView:
     nav: PageNav
     feeds: tuple[FeedLink, ...]
     kind: ListingKind
+    authority: AuthorityView | None = None  # on an authority's own listing: how to reach it
 
 
 @dataclass(frozen=True)
@@ -162,6 +196,7 @@ class NoticeView:
     reason: str | None
     authority: Link
     contact: ContactView
+    expired: bool = False  # an appeal whose search has ended, not a release taken back
 
 
 @dataclass(frozen=True)
@@ -218,4 +253,7 @@ class SiteView:
     feeds: tuple[FeedLink, ...]
     stylesheet: str
     links: SiteLinks
+    icon: str = ""  # the favicon as ICO, for every browser
+    icon_svg: str = ""  # and as SVG, for those that take it
+    print_script: str = ""  # fills in the date of printing (static/print.js)
     extra: Mapping[str, object] = field(default_factory=dict)

@@ -13,6 +13,10 @@ from generator.render.markdown import Body
 from generator.render.views.context import ViewContext
 from generator.render.views.shapes import FeedLink, Link, PageView, SiteLinks, SiteView
 
+# The theme's default icons (templates/static/); a site's own templates/static/ may replace them.
+FAVICON = "static/favicon.ico"
+FAVICON_SVG = "static/favicon.svg"
+PRINT_SCRIPT = "static/print.js"
 _FOOTER_ORDER = ("impressum", "datenschutz", "barrierefreiheit", "leichte-sprache")
 
 
@@ -29,6 +33,9 @@ def site_view(ctx: ViewContext, pages: Sequence[Page], stylesheet: str) -> SiteV
         feeds=site_feeds(ctx),
         stylesheet=ctx.url(stylesheet),
         links=SiteLinks.of(ctx.links),
+        icon=ctx.url(FAVICON),
+        icon_svg=ctx.url(FAVICON_SVG),
+        print_script=ctx.url(PRINT_SCRIPT),
         extra=ctx.settings.extra,
     )
 
