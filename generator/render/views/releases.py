@@ -40,10 +40,12 @@ def with_dateline(html: str, dateline: str) -> Markup:
     """The body with the dateline running into its first paragraph, as on the wire:
     "Gelsenkirchen (ots) – Auf Basis …". A body that opens with anything but a paragraph
     (a heading, a list) gets the dateline as a paragraph of its own before it."""
-    place = Markup('<span class="dateline">%s (ots)</span>') % dateline
+    # Marked for the search to leave out, so that excerpts start with the text itself.
+    place = Markup('<span class="dateline" data-pagefind-ignore>%s (ots)</span>') % dateline
     text = html.lstrip()
     if text.startswith(_FIRST_PARAGRAPH):
-        return Markup(f"{_FIRST_PARAGRAPH}{place} – {text[len(_FIRST_PARAGRAPH):]}")
+        return Markup(f"{_FIRST_PARAGRAPH}{place}<span data-pagefind-ignore> – </span>"
+                      f"{text[len(_FIRST_PARAGRAPH):]}")
     return Markup(f"<p>{place}</p>\n{html}")
 
 
