@@ -71,7 +71,8 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> I
     def home() -> dict[str, Any]:
         newest = catalog.published[: views.settings.per_page]
         return {"items": [views.item(r) for r in newest], "appeals": [views.item(r) for r in catalog.running_appeals],
-                "total": len(catalog.published), "feeds": site_feeds, "all_url": views.url(urls.RELEASES)}
+                "total": len(catalog.published), "feeds": site_feeds, "all_url": views.url(urls.RELEASES),
+                "authorities": views.index_entries(catalog.authorities)}
 
     yield _page(templates, "index.html", "home.html", home)
     everything = templates.translations.gettext("All releases")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, get_month_names
+from babel.dates import get_month_names
 
 from generator.core import mime
 
@@ -17,33 +17,39 @@ def _untranslated(message: str) -> str:
     return message
 
 
+# English has one style on a whole site, for pages, lists and notices alike: day, month in
+# words, year, and the 24-hour clock of the place ("29 April 2019, 16:05"). Numeric dates
+# would read differently in Britain and America; a 12-hour clock beside a 24-hour one is two
+# formats. German keeps its own: "29. April 2019, 16:05 Uhr" on pages, "29.04.2019, 16:05" in lists.
+
+
 def show_datetime(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
-    """'29. April 2019, 16:05 Uhr' in German, 'April 29, 2019, 4:05 pm' in English."""
+    """'29. April 2019, 16:05 Uhr' in German, '29 April 2019, 16:05' in English."""
     local = value.astimezone(tz)
     if language == "de":
         # Babel's 'd. MMMM y', spelled out: formatting through Babel costs more than the rest of a page.
         return f"{local.day}. {_GERMAN_MONTHS[local.month]} {local.year}, {local:%H:%M} Uhr"
-    return format_datetime(local, "MMMM d, y, h:mm a", tzinfo=tz, locale="en_GB")
+    return f"{local.day} {_ENGLISH_MONTHS[local.month]} {local.year}, {local:%H:%M}"
 
 
 _GERMAN_MONTHS = get_month_names("wide", locale="de_DE")
+_ENGLISH_MONTHS = get_month_names("wide", locale="en_GB")
 
 
 def show_date(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
+    """'29. April 2019' in German, '29 April 2019' in English."""
     local = value.astimezone(tz)
-    return format_date(local, "d. MMMM y" if language == "de" else "d MMMM y", locale=_locale(language))
+    if language == "de":
+        return f"{local.day}. {_GERMAN_MONTHS[local.month]} {local.year}"
+    return f"{local.day} {_ENGLISH_MONTHS[local.month]} {local.year}"
 
 
 def show_short(value: dt.datetime, tz: ZoneInfo, language: str) -> str:
-    """'29.04.2019, 16:05' for lists."""
+    """'29.04.2019, 16:05' for German lists; English lists use the one English style."""
     local = value.astimezone(tz)
     if language == "de":
         return f"{local:%d.%m.%Y, %H:%M}"
-    return f"{local:%d/%m/%Y, %H:%M}"
-
-
-def _locale(language: str) -> str:
-    return "de_DE" if language == "de" else "en_GB"
+    return show_datetime(value, tz, language)
 
 
 def type_label(path: str, gettext: Gettext = _untranslated) -> str:

@@ -68,10 +68,13 @@ def test_every_page_has_a_plain_search_form_in_its_header(fixture_output: Path) 
                       r'method="get">.*<input type="search" id="site-search-q" name="q".*</header>', re.S)
     without = [p.relative_to(fixture_output).as_posix() for p in pages
                if "site-header" in p.read_text(encoding="utf-8") and not form.search(p.read_text(encoding="utf-8"))]
-    assert without == ["suche/index.html"]  # the search page has its own field
+    assert without == ["index.html", "suche/index.html"]  # the home and search pages have their own field
+    home = (fixture_output / "index.html").read_text(encoding="utf-8")
+    assert '<form class="home-search" role="search" action="/suche/" method="get">' in home
     search_page = (fixture_output / "suche" / "index.html").read_text(encoding="utf-8")
     assert '<input type="search" id="search-q" name="q"' in search_page
-    assert "<script" not in search_page.replace('<script type="module" src="/static/search.js"></script>', "")
+    assert "<script" not in search_page.replace('<script type="module" src="/static/search.js"></script>', "").replace(
+        '<script src="/static/print.js" defer></script>', "")  # the date of printing, on every page
 
 
 def test_a_rebuild_after_an_edit_remakes_one_part_and_equals_a_cold_build(tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ def test_a_site_with_language_en_speaks_english(english_output: Path) -> None:
         assert text in home, text
     release = _page(english_output, RELEASE)
     for text in ("Inquiries to:", "Original content from:", "Conference report", "Topics in this release",
-                 "April 29, 2019"):
+                 "29 April 2019, 16:05"):
         assert text in release, text
     for german in ("Zum Inhalt springen", "Rückfragen bitte an:", "Original-Content von:",
                    "Konferenzbericht"):

@@ -86,9 +86,10 @@ def attack_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_real_build_publishes_clean_pages_and_feeds(attack_output: Path) -> None:
     out = attack_output
     page = (out / "meldung" / "2026-01-02-angriff" / "index.html").read_text(encoding="utf-8")
-    body = page[page.index("<p>Text mit"):]
+    body = page[page.index("(ots)</span><span data-pagefind-ignore> – </span>Text mit"):]
     body = body[: body.index("</a></p>") + len("</a></p>")]
-    assert body == ("<p>Text mit Link und Steuerzeichen.</p>\n<blockquote>Zitat</blockquote>\n\n"
+    assert body == ("(ots)</span><span data-pagefind-ignore> – </span>"
+                    "Text mit Link und Steuerzeichen.</p>\n<blockquote>Zitat</blockquote>\n\n"
                     f'<p>Daten und <a href="https://www.example.org/" {REL}>gut</a></p>')
     for path in out.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
