@@ -235,6 +235,11 @@ class Staging:
                              "claimed; the previous site was left as it was – please report this")
         return key
 
+    @property
+    def staged(self) -> frozenset[str]:
+        """Every file of the new site so far (written, carried over or copied), as `normal` addresses."""
+        return frozenset(self._staged)
+
     def write(self, path: str, data: str | bytes) -> None:
         self._staged.add(self._check(path))
         content = data.encode("utf-8") if isinstance(data, str) else data
