@@ -123,10 +123,22 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_site(sites: dict[st
     staging = target.parent / f".{target.name}.staging"
 
     # How long does a whole build take here? The moments are spread over it.
+    # And how long is the new site being written (the staging folder there)? Every other kill lands in it.
     install_previous_site(sites, target)
     start = time.monotonic()
-    subprocess.run(build_args(sites["new"], target), env=env(), check=True, timeout=120)
+    calibration = subprocess.Popen(build_args(sites["new"], target), env=env(),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    appeared = vanished = None
+    while calibration.poll() is None:
+        here = staging.exists()
+        if here and appeared is None:
+            appeared = time.monotonic()
+        elif not here and appeared is not None and vanished is None:
+            vanished = time.monotonic()
+        time.sleep(0.001)
     duration = time.monotonic() - start
+    assert calibration.returncode == 0
+    writing = (vanished or time.monotonic()) - (appeared or start)
     assert judge(target) == "new"
 
     rng = random.Random(SEED)
@@ -141,7 +153,7 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_site(sites: dict[st
             # Every other kill lands while the new site is being written: wait for the staging folder.
             while not staging.exists() and process.poll() is None and time.monotonic() - begun < 60:
                 time.sleep(0.001)
-            delay = rng.uniform(0, max(0.01, duration - (time.monotonic() - begun)))
+            delay = rng.uniform(0, max(0.01, writing))
         else:
             delay = rng.uniform(0, duration)
         time.sleep(delay)
