@@ -1,10 +1,11 @@
-"""The only module that writes the site: into a staging folder, swapped in whole.
+"""The only module that writes the site: into a tree beside the output, swapped in whole.
 
 The new site is written beside the target (same file system) and exchanged
 with it in one atomic `renameat2(RENAME_EXCHANGE)`, so a reader or a killed
 build only ever finds the complete old or the complete new site. Files whose
-bytes did not change are hard-linked from the previous site, which keeps
-their modification time (web servers keep answering 304) and saves writes.
+bytes did not change keep their inode and modification time (web servers keep
+answering 304). The tree written into is the spare – the site of the build
+before, kept beside the output – so that a build touches only what changed.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import json
 import os
 import shutil
 import signal
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -79,7 +82,7 @@ def guard_output(site: Path, output: Path) -> None:
 
 def side_folders(target: Path) -> tuple[Path, ...]:
     """The folders a build keeps beside the output `target` and removes when it is done with them."""
-    return tuple(target.parent / f".{target.name}.{what}" for what in ("staging", "old", "trash", "sweep"))
+    return tuple(target.parent / f".{target.name}.{what}" for what in ("staging", "old", "trash", "sweep", "spare"))
 
 
 def ours(folder: Path) -> bool:
@@ -129,8 +132,29 @@ class StagingBug(OutputError):
     """A file written twice in one build, or one no owner claimed: a bug, never an overwrite."""
 
 
+@dataclass(frozen=True)
+class _State:
+    """What the output tree and the spare beside it hold, as the last build left them.
+
+    `files` are the live site's files; `folders` the modification times of its folders (a
+    file added, removed or replaced by hand changes its folder's time); `pending` the paths at
+    which the spare differs from the live site, or None when there is no usable spare.
+    """
+
+    files: frozenset[str]
+    folders: dict[str, int]
+    pending: frozenset[str] | None
+
+
 class Staging:
     """Collects the new site; `commit()` makes it the target, leaving it as it was on any failure.
+
+    Two trees are kept: the live one (`target`) and a spare beside it, one build behind. A
+    build first brings the spare up to the live site – relinking only the files the last build
+    changed, so both share every unchanged file's inode – then writes only what changed into
+    it and exchanges the two in one atomic `renameat2(RENAME_EXCHANGE)`. Its cost follows the
+    change, not the archive. Without a usable spare (the first builds, or after a build was
+    killed) the new site is made in a fresh folder, unchanged files hard-linked from the old.
 
     With `addresses`, every file staged must have been claimed there (`generator.build.addresses`);
     in any case no file (compared as a case-insensitive server would) is staged twice.
@@ -140,11 +164,15 @@ class Staging:
         self.target = target.absolute()
         self.addresses = addresses
         self._staged: set[str] = set()
+        self._paths: list[str] = []  # as staged, for the state of the next build
         parent = self.target.parent
         name = self.target.name
-        self.root = parent / f".{name}.staging"
+        self._fresh = parent / f".{name}.staging"
+        self.root = self._fresh
+        self._spare = parent / f".{name}.spare"
+        self._state_path = parent / f".{name}.state"
         self._old = parent / f".{name}.old"
-        # The site this build replaces is moved here and removed during the next build, by a
+        # A site no longer needed is moved here and removed during the next build, by a
         # separate `rm` that runs while that build renders, instead of at the end of this one.
         self._trash = parent / f".{name}.trash"
         self._sweep = parent / f".{name}.sweep"
@@ -154,6 +182,12 @@ class Staging:
         self.written = 0
         self.kept = 0
         self._folders: set[str] = set()
+        self._state: _State | None = None
+        self._in_spare = False
+        self._changed: set[str] = set()  # paths whose new file differs from the live site's
+        self._foreign: set[str] = set()  # files in the live tree no build made (added by hand)
+        self._committed = False
+        self._touched = False  # the live tree was changed by hand since the last build
 
     def __enter__(self) -> Staging:
         try:
@@ -161,10 +195,28 @@ class Staging:
             self._lock = os.open(self._lock_path, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o644)
             fcntl.flock(self._lock, fcntl.LOCK_EX)
             self._recover()
-            _remove(self.root)
+            _remove(self._fresh)
+            self._state = _read_state(self._state_path) if os.path.isdir(self.target) else None
+            # From here on the spare is untrusted until `commit` records it again: a build killed
+            # while it works on the spare leaves no state, and the next one starts afresh.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._state_path)
+            if self._state is not None:
+                self._foreign = self._hand_made(self._state)
+            usable = (self._state is not None and self._state.pending is not None
+                      and os.path.isdir(self._spare) and not os.path.islink(self._spare) and ours(self._spare))
+            if not usable and os.path.lexists(self._spare):
+                self._discard_spare()
             self._start_sweeping()
-            self.root.mkdir()
-            (self.root / _STAGING_MARK).mkdir()
+            if usable:
+                assert self._state is not None and self._state.pending is not None
+                self.root = self._spare
+                self._in_spare = True
+                (self.root / _STAGING_MARK).mkdir(exist_ok=True)
+                self._bring_up_to_date(self._state.pending | self._foreign)
+            else:
+                self.root.mkdir()
+                (self.root / _STAGING_MARK).mkdir()
         except OSError as exc:
             self._release()
             raise OutputError(f"cannot prepare the output folder next to {self.target}: {exc.strerror or exc}; "
@@ -173,10 +225,72 @@ class Staging:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not self._in_spare or not self._committed:
+            # A failed build's spare is half done: it was not recorded, so the next build drops it.
+            shutil.rmtree(self._fresh, ignore_errors=True)
         if self._sweeper is not None:
             self._sweeper.wait()
         self._release()
+
+    def _discard_spare(self) -> None:
+        """A spare no state vouches for goes to the sweep, like an old site."""
+        if not ours(self._spare):
+            raise OSError(errno.EEXIST, "it holds files no Pressroom build made; move it away", str(self._spare))
+        if os.path.lexists(self._trash):
+            shutil.rmtree(self._spare, ignore_errors=True)
+        else:
+            self._spare.rename(self._trash)
+
+    def _hand_made(self, state: _State) -> set[str]:
+        """Entries of the live tree that no build made: found in the folders whose time changed."""
+        found: set[str] = set()
+        for folder, mtime_ns in state.folders.items():
+            path = f"{self.target}/{folder}" if folder else str(self.target)
+            try:
+                if os.stat(path).st_mtime_ns == mtime_ns:
+                    continue
+                # A file replaced or removed by hand: the new site must be swapped in even if
+                # this build changes nothing, so that the live tree is whole again.
+                self._touched = True
+                names = os.listdir(path)
+            except OSError:
+                self._touched = True
+                continue
+            for name in names:
+                entry = f"{folder}/{name}" if folder else name
+                if entry not in state.files and entry not in state.folders and _safe(entry):
+                    found.add(entry)
+        return found
+
+    def _bring_up_to_date(self, paths: frozenset[str] | set[str]) -> None:
+        """Make the spare equal to the live site at `paths`, sharing the live files' inodes."""
+        assert self._state is not None
+        for path in sorted(paths):
+            if not _safe(path):
+                continue
+            spare = f"{self._spare}/{path}"
+            if os.path.isdir(spare) and not os.path.islink(spare):
+                shutil.rmtree(spare, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(spare)
+            if path in self._state.files:
+                self._folder(spare)
+                with contextlib.suppress(FileNotFoundError):  # removed by hand: made again when staged
+                    os.link(f"{self.target}/{path}", spare)
+            else:
+                self._prune(path)
+
+    def _prune(self, path: str) -> None:
+        """Remove the folders a removed file leaves empty in the spare."""
+        folder = os.path.dirname(path)
+        while folder:
+            try:
+                os.rmdir(f"{self.root}/{folder}")
+            except OSError:
+                return
+            self._folders.discard(f"{self.root}/{folder}")
+            folder = os.path.dirname(folder)
 
     def _start_sweeping(self) -> None:
         _remove(self._sweep)  # a sweep a killed build left unfinished
@@ -223,8 +337,7 @@ class Staging:
     def _check(self, path: str) -> str:
         """The registry key of a file about to be staged, if it may be staged (else `StagingBug`)."""
         key = normal(path)
-        parts = path.split("/")
-        if not path or path.startswith("/") or "\0" in path or any(p in ("", ".", "..") for p in parts):
+        if not _safe(path):
             raise StagingBug(f"internal error: the build tried to write {path!r}, outside its output folder; "
                              "the previous site was left as it was – please report this")
         if key in self._staged:
@@ -235,23 +348,53 @@ class Staging:
                              "claimed; the previous site was left as it was – please report this")
         return key
 
+    def _stage(self, path: str) -> None:
+        self._staged.add(self._check(path))
+        self._paths.append(path)
+
     @property
     def staged(self) -> frozenset[str]:
         """Every file of the new site so far (written, carried over or copied), as `normal` addresses."""
         return frozenset(self._staged)
 
-    def write(self, path: str, data: str | bytes) -> None:
-        self._staged.add(self._check(path))
-        content = data.encode("utf-8") if isinstance(data, str) else data
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every file of the new site so far, as staged, in the order staged."""
+        return tuple(self._paths)
+
+    def _previous(self, path: str) -> str:
+        """The previous site's file at `path`: in the spare it is the live file's own inode."""
+        return f"{self.root}/{path}" if self._in_spare else f"{self.target}/{path}"
+
+    def _replace(self, path: str) -> str:
+        """The destination for a new file at `path`, with no old inode under it (it may be the live one)."""
         destination = f"{self.root}/{path}"
-        previous = f"{self.target}/{path}"
-        try:
+        self._folder(destination)
+        if self._in_spare:
+            if os.path.isdir(destination) and not os.path.islink(destination):
+                shutil.rmtree(destination)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(destination)
+        self._changed.add(path)
+        return destination
+
+    def _same_kept(self, path: str) -> None:
+        """The previous file stays: in a fresh folder it is linked in, in the spare it is there."""
+        if not self._in_spare:
+            destination = f"{self.root}/{path}"
             self._folder(destination)
-            if _same_bytes(previous, content):
-                os.link(previous, destination)
-                self.kept += 1
+            os.link(f"{self.target}/{path}", destination)
+        self.kept += 1
+
+    def write(self, path: str, data: str | bytes) -> None:
+        self._stage(path)
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        try:
+            if _same_bytes(self._previous(path), content):
+                self._same_kept(path)
                 return
-            with open(destination, "wb") as handle:
+            with open(self._replace(path), "xb") as handle:
                 handle.write(content)
             self.written += 1
         except OSError as exc:
@@ -264,34 +407,49 @@ class Staging:
         False when it is missing or was changed since (then the caller makes it anew).
         """
         key = self._check(path)
-        previous = f"{self.target}/{path}"
         try:
-            stat = os.stat(previous)
+            stat = os.stat(self._previous(path))
             if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
                 return False
-            destination = f"{self.root}/{path}"
-            self._folder(destination)
-            os.link(previous, destination)
-            self._staged.add(key)
+            self._same_kept(path)
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise OutputError(f"cannot carry over {previous}: {exc.strerror or exc}; "
+            raise OutputError(f"cannot carry over {self._previous(path)}: {exc.strerror or exc}; "
                               "the previous site was left as it was") from None
-        self.kept += 1
+        self._staged.add(key)
+        self._paths.append(path)
+        return True
+
+    def carry(self, folder: str) -> bool:
+        """Carry a whole folder of the previous site over as it is (the search index's parts, which
+        their fingerprint vouches for). False if it cannot be (then the caller makes it anew)."""
+        base = f"{self.root}/{folder}" if self._in_spare else f"{self.target}/{folder}"
+        found: list[str] = []
+        for here, folders, files in os.walk(base):
+            folders.sort()
+            inner = os.path.relpath(here, base)
+            found.extend(f"{folder}/{name}" if inner == "." else f"{folder}/{inner}/{name}" for name in sorted(files))
+        if not found:
+            return False
+        for path in found:
+            key = self._check(path)
+            try:
+                self._same_kept(path)
+            except OSError as exc:
+                raise OutputError(f"cannot carry over {self.target / path}: {exc.strerror or exc}; "
+                                  "the previous site was left as it was") from None
+            self._staged.add(key)
+            self._paths.append(path)
         return True
 
     def copy(self, path: str, source: Path) -> None:
-        self._staged.add(self._check(path))
-        destination = f"{self.root}/{path}"
-        previous = f"{self.target}/{path}"
+        self._stage(path)
         try:
-            self._folder(destination)
-            if _same_file(previous, source):
-                os.link(previous, destination)
-                self.kept += 1
+            if _same_file(self._previous(path), source):
+                self._same_kept(path)
                 return
-            shutil.copyfile(source, destination)
+            shutil.copyfile(source, self._replace(path))
             self.written += 1
         except OSError as exc:
             raise OutputError(f"cannot copy {source} to {self.target / path}: {exc.strerror or exc}; "
@@ -299,19 +457,100 @@ class Staging:
 
     def commit(self) -> None:
         try:
-            (self.root / _STAGING_MARK).rmdir()
-            if not self.target.exists():
-                self.root.rename(self.target)
-            elif _exchange(self.root, self.target):
-                with contextlib.suppress(OSError):  # else __exit__ removes it at once
-                    self.root.rename(self._trash)  # the previous site, now at self.root
+            if self._in_spare:
+                self._commit_spare()
             else:
-                self.target.rename(self._old)
-                self.root.rename(self.target)
-                self._old.rename(self._trash)
+                self._commit_fresh()
         except OSError as exc:
             raise OutputError(f"cannot put the new site in place at {self.target}: {exc.strerror or exc}; "
                               "the previous site was left as it was") from None
+        self._committed = True
+
+    def _commit_spare(self) -> None:
+        assert self._state is not None
+        files = frozenset(self._paths)
+        removed = self._state.files - files
+        for path in sorted(removed):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.root}/{path}")
+            self._prune(path)
+        (self.root / _STAGING_MARK).rmdir()
+        differing = self._changed | removed | self._foreign
+        if (differing or self._touched) and not _exchange(self.root, self.target):  # pragma: no cover
+            raise OSError(errno.ENOTSUP, "the file system cannot exchange two folders", str(self.target))
+        self._keep_state(files, frozenset(differing))
+
+    def _commit_fresh(self) -> None:
+        (self.root / _STAGING_MARK).rmdir()
+        files = frozenset(self._paths)
+        if not self.target.exists():
+            self.root.rename(self.target)
+            self._keep_state(files, None)
+            return
+        if _exchange(self.root, self.target):
+            # The previous site, now at self.root, becomes the spare when the state says how it
+            # differs from the new one; else it goes to the sweep.
+            if self._state is not None and not os.path.lexists(self._spare):
+                self.root.rename(self._spare)
+                self._keep_state(files, frozenset(self._changed | (self._state.files - files) | self._foreign))
+                return
+            with contextlib.suppress(OSError):  # else __exit__ removes it at once
+                self.root.rename(self._trash)
+        else:
+            self.target.rename(self._old)
+            self.root.rename(self.target)
+            self._old.rename(self._trash)
+        self._keep_state(files, None)
+
+    def _keep_state(self, files: frozenset[str], pending: frozenset[str] | None) -> None:
+        """Record the live site for the next build (best effort: without it, the next starts afresh)."""
+        folders: dict[str, int] = {}
+        for folder in sorted({os.path.dirname(path) for path in files} | {""}):
+            while True:
+                if folder not in folders:
+                    with contextlib.suppress(OSError):
+                        folders[folder] = os.stat(f"{self.target}/{folder}" if folder else self.target).st_mtime_ns
+                if not folder:
+                    break
+                folder = os.path.dirname(folder)
+        state = {"format": _STATE_FORMAT, "files": sorted(files), "folders": folders,
+                 "pending": sorted(pending) if pending is not None else None}
+        temporary = self._state_path.with_name(self._state_path.name + ".new")
+        with contextlib.suppress(OSError):
+            temporary.write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(temporary, self._state_path)
+
+
+_STATE_FORMAT = "pressroom-output-1"
+
+
+def _safe(path: str) -> bool:
+    """A relative path inside the output folder, without tricks."""
+    parts = path.split("/")
+    return bool(path) and not path.startswith("/") and "\0" not in path and not any(
+        p in ("", ".", "..") for p in parts)
+
+
+def _read_state(path: Path) -> _State | None:
+    """The state the last build recorded, if it is well formed (anything else: no state)."""
+    try:
+        if os.path.islink(path):
+            return None
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(value, dict) or value.get("format") != _STATE_FORMAT:
+        return None
+    files, folders, pending = value.get("files"), value.get("folders"), value.get("pending")
+    if not isinstance(files, list) or not all(isinstance(f, str) and _safe(f) for f in files):
+        return None
+    if not isinstance(folders, dict) or not all(
+            isinstance(k, str) and type(v) is int and (k == "" or _safe(k)) for k, v in folders.items()):
+        return None
+    if pending is not None and (not isinstance(pending, list)
+                                or not all(isinstance(f, str) and _safe(f) for f in pending)):
+        return None
+    return _State(frozenset(files), folders, frozenset(pending) if pending is not None else None)
 
 
 def _die_with_parent() -> None:
