@@ -21,6 +21,7 @@ rewrote changes nothing but the time a build takes.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from pathlib import Path
 from generator import __version__
 
 CACHE_DIR = ".pressroom-cache"
+_MONTH = re.compile(r"(\d{4}-\d{2})?")  # a search record's month, or "" for a page not indexed
 DATABASE = "build.sqlite"
 FORMAT = "4"  # 4: JSON entries instead of pickles
 MAX_ENTRY = 16 * 1024 * 1024  # characters; a larger entry is not stored, and not read if found
@@ -76,14 +78,16 @@ class Cache:
                         self.notes.append(f"the cache in {path.parent} was made by another Pressroom "
                                           "version; it was emptied and is filled again by this build")
                     db.executescript("DROP TABLE IF EXISTS releases; DROP TABLE IF EXISTS outputs; "
-                                     "DELETE FROM meta;")
+                                     "DROP TABLE IF EXISTS search; DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
                 db.executescript(
                     "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                     "CREATE TABLE IF NOT EXISTS outputs (folder TEXT NOT NULL, path TEXT NOT NULL,"
                     " key TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
                     " PRIMARY KEY (folder, path)) WITHOUT ROWID;"
-                    "CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
+                    "CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS search (path TEXT PRIMARY KEY, key TEXT NOT NULL,"
+                    " month TEXT NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;")
                 return db
             except (sqlite3.DatabaseError, OSError) as exc:
                 if attempt == 0 and isinstance(exc, sqlite3.DatabaseError):
@@ -162,6 +166,36 @@ class Cache:
                 self._db.execute("INSERT OR REPLACE INTO media VALUES (?, ?)", (key, entry))
             except sqlite3.DatabaseError as exc:
                 self._fail(exc)
+
+    # --- search records ------------------------------------------------------------------
+
+    def search_records(self) -> dict[str, tuple[str, str, str]]:
+        """What the search took from each release page (path → page key, month, record JSON);
+        the search decodes and checks the record when it needs it."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("SELECT path, key, month, value FROM search WHERE length(value) <= ?",
+                                    (MAX_ENTRY,))
+            return {path: (key, month, value) for path, key, month, value in rows
+                    if type(path) is str and type(key) is str and type(month) is str and type(value) is str
+                    and _MONTH.fullmatch(month)}
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return {}
+
+    def keep_search_records(self, rows: dict[str, tuple[str, str, str]]) -> None:
+        """Keep exactly these rows (pages that are gone are forgotten)."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM search")
+            self._db.executemany("INSERT INTO search VALUES (?, ?, ?, ?)",
+                                 ((path, *row) for path, row in sorted(rows.items())))
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
 
     # --- output files --------------------------------------------------------------------
 

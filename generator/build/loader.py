@@ -21,7 +21,7 @@ from generator.build.parallel import map_slices
 from generator.content.releases import ALIAS, RELEASE_ID, LoadContext, load_release
 from generator.core.digest import digest
 from generator.core.errors import Problem
-from generator.core.models import MediaFile, Release
+from generator.core.models import Authority, MediaFile, Release
 from generator.core.slugs import slug
 from generator.media.documents import RULES_VERSION as MEDIA_RULES
 from generator.render.markdown import BODY_RULES, Body, BodyTooComplex, render_body
@@ -41,6 +41,9 @@ class LoadedReleases:
     releases: list[Release]
     bodies: dict[str, Body]  # by release id
     problems: list[Problem]
+    # By release id: a key of everything the release and its body were made from (the file, the
+    # settings, its authority, its media files) – what every output showing it is keyed by.
+    keys: dict[str, str]
 
 
 def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, jobs: int,
@@ -88,9 +91,23 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
             progress(done)
     cache.keep_releases((key for key, outcome in zip(keys, outcomes, strict=True) if outcome is not None),
                         _encode({keys[i]: outcomes[i] for i in missing}))
-    kept = [o for o in outcomes if o is not None]
-    return LoadedReleases(releases=[o.release for o in kept], bodies={o.release.id: o.body for o in kept},
-                          problems=problems)
+    authority_keys: dict[str, str] = {}
+
+    def key_of(source_key: str, loaded: Loaded) -> str:
+        authority = loaded.release.authority
+        found = authority_keys.get(authority.id)
+        if found is None:
+            found = authority_keys[authority.id] = authority_key(authority)
+        return digest(source_key, found, *(f"{path}\0{size}\0{mtime}" for path, size, mtime in loaded.media))
+
+    kept = [(key, o) for key, o in zip(keys, outcomes, strict=True) if o is not None]
+    return LoadedReleases(releases=[o.release for _, o in kept], bodies={o.release.id: o.body for _, o in kept},
+                          problems=problems, keys={o.release.id: key_of(key, o) for key, o in kept})
+
+
+def authority_key(authority: Authority) -> str:
+    """A key of everything an authority says, canonically (its JSON as the cache writes it)."""
+    return digest("authority", codec.dumps(authority, Authority))
 
 
 def _load(path: Path, context: LoadContext, data: bytes | None) -> tuple[Loaded | None, list[Problem]]:

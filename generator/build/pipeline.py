@@ -47,7 +47,7 @@ from generator.content.settings import load_settings
 from generator.core import urls
 from generator.core.digest import digest
 from generator.core.errors import BuildErrors, Problem
-from generator.core.models import Settings
+from generator.core.models import Release, Settings
 from generator.lifecycle.catalog import Catalog, make_catalog
 from generator.lifecycle.manifest import MANIFEST, date_withdrawals, removed_links
 from generator.lifecycle.states import Due, next_due
@@ -94,7 +94,7 @@ def load_site(site: Path, base_url: str | None = None, cache: Cache | None = Non
     if problems:
         raise BuildErrors(problems)
     return LoadedSite(site, settings, authorities, tuple(read.releases), tuple(pages), read.bodies, page_bodies,
-                      addresses)
+                      addresses, read.keys)
 
 
 def _text_of(path: Path) -> str | None:
@@ -102,6 +102,17 @@ def _text_of(path: Path) -> str | None:
         return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _dated_keys(keys: dict[str, str], releases: tuple[Release, ...]) -> dict[str, str]:
+    """The releases' keys with the time a withdrawal was first shown, which the manifest adds."""
+    dated = dict(keys)
+    for release in releases:
+        withdrawal = release.withdrawn
+        if withdrawal is not None and release.id in dated:
+            dated[release.id] = digest(dated[release.id], "withdrawn", withdrawal.date.isoformat()
+                                       if withdrawal.date else "", withdrawal.reason or "")
+    return dated
 
 
 def decide(loaded: LoadedSite, now: dt.datetime, drafts: bool) -> Catalog:
@@ -125,8 +136,8 @@ def build(options: BuildOptions) -> BuildReport:
 
 def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> BuildReport:
     loaded = load_site(options.site, options.base_url, cache, jobs, display)
-    loaded = replace(loaded, releases=date_withdrawals(loaded.releases, options.output / MANIFEST, options.now,
-                                                       loaded.settings.tz))
+    dated = date_withdrawals(loaded.releases, options.output / MANIFEST, options.now, loaded.settings.tz)
+    loaded = replace(loaded, releases=dated, keys=_dated_keys(loaded.keys, dated))
     catalog = decide(loaded, options.now, options.drafts)
     if not options.allow_removed:
         guard_links(options.output, loaded, catalog)
@@ -135,14 +146,14 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs,
                           line_of=partial(front_matter_line, loaded.site), entries=cache if cache.usable else None)
     views = ViewMaker(loaded.settings, catalog, loaded.bodies, loaded.pages, media=media)
-    data = OutputData(loaded.settings, loaded.bodies, media)
+    data = OutputData(loaded.settings, loaded.bodies, media, loaded.keys)
     templates = Templates(options.site, loaded.settings.language, views.site())
     fingerprint = inputs_fingerprint(loaded, templates, views)
     report = BuildReport(warnings=options.advise(loaded) if options.advise is not None else [])
     with Staging(options.output, loaded.addresses) as staging:
         made = _write_site(staging, loaded, catalog, views, data, templates, page_bodies, cache, fingerprint,
                            jobs, display, report)
-        report.search = index_search(staging, jobs) if options.search else None
+        report.search = index_search(staging, jobs, made.keys(), cache) if options.search else None
         staging.commit()
     cache.keep_outputs(staging.target, made.stamps(staging.target))
     report.published = len(catalog.published)
@@ -204,6 +215,10 @@ class _Made:
 
     kept: dict[str, Stamp] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)  # path → key
+
+    def keys(self) -> dict[str, str]:
+        """Every task file's key: what it was made from."""
+        return {**{path: stamp.key for path, stamp in self.kept.items()}, **self.written}
 
     def stamps(self, target: Path) -> dict[str, Stamp]:
         """Every file's stamp once the new site is in place; only written files need a look."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from generator.build.loader import authority_key
 from generator.build.site import LoadedSite
 from generator.core import urls
 from generator.core.models import Release
@@ -21,14 +24,14 @@ from generator.outputs.sitemap import sitemap_files
 from generator.outputs.wire import release_text
 from generator.render.markdown import Body
 from generator.render.templates import Templates
-from generator.render.views import FeedLink, ListingKind, ViewMaker, page_count
+from generator.render.views import RELATED_COUNT, FeedLink, ListingKind, ViewMaker, page_count
 
 SiteFile = tuple[str, str | bytes | Path]
 
 
 def page_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> list[Task]:
     """The many files of a site – per release, per listing page, per API page – as tasks for the workers."""
-    return [*release_tasks(catalog, views, data, templates), *listing_tasks(catalog, views, templates),
+    return [*release_tasks(catalog, views, data, templates), *listing_tasks(catalog, views, data, templates),
             *api_tasks(catalog, data)]
 
 
@@ -47,26 +50,53 @@ def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: Ou
     yield from event_calendars((*catalog.published, *catalog.drafts), data)
 
 
-def _page(templates: Templates, path: str, name: str, context: Callable[[], dict[str, Any]]) -> Task:
-    return Task(path, lambda: (name, context()), lambda template, values: templates.render(template, **values))
+def _page(templates: Templates, path: str, name: str, key: Callable[[], tuple[str, ...]],
+          context: Callable[[], dict[str, Any]]) -> Task:
+    return Task(path, key, lambda: templates.render(name, **context()))
 
 
 def release_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> Iterator[Task]:
+    groups = {g.key: g for g in catalog.authorities}
+    key = data.key
     for release in (*catalog.published, *catalog.drafts):
+        def page_key(release: Release = release) -> tuple[str, ...]:
+            # What the page shows besides the release (`ViewMaker.release`): the release it
+            # follows, those that follow it, and the newest others of its authority.
+            group = groups.get(release.authority.id)
+            earlier = catalog.by_id.get(release.follows) if release.follows else None
+            others = (r for r in (group.releases if group else ()) if r.id != release.id)
+            return (key(release), "group" if group else "", key(earlier) if earlier else "",
+                    *(key(r) for r in catalog.followups.get(release.id, ())), "related",
+                    *(key(r) for r in islice(others, RELATED_COUNT)))
+
         def page(release: Release = release) -> dict[str, Any]:
             view = views.release(release)
             return {"release": view, "discovery": discovery(release, data)}
 
-        def text(release: Release = release) -> tuple[Any, ...]:
-            return release, views.bodies[release.id]
+        def text(release: Release = release) -> str:
+            return release_text(release, views.bodies[release.id], views.settings)
 
-        yield _page(templates, urls.file_of(urls.release(release.slug)), "release.html", page)
-        yield Task(urls.release_text(release.slug), text,
-                   lambda release, body: release_text(release, body, views.settings))
+        yield _page(templates, urls.file_of(urls.release(release.slug)), "release.html", page_key, page)
+        yield Task(urls.release_text(release.slug), partial(_keyed, key, release), text)
 
 
-def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[Task]:
+def _keyed(key: Callable[[Release], str], release: Release) -> tuple[str, ...]:
+    return (key(release),)
+
+
+def _entries(groups: Sequence[Group]) -> tuple[str, ...]:
+    """What an index of groups shows of each: its name, address and size."""
+    return tuple(f"{g.name}\0{g.path}\0{len(g.releases)}" for g in groups)
+
+
+def listing_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> Iterator[Task]:
     site_feeds = views.site_feeds()
+    key = data.key
+
+    def home_key() -> tuple[str, ...]:
+        newest = catalog.published[: views.settings.per_page]
+        return (str(len(catalog.published)), *(key(r) for r in newest), "appeals",
+                *(key(r) for r in catalog.running_appeals), "authorities", *_entries(catalog.authorities))
 
     def home() -> dict[str, Any]:
         newest = catalog.published[: views.settings.per_page]
@@ -74,35 +104,46 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, templates: Templates) -> I
                 "total": len(catalog.published), "feeds": site_feeds, "all_url": views.url(urls.RELEASES),
                 "authorities": views.index_entries(catalog.authorities)}
 
-    yield _page(templates, "index.html", "home.html", home)
+    yield _page(templates, "index.html", "home.html", home_key, home)
     everything = templates.translations.gettext("All releases")
-    yield from _listing(views, templates, "all", urls.RELEASES, everything, catalog.published, site_feeds, None)
+    yield from _listing(views, data, templates, "all", urls.RELEASES, everything, catalog.published, site_feeds,
+                        None, "")
     groups: tuple[tuple[ListingKind, str, tuple[Group, ...]], ...] = (
         ("authority", urls.AUTHORITIES, catalog.authorities), ("topic", urls.TOPICS, catalog.topics),
         ("place", urls.PLACES, catalog.places), ("year", urls.YEARS, catalog.years))
-    descriptions = {a.id: a.description for a in catalog.all_authorities}
+    authorities = {a.id: a for a in catalog.all_authorities}
     for kind, index_path, members in groups:
         def index(kind: ListingKind = kind, index_path: str = index_path, members: Sequence[Group] = members
                   ) -> dict[str, Any]:
             return {"kind": kind, "entries": views.index_entries(members), "path": index_path,
                     "canonical": views.absolute(index_path)}
 
-        yield _page(templates, urls.file_of(index_path), "index_of.html", index)
+        yield _page(templates, urls.file_of(index_path), "index_of.html", partial(_entries, members), index)
         for group in members:
-            description = descriptions.get(group.key) if kind == "authority" else None
+            authority = authorities.get(group.key) if kind == "authority" else None
             # Years have no feeds of their own (SPEC §5); their pages offer the site's.
             feeds = site_feeds if kind == "year" else views.group_feeds(group)
-            yield from _listing(views, templates, group.kind, group.path, group.name, group.releases, feeds,
-                                description)
+            yield from _listing(views, data, templates, group.kind, group.path, group.name, group.releases, feeds,
+                                authority.description if authority else None,
+                                authority_key(authority) if authority else "")
 
 
-def _listing(views: ViewMaker, templates: Templates, kind: ListingKind, path: str, title: str,
-             releases: Sequence[Release], feeds: tuple[FeedLink, ...], description: str | None) -> Iterator[Task]:
-    for number in range(1, page_count(len(releases), views.settings.per_page) + 1):
+def _listing(views: ViewMaker, data: OutputData, templates: Templates, kind: ListingKind, path: str, title: str,
+             releases: Sequence[Release], feeds: tuple[FeedLink, ...], description: str | None,
+             about: str) -> Iterator[Task]:
+    """The pages of a listing; `about` is the key of what it shows besides its releases."""
+    per_page = views.settings.per_page
+    count = page_count(len(releases), per_page)
+    total = str(len(releases))
+    for number in range(1, count + 1):
         def listing(number: int = number) -> dict[str, Any]:
             return {"listing": views.listing(kind, path, title, title, releases, feeds, description, number)}
 
-        yield _page(templates, urls.file_of(urls.numbered(path, number)), "listing.html", listing)
+        def listing_key(number: int = number) -> tuple[str, ...]:
+            chunk = releases[(number - 1) * per_page: number * per_page]
+            return (title, about, str(number), str(count), total, *(data.key(r) for r in chunk))
+
+        yield _page(templates, urls.file_of(urls.numbered(path, number)), "listing.html", listing_key, listing)
 
 
 def standalone_pages(loaded: LoadedSite, views: ViewMaker, templates: Templates,

@@ -40,13 +40,19 @@ import html
 import json
 import re
 import time
+import typing
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Protocol
 
+from generator.build import codec
 from generator.build import search_german as german
 from generator.build.staging import Staging
+from generator.core.digest import digest
 
 SEARCH_DIR = "pagefind/"  # the folder's public name is kept (robots.txt, reserved slugs)
 PARTS = SEARCH_DIR + "parts.json"
@@ -104,29 +110,109 @@ class SearchReport:
         return self.made == 0
 
 
-def index_search(staging: Staging, jobs: int = 1) -> SearchReport:
-    """Put a search index for the staged release pages into the staging folder."""
+SPLIT = 400  # a year with more releases than this is indexed in parts by month
+
+
+class RecordStore(Protocol):
+    """Where the records of earlier builds are kept (the build cache), by page path."""
+
+    def search_records(self) -> dict[str, tuple[str, str, str]]: ...  # path → (page key, month, record)
+    def keep_search_records(self, rows: dict[str, tuple[str, str, str]]) -> None: ...
+
+
+def index_search(staging: Staging, jobs: int = 1, pages: Mapping[str, str] | None = None,
+                 store: RecordStore | None = None) -> SearchReport:
+    """Put a search index for the staged release pages into the staging folder.
+
+    `pages` gives each release page's key (what it was made from): a page whose record the
+    `store` keeps under the same key is not read again, and a part whose pages all kept their
+    keys is carried over without reading anything. Without them every staged page is read.
+    """
     started = time.perf_counter()
-    records = [record_of(path, content) for path, content in indexed_pages(staging.root).items()]
-    return write_index(staging, [r for r in records if r is not None], jobs, started)
+    if pages is None:
+        records = [record_of(path, content) for path, content in indexed_pages(staging.root, staging.paths).items()]
+        return write_index(staging, [r for r in records if r is not None], jobs, started)
+    known = store.search_records() if store is not None else {}
+    rows: dict[str, tuple[str, str, str]] = {}
+    fresh: dict[str, Record] = {}
+    for path in sorted(p for p in pages if _is_page(p)):
+        key = pages[path]
+        row = known.get(path)
+        if row is None or row[0] != key:
+            record = record_of(path, (staging.root / path).read_bytes())
+            month = record.sort[:7] if record is not None else ""
+            row = (key, month, codec.dumps(record, Record) if record is not None else "null")
+            if record is not None:
+                fresh[path] = record
+        rows[path] = row
+    if store is not None:
+        store.keep_search_records(rows)
+    members: dict[str, list[str]] = defaultdict(list)
+    for path, name in _parts({path: row[1] for path, row in rows.items() if row[2] != "null"}).items():
+        members[name].append(path)
+
+    def load(path: str) -> Record:
+        found = fresh.get(path)
+        if found is None:
+            try:
+                found = typing.cast(Record, codec.loads(rows[path][2], Record))
+            except codec.Invalid:
+                found = record_of(path, (staging.root / path).read_bytes())
+                assert found is not None  # the page was indexed when its record was kept
+        return found
+
+    fingerprints = {name: _keyed_fingerprint(paths, rows) for name, paths in members.items()}
+    return _write_parts(staging, {name: partial(_loaded, load, paths) for name, paths in members.items()},
+                        fingerprints, sum(len(paths) for paths in members.values()), jobs, started)
+
+
+def _loaded(load: Callable[[str], Record], paths: list[str]) -> list[Record]:
+    return [load(path) for path in paths]
+
+
+def _keyed_fingerprint(paths: list[str], rows: Mapping[str, tuple[str, str, str]]) -> str:
+    """What a part depends on: the index format, the word rules and its pages' keys (a page's
+    record is a function of the page, and the page of its key)."""
+    return digest(f"pressroom search {FORMAT} words {german.VERSION} pages", *(
+        f"{path} {rows[path][0]}" for path in sorted(paths))) + "\n"
+
+
+def _is_page(path: str) -> bool:
+    return path.startswith("meldung/") and path.endswith("/index.html")
+
+
+def _parts(months: Mapping[str, str]) -> dict[str, str]:
+    """Each page's part: its year, or its month where the year has more than SPLIT releases –
+    so that a new release re-indexes one month, not a whole busy year."""
+    per_year: dict[str, int] = defaultdict(int)
+    for month in months.values():
+        per_year[month[:4]] += 1
+    return {path: (month if per_year[month[:4]] > SPLIT else month[:4]) or "other" for path, month in months.items()}
 
 
 def write_index(staging: Staging, records: list[Record], jobs: int = 1, started: float | None = None) -> SearchReport:
-    """The index of these records, in parts by year (records may also come straight from views)."""
+    """The index of these records, in parts by year (or month, in a busy year)."""
     started = time.perf_counter() if started is None else started
+    named = {r.url: r for r in records}
     parts: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        parts[record.part].append(record)
-    names = sorted(parts, reverse=True)
-    fingerprints = {name: _fingerprint(parts[name]) for name in names}
-    changed = [name for name in names if not _carry_over(staging, name, fingerprints[name])]
+    for url, name in _parts({r.url: r.sort[:7] if r.part != "other" else "" for r in records}).items():
+        parts[name].append(named[url])
+    fingerprints = {name: _fingerprint(members) for name, members in parts.items()}
+    return _write_parts(staging, {name: partial(list, members) for name, members in parts.items()},
+                        fingerprints, len(records), jobs, started)
 
+
+def _write_parts(staging: Staging, parts: Mapping[str, Callable[[], list[Record]]], fingerprints: Mapping[str, str],
+                 pages: int, jobs: int, started: float) -> SearchReport:
+    names = sorted(parts, reverse=True)
+    changed = [name for name in names if not _carry_over(staging, name, fingerprints[name])]
+    records = {name: parts[name]() for name in changed}
     workers = min(jobs, len(changed))
     if workers > 1:  # indexing is Python work: one process per core, not threads
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            made = list(pool.map(part_files, [parts[name] for name in changed]))
+            made = list(pool.map(part_files, [records[name] for name in changed]))
     else:
-        made = [part_files(parts[name]) for name in changed]
+        made = [part_files(records[name]) for name in changed]
     for name, files in zip(changed, made, strict=True):
         for path in sorted(files):
             staging.write(f"{SEARCH_DIR}{name}/{path}", files[path])
@@ -136,16 +222,22 @@ def write_index(staging: Staging, records: list[Record], jobs: int = 1, started:
                    "parts": [{"name": name, "key": fingerprints[name][:12]} for name in names],
                    "stop": sorted(german.NORMAL_STOP_WORDS)}
         staging.write(PARTS, _json(listing))
-    return SearchReport(len(records), len(names), len(changed), time.perf_counter() - started)
+    return SearchReport(pages, len(names), len(changed), time.perf_counter() - started)
 
 
-def indexed_pages(root: Path) -> dict[str, bytes]:
-    """The staged pages that go into the index (site path → content), in a stable order."""
+def indexed_pages(root: Path, staged: Iterable[str] | None = None) -> dict[str, bytes]:
+    """The staged pages that go into the index (site path → content), in a stable order.
+
+    `staged` names the files of the new site; without it every page under `root` counts."""
+    if staged is None:
+        found = sorted(path.relative_to(root).as_posix() for path in root.glob(PAGE_GLOB))
+    else:
+        found = sorted(path for path in staged if path.startswith("meldung/") and path.endswith("/index.html"))
     pages = {}
-    for path in sorted(root.glob(PAGE_GLOB)):
-        content = path.read_bytes()
+    for path in found:
+        content = (root / path).read_bytes()
         if MARKER in content:
-            pages[path.relative_to(root).as_posix()] = content
+            pages[path] = content
     return pages
 
 
@@ -265,12 +357,8 @@ def _read(path: Path) -> str | None:
 
 
 def _carry_over(staging: Staging, name: str, fingerprint: str) -> bool:
-    """Link the previous site's part into the staging folder if it was made from the same records."""
+    """Take the previous site's part as it is if it was made from the same pages."""
     folder = staging.target / SEARCH_DIR / name
     if _read(folder / FINGERPRINT) != fingerprint or not (folder / "part.json").is_file():
         return False
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        site_path, stat = f"{SEARCH_DIR}{name}/{path.relative_to(folder).as_posix()}", path.stat()
-        if not staging.keep(site_path, stat.st_size, stat.st_mtime_ns):
-            staging.copy(site_path, path)
-    return True
+    return staging.carry(f"{SEARCH_DIR}{name}")

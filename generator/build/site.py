@@ -48,6 +48,8 @@ class LoadedSite:
     bodies: dict[str, Body] = field(default_factory=dict)  # by release id
     page_bodies: dict[str, Body] = field(default_factory=dict)  # by page slug
     addresses: Addresses | None = field(default=None, compare=False, repr=False)  # who owns each output file
+    # By release id: the key of everything the release was made from (`loader.LoadedReleases.keys`).
+    keys: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """Output files worth remembering: each says what it is made from, so an unchanged one is not made again.
 
-A task's `inputs()` returns everything the file is made from – views, which are plain frozen
-data – and `make(*inputs)` turns them into the file. The repr of the inputs, with the build's
-fingerprint (settings, theme, Pressroom's version), is the file's key: when it equals the key
-the previous build stored for that file, the previous file is carried over untouched.
+A task's `key()` names what the file is made from (`generator.outputs.files`); with the build's
+fingerprint (settings, theme, Pressroom's version) and the file's path it is the file's key:
+when it equals the key the previous build stored for that file, the previous file is carried
+over untouched and nothing of it is built.
 """
 
 from __future__ import annotations
@@ -34,13 +34,12 @@ def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str, pre
 def each_task(tasks: Iterable[Task], fingerprint: str, previous: dict[str, Stamp], site: str) -> Iterator[Done]:
     """Make each task's file, or none where the previous `site` has it as the same inputs made it."""
     for task in tasks:
-        inputs = task.inputs()
-        key = digest(fingerprint, task.path, repr(inputs))
+        key = digest(fingerprint, task.path, *task.key())
         stamp = previous.get(task.path)
         if stamp is not None and stamp.key == key and _unchanged(f"{site}/{task.path}", stamp):
             yield Done(task.path, key, None)
         else:
-            yield Done(task.path, key, encode(task.make(*inputs)))
+            yield Done(task.path, key, encode(task.make()))
 
 
 def _unchanged(path: str, stamp: Stamp) -> bool:
@@ -53,4 +52,4 @@ def _unchanged(path: str, stamp: Stamp) -> bool:
 
 def make_now(task: Task) -> bytes:
     """The file of a task whose previous copy turned out to be unusable."""
-    return encode(task.make(*task.inputs()))
+    return encode(task.make())

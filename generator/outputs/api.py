@@ -84,14 +84,23 @@ def api_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
     def document(release_id: str) -> dict[str, Any]:
         return release_document(by_id[release_id], data, by_id)
 
+    def key(release: Release) -> str:
+        # A release's document names its `follows` only while that one is published.
+        return f"{data.key(release)} {release.follows in by_id}"
+
     for release in catalog.published:
-        yield Task(release_path(release.slug), partial(_document, document, release.id), encode)
-    yield from _pages(catalog.published, document, data, releases_page_path, None)
+        yield Task(release_path(release.slug), partial(key_of, key, release),
+                   partial(_document, document, release.id))
+    yield from _pages(catalog.published, document, key, data, releases_page_path, None)
     groups = {g.key: g for g in catalog.authorities}
     for authority in catalog.all_authorities:
         group = groups.get(authority.id)
-        yield from _pages(group.releases if group else (), document, data, partial(office_path, authority.id),
+        yield from _pages(group.releases if group else (), document, key, data, partial(office_path, authority.id),
                           office(authority, data))
+
+
+def key_of(key: Callable[[Release], str], release: Release) -> tuple[str, ...]:
+    return (key(release),)
 
 
 def encode(document: Any) -> str:
@@ -187,22 +196,29 @@ def mime(path: str) -> str:
     return mime_types.of(path)
 
 
-def _document(document: Callable[[str], dict[str, Any]], release_id: str) -> tuple[dict[str, Any]]:
-    return (document(release_id),)
+def _document(document: Callable[[str], dict[str, Any]], release_id: str) -> str:
+    return encode(document(release_id))
 
 
-def _pages(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], data: OutputData,
-           path_of: Callable[[int], str], about: dict[str, Any] | None) -> Iterator[Task]:
+def _pages(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], key: Callable[[Release], str],
+           data: OutputData, path_of: Callable[[int], str], about: dict[str, Any] | None) -> Iterator[Task]:
     per_page = data.settings.per_page
     count = max(1, -(-len(releases) // per_page))
+    about_key = dumps(about) if about is not None else ""
     for number in range(1, count + 1):
-        yield Task(path_of(number), partial(_page, releases, document, data, path_of, about, number, count),
-                   encode)
+        chunk = releases[(number - 1) * per_page: number * per_page]
+        yield Task(path_of(number),
+                   partial(_page_key, chunk, key, about_key, number, count, len(releases)),
+                   partial(_page, releases, document, data, path_of, about, number, count))
+
+
+def _page_key(chunk: Sequence[Release], key: Callable[[Release], str], about: str, number: int, count: int,
+              total: int) -> tuple[str, ...]:
+    return (about, str(number), str(count), str(total), *(key(r) for r in chunk))
 
 
 def _page(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], data: OutputData,
-          path_of: Callable[[int], str], about: dict[str, Any] | None, number: int, count: int
-          ) -> tuple[dict[str, Any]]:
+          path_of: Callable[[int], str], about: dict[str, Any] | None, number: int, count: int) -> str:
     per_page = data.settings.per_page
     chunk = releases[(number - 1) * per_page: number * per_page]
     links = {
@@ -216,4 +232,4 @@ def _page(releases: Sequence[Release], document: Callable[[str], dict[str, Any]]
                             "links": links, "releases": [document(r.id) for r in chunk]}
     if about is not None:
         page["office"] = about
-    return (page,)
+    return encode(page)

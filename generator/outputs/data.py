@@ -6,6 +6,7 @@ for through `PublishedMedia`, which the media stage's index satisfies.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -13,6 +14,8 @@ from typing import Protocol
 from generator.core.models import Language, Release, Settings
 from generator.core.urls import Links
 from generator.render.markdown import Body, teaser
+
+_NONCE = os.urandom(16).hex()  # this process's own: no key made with it was ever stored
 
 
 class ImageFile(Protocol):
@@ -43,6 +46,9 @@ class OutputData:
     settings: Settings
     bodies: Mapping[str, Body]  # by release id
     media: PublishedMedia | None = None
+    # By release id: the key of everything the release was made from; outputs that show it
+    # are keyed by it (a release without one is made anew each time).
+    keys: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     links: Links = field(init=False)
     _teasers: dict[str, str] = field(init=False, default_factory=dict, repr=False, compare=False)
 
@@ -58,6 +64,11 @@ class OutputData:
     @property
     def language(self) -> Language:
         return self.settings.language
+
+    def key(self, release: Release) -> str:
+        """What the release was made from, as a key; a release the loader did not key gets a key
+        that matches nothing, so whatever shows it is made anew."""
+        return self.keys.get(release.id) or f"unkeyed {_NONCE} {release.id}"
 
     def teaser(self, release: Release) -> str:
         """The release's summary, or the start of its first paragraph."""

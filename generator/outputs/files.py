@@ -1,14 +1,16 @@
 """An output file to make: where it goes, what it is made from, and how.
 
-`inputs()` returns everything the file is made from; `make(*inputs)` turns them into its
-bytes. The build decides from the inputs whether the previous file can be carried over.
+`key()` names everything the file is made from as short strings – the keys of the releases it
+shows (`OutputData.key`), its page number, the few facts of the catalog it states – without
+building anything; `make()` builds the file. The build makes a file only when its key differs
+from the one the previous build stored for it, so a key must name every input: two files with
+equal keys must have equal bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 Content = str | bytes
 
@@ -16,8 +18,8 @@ Content = str | bytes
 @dataclass(frozen=True)
 class Task:
     path: str
-    inputs: Callable[[], tuple[Any, ...]]
-    make: Callable[..., Content]
+    key: Callable[[], tuple[str, ...]]
+    make: Callable[[], Content]
 
 
 def encode(content: Content) -> bytes:

@@ -12,7 +12,6 @@ from feedgen.entry import FeedEntry
 from lxml import etree
 
 from generator.core import urls
-from generator.core.digest import digest
 from generator.core.models import Release
 from generator.core.text import strip_control
 from generator.outputs.data import OutputData
@@ -44,18 +43,14 @@ class Items:
     def __init__(self, data: OutputData) -> None:
         self.data = data
         self._items: dict[str, Item] = {}
-        self._keys: dict[str, str] = {}
         self._holder = etree.Element("rss", nsmap=_RSS_NSMAP)
         self._rss_start = b"<item" + b"".join(
             f' xmlns:{prefix}="{uri}"'.encode() for prefix, uri in sorted(_RSS_NSMAP.items())) + b">"
 
     def key(self, release: Release) -> str:
-        """Everything a release's item is made from, as a key."""
-        key = self._keys.get(release.id)
-        if key is None:
-            key = self._keys[release.id] = digest(repr(release), repr(self.data.bodies[release.id]),
-                                                  repr(self.data.published_files(release)))
-        return key
+        """Everything a release's item is made from – the release, its body and its images, all
+        in the release's key – as a key."""
+        return self.data.key(release)
 
     def __getitem__(self, release: Release) -> Item:
         item = self._items.get(release.id)

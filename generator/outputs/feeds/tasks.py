@@ -38,18 +38,18 @@ def _json_task(releases: tuple[Release, ...], items: Items, data: OutputData, nu
     newest = archives if number is None else number - 1
     next_page = newest if newest >= 1 else None
     return Task(json_feed_path(number),
-                lambda: ("json", next_page, tuple(items.key(r) for r in releases)),
-                lambda *_: json_feed(releases, data, next_page))
+                lambda: ("json", str(next_page), *(items.key(r) for r in releases)),
+                lambda: json_feed(releases, data, next_page))
 
 
 def _document_task(channel: Channel, releases: tuple[Release, ...], items: Items, settings: Settings, kind: FeedKind,
                    number: int | None, archives: int) -> Task:
     file = urls.rss if kind == "rss" else urls.atom
     path = file(channel.path if number is None else urls.feed_archive(channel.path, number))
-    return Task(
-        path,
-        lambda: (channel.title, channel.description, channel.home, kind, number, archives,
-                 tuple(items.key(r) for r in releases),
-                 channel.tombstones if kind == "atom" and number is None else ()),
-        lambda *_: document(channel, releases, items, settings, kind, number, archives),
-    )
+    def key() -> tuple[str, ...]:
+        gone = channel.tombstones if kind == "atom" and number is None else ()
+        return (channel.title, channel.description, channel.home, kind, str(number), str(archives),
+                *(items.key(r) for r in releases), "tombstones",
+                *(f"{t.ref} {t.when.isoformat()}" for t in gone))
+
+    return Task(path, key, lambda: document(channel, releases, items, settings, kind, number, archives))
