@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -97,24 +98,32 @@ def _numbers(text: str, before: str) -> Iterator[Found]:
         written = match[0]
         if sum(c.isdigit() for c in written) < _MIN_DIGITS:
             continue
-        if _REFERENCE.search((before + text[: match.start()])[-_LOOK_BACK:]):
+        if _REFERENCE.search(_preceding(text, match.start(), before)):
             continue
         uri = tel_uri(written)
         if uri is not None:
             yield Found(match.start(), match.end(), uri)
 
 
+def _preceding(text: str, start: int, before: str) -> str:
+    """The `_LOOK_BACK` characters before `start` (sliced, so that many numbers cost no more than a few)."""
+    return (before + text[max(0, start - _LOOK_BACK): start])[-_LOOK_BACK:]
+
+
 def _emergency(text: str, before: str, numbers: list[Found]) -> list[Found]:
     found: list[Found] = []
+    starts = [f.start for f in numbers]
     for match in _EMERGENCY.finditer(text):
-        if any(f.start <= match.start() < f.end for f in numbers):
-            continue
-        preceding = (before + text[: match.start()])[-_LOOK_BACK:]
-        following = text[match.end():]
-        named = _NAMED_BEFORE.search(preceding) and not _COUNT_AFTER.match(following)
-        under = _UNDER_BEFORE.search(preceding) and not _NOT_AFTER_EMERGENCY.match(following)
-        dialled = _EMERGENCY_VERB_BEFORE.search(preceding) and _EMERGENCY_VERB_AFTER.match(following)
-        second = bool(found) and _ALSO.fullmatch(text[found[-1].end: match.start()]) is not None
+        inside = bisect_right(starts, match.start()) - 1
+        if inside >= 0 and match.start() < numbers[inside].end:
+            continue  # part of a longer number
+        preceding = _preceding(text, match.start(), before)
+        end = match.end()
+        named = _NAMED_BEFORE.search(preceding) and not _COUNT_AFTER.match(text, end)
+        under = _UNDER_BEFORE.search(preceding) and not _NOT_AFTER_EMERGENCY.match(text, end)
+        dialled = _EMERGENCY_VERB_BEFORE.search(preceding) and _EMERGENCY_VERB_AFTER.match(text, end)
+        gap = match.start() - found[-1].end if found else _LOOK_BACK
+        second = gap < _LOOK_BACK and _ALSO.fullmatch(text, found[-1].end, match.start()) is not None
         if named or under or dialled or second:
             found.append(Found(match.start(), match.end(), f"tel:{match[1]}"))
     return found
@@ -135,13 +144,14 @@ class PhoneLinks(Treeprocessor):
         element.text, links = self._split(element.text, skipped)
         for index, link in enumerate(links):
             element.insert(index, link)
-        position = len(links)
-        for child in list(element)[position:]:
+        index = len(links)
+        while index < len(element):
+            child = element[index]
             self._walk(child, skipped)
             child.tail, links = self._split(child.tail, skipped)
-            position = list(element).index(child) + 1
-            for offset, link in enumerate(links):
-                element.insert(position + offset, link)
+            for offset, link in enumerate(links, start=1):
+                element.insert(index + offset, link)
+            index += 1 + len(links)
 
     def _split(self, text: str | None, skipped: bool) -> tuple[str | None, list[etree.Element]]:
         """`text` up to the first number, and the links (each with the text after it as its tail)."""
