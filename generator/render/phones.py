@@ -14,7 +14,7 @@ numbers to call, because a wrong link is worse than none. So this module is cons
   part of something else ("14:30", "2026/123456"). After "Aktenzeichen", "Az." and the like it
   is a case number, not a telephone;
 - the emergency numbers 110 and 112 only where the text says they are: "Notruf 110",
-  "Notrufnummer 112", "unter der 110", "über die 112", "die 110 wählen", and a second one
+  "Notrufnummer 112", "unter der 110", "über die 112", "die 110 wählen", "wählen Sie die 112", and a second one
   right after a first ("Notruf 110 oder 112"). "einer der 110 Teilnehmer", "Tempo 110" and
   "über die 110 Einsätze" stay text.
 
@@ -64,7 +64,7 @@ _REFERENCE = re.compile(r"(?:\baktenzeichen|\baz\.?|\btagebuch-?nummer|\btgb\.?-
 _NAMED_BEFORE = re.compile(
     r"(?:\b(?:polizei-?|feuerwehr-?)?notruf(?:-?nummer)?|\bnotfall-?nummer|\bnotrufnummern)\s*:?\s*(?:der\s+|die\s+)?$",
     re.IGNORECASE)
-_UNDER_BEFORE = re.compile(r"\b(?:unter|über)\s+(?:der|die)\s+$", re.IGNORECASE)
+_UNDER_BEFORE = re.compile(r"\b(?:(?:unter|über)|(?:wählen|rufen)(?:\s+sie)?)\s+(?:der|die)\s+$", re.IGNORECASE)
 _EMERGENCY_VERB_BEFORE = re.compile(r"\b(?:die|der)\s+$", re.IGNORECASE)
 _EMERGENCY_VERB_AFTER = re.compile(r"\s+(?:wählen|anrufen|rufen|alarmieren|verständigen)\b")
 # "unter der 110 Einsätze", "über die 110 km": a count or a measure, not a number to call.
