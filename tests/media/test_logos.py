@@ -215,3 +215,29 @@ kreis-test:
         "its path relative to it",
         f'{a}:21: error: image "logos/wappen.svg": {not_an_image}',
     }
+
+
+def test_a_replaced_logo_is_published_anew_by_a_cached_build(tmp_path: Path) -> None:
+    site = minimal_site(tmp_path / "site")
+    (site / "content" / "authorities.yaml").write_text(AUTHORITIES, encoding="utf-8")
+    logos = site / "content" / "media" / "logos"
+    logos.mkdir(parents=True)
+    (logos / "polizei.png").write_bytes(_png_with_metadata())
+    (logos / "wappen.jpg").write_bytes(_jpeg_with_metadata())
+    write_release(site, "2026/2026-11-20-meldung", "id: pol-ts-1\ntitle: Eine Meldung\ndate: 2026-11-20T10:00\n"
+                  "authority: polizei-test")
+    out, fresh = site / "output", tmp_path / "fresh"
+    assert run_pressroom("build", site, "-o", out, "--now", NOW, "--quiet", "--no-search").returncode == 0
+    Image.new("RGB", (200, 200), (0, 120, 60)).save(logos / "polizei.png")  # a new logo, square now
+    warm = run_pressroom("build", site, "-o", out, "--now", NOW, "--quiet", "--no-search")
+    cold = run_pressroom("build", site, "-o", fresh, "--now", NOW, "--quiet", "--no-search", "--no-cache")
+    assert warm.returncode == cold.returncode == 0, warm.stderr + cold.stderr
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    assert tree(out) == tree(fresh)
+    digest = hashlib.sha256((logos / "polizei.png").read_bytes()).hexdigest()[:8]
+    head = html.fromstring((out / "behoerden/polizei-test/index.html").read_bytes()).cssselect(".authority-head img")[0]
+    assert (head.get("src"), head.get("width"), head.get("height")) == (
+        f"/media/logos/polizei-{digest}-logo-80.png", "80", "80")
