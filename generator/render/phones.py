@@ -11,8 +11,9 @@ numbers to call, because a wrong link is worse than none. So this module is cons
   It must have a separator after the area code (a run of digits alone may be anything), at
   least 8 digits, and be one number that `core.phone.tel_uri` can dial; dots never separate
   (dates: "01.12.2026"), and a colon, dot, slash or digit right before or after it means it is
-  part of something else ("14:30", "2026/123456"). After "Aktenzeichen", "Az." and the like it
-  is a case number, not a telephone;
+  part of something else ("14:30", "2026/123456"), and so does a group of digits just before it.
+  After "Aktenzeichen", "Az." and the like it is a case number, after "Fax" a fax, near "IBAN" bank
+  details: none of them a telephone;
 - the emergency numbers 110 and 112 only where the text says they are: "Notruf 110",
   "Notrufnummer 112", "unter der 110", "über die 112", "die 110 wählen", "wählen Sie die 112", and a second one
   right after a first ("Notruf 110 oder 112"). "einer der 110 Teilnehmer", "Tempo 110" and
@@ -53,13 +54,17 @@ _INTERNATIONAL = (f"\\+[1-9][0-9]{{0,2}}(?:{_SPACE}?\\(0\\))?{_AFTER_AREA}?"
 # Not glued to a word, a number, a time, a date or a path before it, nor followed by more of one.
 _BEFORE = r"(?<![\w.,:/+\-\u2011])"
 _AFTER = r"(?![\w\u2011]|[.,:/\-][0-9])"
-_NUMBER = re.compile(f"{_BEFORE}(?:{_INTERNATIONAL}|{_NATIONAL}){_AFTER}")
+# Nor right after another number ("IBAN DE89 3704 0044 0532 0130 00"): in running text a telephone
+# number follows a word or a sign, never a group of digits.
+_NOT_AFTER_DIGITS = r"(?<![0-9][ \u00a0\u202f])"
+_NUMBER = re.compile(f"{_BEFORE}{_NOT_AFTER_DIGITS}(?:{_INTERNATIONAL}|{_NATIONAL}){_AFTER}")
 _EMERGENCY = re.compile(f"{_BEFORE}(110|112){_AFTER}")
 _MIN_DIGITS = 8  # "02365 123": the shortest area code and subscriber number that come together
 # Words after which a number is a reference, never a telephone number.
 _REFERENCE = re.compile(r"(?:\baktenzeichen|\baz\.?|\btagebuch-?nummer|\btgb\.?-?nr\.?|\bvorgangs-?nummer|"
-                        r"\bfall-?nummer|\bkennzeichen|\biban|\bkonto(?:-?nummer)?|\bblz)\s*:?\s*$",
+                        r"\bfall-?nummer|\bkennzeichen|\bkonto(?:-?nummer)?|\bblz|\b(?:tele)?fax)\s*:?\s*$",
                         re.IGNORECASE)
+_BANK = re.compile(r"\b(?:iban|bic)\b", re.IGNORECASE)  # anywhere just before: bank details, never a telephone
 # What says that 110 or 112 is the emergency number: right before it, or (for "die 110 wählen") after it.
 _NAMED_BEFORE = re.compile(
     r"(?:\b(?:polizei-?|feuerwehr-?)?notruf(?:-?nummer)?|\bnotfall-?nummer|\bnotrufnummern)\s*:?\s*(?:der\s+|die\s+)?$",
@@ -98,7 +103,8 @@ def _numbers(text: str, before: str) -> Iterator[Found]:
         written = match[0]
         if sum(c.isdigit() for c in written) < _MIN_DIGITS:
             continue
-        if _REFERENCE.search(_preceding(text, match.start(), before)):
+        preceding = _preceding(text, match.start(), before)
+        if _REFERENCE.search(preceding) or _BANK.search(preceding):
             continue
         uri = tel_uri(written)
         if uri is not None:

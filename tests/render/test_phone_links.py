@@ -48,6 +48,7 @@ def tel_links(body: str) -> list[tuple[str, str]]:
     ("**Notruf** 110", [("110", "tel:110")]),
     ("Hinweise unter 0209 365-8112, unter der 110 oder +49 209 365 2020.",
      [("0209 365-8112", "tel:+492093658112"), ("110", "tel:110"), ("+49 209 365 2020", "tel:+492093652020")]),
+    ("Telefon 0209 365 2020, Fax 0209 365 2099", [("0209 365 2020", "tel:+492093652020")]),
     ("## Hinweise: 0209 365 2020", [("0209 365 2020", "tel:+492093652020")]),
     ("| Stelle | Telefon |\n|---|---|\n| Wache | 0209 365 2020 |", [("0209 365 2020", "tel:+492093652020")]),
     ("- Kriminalwache: 0209 / 365 8240\n- Notruf 110",
@@ -85,6 +86,10 @@ def test_exactly_these_numbers_become_links(body: str, links: list[tuple[str, st
     "01/12/2026",
     "0209 365",  # too short to be a number with its area code
     "Notruf 110 000 Mal gewählt",
+    "Fax 0209 365 2099",
+    "Telefax: 0209 365 2099",
+    "IBAN: DE89 3704 0044 0532 0130 00",
+    "Spendenkonto IBAN DE12 0209 3652 0200 0000 00",
 ])
 def test_nothing_else_becomes_a_link(body: str) -> None:
     assert tel_links(body) == []
