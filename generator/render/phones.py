@@ -7,17 +7,20 @@ or preformatted text (written as Markdown or as raw HTML), and only where they a
 numbers to call, because a wrong link is worse than none. So this module is conservative:
 
 - a number with an area code, written the way German print writes one: "0209 365-2020",
-  "0209/365-2020", "0209 / 365 2020", "(0209) 3652020", "+49 (0)209 365 2020", "0049 209 3652020".
+  "0209/365-2020", "0209 / 365 2020", "(0209) 3652020", "+49 (0)209 365 2020", "+49 209 365 2020".
   It must have a separator after the area code (a run of digits alone may be anything), at
-  least 8 digits, and be one number that `core.phone.tel_uri` can dial; dots never separate
-  (dates: "01.12.2026"), and a colon, dot, slash or digit right before or after it means it is
-  part of something else ("14:30", "2026/123456"), and so does a group of digits just before it.
-  After "Aktenzeichen", "Az." and the like it is a case number, after "Fax" a fax, near "IBAN" bank
-  details: none of them a telephone;
+  least 8 digits, and be one number that `core.phone.tel_uri` can dial. Dots never separate
+  (dates: "01.12.2026"); a colon, dot, slash or digit right before or after it, or a group of
+  digits just before it, means it is part of something else ("14:30", "2026/123456", an IBAN).
+  After "Aktenzeichen", "Az." and the like it is a case number, after "Fax" a fax, near "IBAN"
+  or "BIC" bank details: none of them a number to call;
 - the emergency numbers 110 and 112 only where the text says they are: "Notruf 110",
-  "Notrufnummer 112", "unter der 110", "über die 112", "die 110 wählen", "wählen Sie die 112", and a second one
-  right after a first ("Notruf 110 oder 112"). "einer der 110 Teilnehmer", "Tempo 110" and
-  "über die 110 Einsätze" stay text.
+  "Notrufnummer 112", "unter der 110", "über die 112", "die 110 wählen", "wählen Sie die 112",
+  and a second one right after a first ("Notruf 110 oder 112"). "einer der 110 Teilnehmer",
+  "Tempo 110" and "über die 110 Einsätze" stay text.
+
+Numbers inside a raw-HTML block (a whole `<p>…</p>` written as HTML) are not in the tree and stay
+text; so do numbers split by markup ("0209 **365** 2020").
 
 The visible text never changes: a number is only wrapped in a link (tests/render/test_phone_links.py
 proves it with hypothesis). The plain-text renditions (meldung.txt, teasers, feed summaries) are
