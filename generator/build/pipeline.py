@@ -144,7 +144,8 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
     page_bodies = loaded.page_bodies
     shown = (*catalog.published, *catalog.drafts)
     media = publish_media(loaded.site, loaded.settings, shown, jobs=jobs,
-                          line_of=partial(front_matter_line, loaded.site), entries=cache if cache.usable else None)
+                          line_of=partial(front_matter_line, loaded.site), entries=cache if cache.usable else None,
+                          authorities=catalog.all_authorities)
     views = ViewMaker(loaded.settings, catalog, loaded.bodies, loaded.pages, media=media)
     data = OutputData(loaded.settings, loaded.bodies, media, loaded.keys)
     templates = Templates(options.site, loaded.settings.language, views.site())

@@ -16,6 +16,11 @@ that none is left), `store` (the cache), `documents` (which attachments may be
 published), `metadata` (what a document's metadata names), `sources` (which files
 may be named at all). This module ties them together and returns plain data — `ImageSet`,
 `PublishedFile` — for the views, feeds and API to show.
+
+An authority's logo goes the same way (checked at load time like a release's image, then
+re-encoded without metadata), only in the few sizes a theme shows it in: `LOGO_SLOTS`, each
+at 1x and 2x for sharp screens, so that a phone never loads a photo-sized file for a 32-pixel
+mark (`LogoSet`).
 """
 
 from __future__ import annotations
@@ -24,12 +29,12 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.core import urls
 from generator.core.errors import BuildErrors, Problem
-from generator.core.models import MediaFile, Release, Settings
+from generator.core.models import Authority, MediaFile, Release, Settings
 from generator.core.slugs import slug
 from generator.media.encode import Encoded, Job, widths_for
 from generator.media.encode import encode as _encode
@@ -45,6 +50,12 @@ from generator.media.strip import checked, strip_jpeg
 from generator.media.strip import metadata_left as metadata_left
 
 FALLBACK_WIDTH = 960  # the plain `src` for browsers without srcset
+AUTHORITIES_SOURCE = "content/authorities.yaml"  # where logos are named, for messages
+# Where the theme shows a logo: the largest box (CSS pixels, width × height) it fits into,
+# keeping its proportions and never shown larger than its own pixels. "header": beside the
+# heading of the authority's page; "list": before its name in the home page's list.
+LOGO_SLOTS: dict[str, tuple[int, int]] = {"header": (160, 80), "list": (96, 32)}
+LOGO_DENSITIES = (1, 2)  # made for ordinary and for high-density screens
 
 # Where in a release's front matter a value is: (release source, *keys) → line. Content
 # knows; media is given the lookup, so it never reads release files itself.
@@ -111,11 +122,36 @@ class ImageSet:
 
 
 @dataclass(frozen=True)
+class LogoSize:
+    """A logo as one slot shows it: its size on the page and the files for each screen density."""
+
+    width: int  # CSS pixels: the img's width and height attributes, so nothing moves as it loads
+    height: int
+    own: tuple[Variant, ...]  # in the source's own format, for 1x first, then 2x (a small source: fewer)
+    webp: tuple[Variant, ...]  # the same in WebP (empty for a WebP source)
+
+    def files(self) -> tuple[Variant, ...]:
+        return (*self.own, *self.webp)
+
+
+@dataclass(frozen=True)
+class LogoSet:
+    """Everything published for one authority's logo, by slot (`LOGO_SLOTS`)."""
+
+    source: str  # site path of the source file
+    sizes: Mapping[str, LogoSize]
+
+    def files(self) -> tuple[Variant, ...]:
+        return tuple(v for size in self.sizes.values() for v in size.files())
+
+
+@dataclass(frozen=True)
 class MediaIndex:
-    """The published images of a build, by source file and by release."""
+    """The published images of a build, by source file and by release, and the authorities' logos."""
 
     images: Mapping[str, ImageSet]  # by source site path
     by_release: Mapping[str, tuple[ImageSet, ...]]  # by release id, in the release's order
+    logos: Mapping[str, LogoSet] = field(default_factory=dict)  # by authority id
 
     def variants_for(self, release_id: str) -> tuple[ImageSet, ...]:
         return self.by_release.get(release_id, ())
@@ -135,6 +171,7 @@ class MediaIndex:
 
     def files(self) -> Iterator[tuple[str, Path | bytes]]:
         found = {v.path: v.content for s in self.images.values() for v in s.files()}
+        found.update((v.path, v.content) for logo in self.logos.values() for v in logo.files())
         yield from sorted(found.items())
 
 
@@ -144,8 +181,10 @@ def _published(variant: Variant, absolute: Callable[[str], str]) -> PublishedFil
 
 
 def publish_media(site: Path, settings: Settings, releases: Iterable[Release], cache: Path | None = None,
-                  jobs: int = 0, line_of: LineOf | None = None, entries: EntryStore | None = None) -> MediaIndex:
-    """Variants of every image the given (published or draft) releases use; raises BuildErrors.
+                  jobs: int = 0, line_of: LineOf | None = None, entries: EntryStore | None = None,
+                  authorities: Iterable[Authority] = ()) -> MediaIndex:
+    """Variants of every image the given (published or draft) releases use, and of the logos of
+    `authorities`; raises BuildErrors.
 
     Images are made in `jobs` threads (0: one per core); Pillow decodes, resizes and
     encodes without holding the GIL. `line_of` finds the line of an image's `src` for
@@ -173,12 +212,25 @@ def publish_media(site: Path, settings: Settings, releases: Iterable[Release], c
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             made = list(pool.map(publish, first_use.values()))
-    problems = [p for p in made if isinstance(p, Problem)]
+    with_logo = sorted((a for a in authorities if a.logo is not None), key=lambda a: a.id)
+
+    def publish_logo(authority: Authority) -> LogoSet | Problem:
+        assert authority.logo is not None
+        file = authority.logo.file
+        try:
+            return _publish_logo(file.source, file.site_path, store)
+        except MediaError as exc:
+            # Loading checked the file at its line; this is a file changed or gone since.
+            return Problem(AUTHORITIES_SOURCE, 1, f'logo of "{authority.id}", "{file.site_path}": {exc}')
+
+    logos_made = [publish_logo(a) for a in with_logo]
+    problems = [p for p in (*made, *logos_made) if isinstance(p, Problem)]
     if problems:
         raise BuildErrors(problems)
     images = {path: s for path, s in zip(first_use, made, strict=True) if isinstance(s, ImageSet)}
     by_release = {r.id: tuple(images[i.file.site_path] for i in r.images) for r in releases}
-    return MediaIndex(images, by_release)
+    logos = {a.id: s for a, s in zip(with_logo, logos_made, strict=True) if isinstance(s, LogoSet)}
+    return MediaIndex(images, by_release, logos)
 
 
 # --- one image, step by step --------------------------------------------------------
@@ -267,3 +319,41 @@ def _image_set(site_path: str, digest: str, plan: _Plan, made: Mapping[Job, list
     original = variants(plan.original, original=True)[0] if plan.original else None
     largest = published[len(plan.variants[0].widths) - 1]
     return ImageSet(site_path, largest.width, largest.height, published, original)
+
+
+# --- a logo ------------------------------------------------------------------------
+
+
+def logo_size(width: int, height: int, box: tuple[int, int]) -> tuple[int, int]:
+    """The size (CSS pixels) of a `width` × `height` logo in `box`: as large as fits, never enlarged."""
+    scale = min(box[0] / width, box[1] / height, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _publish_logo(source: Path, site_path: str, store: MediaStore) -> LogoSet:
+    data = _read(source)
+    digest = hashlib.sha256(data).hexdigest()
+    info = guarded(lambda: open_header(data), threaded=True)
+    shown = {name: logo_size(info.width, info.height, box) for name, box in LOGO_SLOTS.items()}
+    widths = tuple(sorted({min(w * d, info.width) for w, _ in shown.values() for d in LOGO_DENSITIES}))
+    jobs = [Job(info.format, widths, FORMATS[info.format].quality)]
+    if info.format != "WEBP":
+        jobs.append(Job("WEBP", widths, WEBP_QUALITY))
+    made = _variants_of(data, digest, info, _Plan(tuple(jobs), None), store)
+    store.mark_decoded(digest)
+    base = PurePosixPath(urls.media(site_path))
+    stem = f"{base.parent}/{slug(base.stem)}-{digest[:8]}-logo"
+
+    def by_width(job: Job) -> dict[int, Variant]:
+        form = FORMATS[job.format]
+        return {w: Variant(f"{stem}-{w}.{form.extension}", w, h, form.mime, length, content)
+                for w, h, content, length in made[job]}
+
+    own = by_width(jobs[0])
+    webp = by_width(jobs[1]) if len(jobs) > 1 else {}
+
+    def at(files: dict[int, Variant], width: int) -> tuple[Variant, ...]:
+        return tuple(files[w] for w in sorted({min(width * d, info.width) for d in LOGO_DENSITIES}))
+
+    sizes = {name: LogoSize(w, h, at(own, w), at(webp, w) if webp else ()) for name, (w, h) in shown.items()}
+    return LogoSet(site_path, sizes)

@@ -10,6 +10,7 @@ import markdown
 import nh3
 
 from generator.core.errors import Problem
+from generator.render.phones import PhoneLinkExtension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
@@ -34,7 +35,7 @@ _URL_ATTRIBUTES = frozenset({"cite"})
 TEASER_LENGTH = 240
 # Changes whenever the same Markdown would render differently (allow-list, limits): part of the
 # cache key of rendered bodies, so that a build never reuses a body made under other rules.
-BODY_RULES = "2"
+BODY_RULES = "3"
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 # What a browser ignores in an address before reading its scheme (WHATWG URL: leading C0 controls
@@ -158,7 +159,8 @@ class _Renderer:
 
     @staticmethod
     def _make() -> markdown.Markdown:
-        return markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        # Telephone numbers in the text become tel: links (generator.render.phones).
+        return markdown.Markdown(extensions=["tables", "sane_lists", PhoneLinkExtension()], output_format="html")
 
     def __call__(self, source: str) -> str:
         self._md.reset()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from generator.core import urls
@@ -17,7 +17,7 @@ from generator.lifecycle.catalog import Catalog, Group
 from generator.render.markdown import Body
 from generator.render.templates import theme_folder, translations
 from generator.render.views.context import ViewContext
-from generator.render.views.images import IMAGE_SIZES, image_views
+from generator.render.views.images import IMAGE_SIZES, image_views, logo_views
 from generator.render.views.listings import index_entries, listing_view, page_count
 from generator.render.views.releases import RELATED_COUNT, ReleaseViews
 from generator.render.views.shapes import (
@@ -33,6 +33,7 @@ from generator.render.views.shapes import (
     Link,
     ListingKind,
     ListingView,
+    LogoView,
     NoticeView,
     PageNav,
     PageView,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 __all__ = [
     "IMAGE_SIZES", "RELATED_COUNT", "AppealView", "AttachmentView", "AuthorityView",
     "ContactView", "EventView", "FeedLink", "ImageView",
-    "IndexEntry", "ItemView", "Link", "ListingKind", "ListingView", "NoticeView", "PageNav", "PageView",
+    "IndexEntry", "ItemView", "Link", "ListingKind", "ListingView", "LogoView", "NoticeView", "PageNav", "PageView",
     "ReleaseView", "SiteLinks", "SiteView", "TipView", "UpdateView", "ViewMaker", "image_views", "page_count",
 ]
 
@@ -76,7 +77,8 @@ class ViewMaker:
         if self.media is not None and not self.image_views:
             shown = (*self.catalog.published, *self.catalog.drafts)
             self.image_views = image_views(self.media, shown, self.url)
-        self._releases = ReleaseViews(self.ctx, self.bodies, self.image_views)
+        self.logos = logo_views(self.media, self.catalog.all_authorities, self.url) if self.media else {}
+        self._releases = ReleaseViews(self.ctx, self.bodies, self.image_views, self.logos)
 
     # --- addresses ---------------------------------------------------------
 
@@ -155,4 +157,7 @@ class ViewMaker:
                             self._releases.authority(authority) if authority else None)
 
     def index_entries(self, groups: Sequence[Group]) -> tuple[IndexEntry, ...]:
-        return index_entries(self.ctx, groups)
+        """The entries of an index; an authority's carries its logo in the list size."""
+        entries = index_entries(self.ctx, groups)
+        return tuple(replace(e, logo=self.logos[g.key].get("list")) if g.kind == "authority" and g.key in self.logos
+                     else e for e, g in zip(entries, groups, strict=True))

@@ -25,6 +25,7 @@ from generator.render.views.shapes import (
     ImageView,
     ItemView,
     Link,
+    LogoView,
     NoticeView,
     ReleaseView,
     TipView,
@@ -60,6 +61,7 @@ class ReleaseViews:
     ctx: ViewContext
     bodies: Mapping[str, Body]  # by release id
     image_views: Mapping[str, tuple[ImageView, ...]]  # by release id
+    logos: Mapping[str, Mapping[str, LogoView]] = field(default_factory=dict)  # by authority id, then slot
     _items: dict[str, ItemView] = field(default_factory=dict)
     _teasers: dict[str, str] = field(default_factory=dict)
 
@@ -107,6 +109,7 @@ class ReleaseViews:
             contact=self.contact(authority, replace(authority.contact, name=None)),
             tips=tip_views(authority.tips),
             website=Link(website.split("://", 1)[-1].rstrip("/"), website) if website else None,
+            logo=self.logos.get(authority.id, {}).get("header"),
         )
 
     def contact(self, authority: Authority, contact: Contact) -> ContactView:

@@ -93,13 +93,29 @@ class ContactView:
 
 
 @dataclass(frozen=True)
+class LogoView:
+    """An authority's logo in one slot of the theme (generator.media.publish.LOGO_SLOTS).
+
+    The theme shows it right beside the authority's name, so it gives it an empty alt (the logo
+    says nothing the name does not, WCAG technique H2); `alt` is for templates that show it alone."""
+
+    url: str  # the 1x file in the source's own format
+    srcset: str  # "… 1x, … 2x"
+    webp_srcset: str | None
+    width: int  # CSS pixels, as shown
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
 class AuthorityView:
-    """An authority as its own page introduces it: press office, tip lines, website."""
+    """An authority as its own page introduces it: press office, tip lines, website, logo."""
 
     name: str
     contact: ContactView
     tips: tuple[TipView, ...]
     website: Link | None
+    logo: LogoView | None = None  # the "header" size
 
 
 @dataclass(frozen=True)
@@ -214,6 +230,7 @@ class IndexEntry:
     text: str
     url: str
     count: int
+    logo: LogoView | None = None  # an authority's, in the "list" size
 
 
 @dataclass(frozen=True)
