@@ -24,7 +24,7 @@ from generator.outputs.sitemap import sitemap_files
 from generator.outputs.wire import release_text
 from generator.render.markdown import Body
 from generator.render.templates import Templates
-from generator.render.views import RELATED_COUNT, FeedLink, ListingKind, ViewMaker, page_count
+from generator.render.views import RELATED_COUNT, FeedLink, ListingKind, ViewMaker, archive_chunk, archive_pages
 
 SiteFile = tuple[str, str | bytes | Path]
 
@@ -131,17 +131,21 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, template
 def _listing(views: ViewMaker, data: OutputData, templates: Templates, kind: ListingKind, path: str, title: str,
              releases: Sequence[Release], feeds: tuple[FeedLink, ...], description: str | None,
              about: str) -> Iterator[Task]:
-    """The pages of a listing; `about` is the key of what it shows besides its releases."""
+    """The front page and the numbered pages of a listing; `about` is the key of what it shows
+    besides its releases. A numbered page's key names its releases and how near it is to the
+    newest page (its pager and "newer" link), so it changes only while it is among the newest."""
     per_page = views.settings.per_page
-    count = page_count(len(releases), per_page)
-    total = str(len(releases))
-    for number in range(1, count + 1):
+    count = archive_pages(len(releases), per_page)
+    for number in range(count + 1):
         def listing(number: int = number) -> dict[str, Any]:
             return {"listing": views.listing(kind, path, title, title, releases, feeds, description, number)}
 
         def listing_key(number: int = number) -> tuple[str, ...]:
-            chunk = releases[(number - 1) * per_page: number * per_page]
-            return (title, about, str(number), str(count), total, *(data.key(r) for r in chunk))
+            if number == 0:
+                shown, position = releases[:per_page], f"front {len(releases)} {count}"
+            else:
+                shown, position = archive_chunk(releases, per_page, number), f"page {min(count - number, 3)}"
+            return (title, about, position, *(data.key(r) for r in shown))
 
         yield _page(templates, urls.file_of(urls.numbered(path, number)), "listing.html", listing_key, listing)
 

@@ -14,10 +14,12 @@ What is indexed: the article of a published release page (the element marked
 of withdrawn releases and drafts never reach the index) — its title, its text (not the
 header, dateline or contact lines), and the names of its authority, places and topics.
 
-The index is made in parts, one per year of publication, and a part is only made when its
-records changed: a fingerprint is kept beside the part, and when it matches, the previous
-part is carried over file by file (hard-linked). Each part is a function of its own pages
-only, so a rebuild and a cold build give the same bytes.
+The index is made in parts, one per year of publication – the newest year, once it has more
+than SPLIT releases, one per month – and a part is only made when its pages changed: a
+fingerprint of its pages' keys is kept beside the part, and when it matches, the previous part
+is carried over as it is, without reading a page. The records of unchanged pages come from the
+build cache. Each part is a function of its own pages only, so a rebuild and a cold build give
+the same bytes.
 
 A part (`pagefind/<year>/`):
 - `part.json`: number of releases, the values of each filter with their counts, the shards.
@@ -101,7 +103,7 @@ class Record:
 @dataclass(frozen=True)
 class SearchReport:
     pages: int  # release pages in the index
-    parts: int  # the index is made in parts, one per year of publication
+    parts: int  # the index is made in parts: one per year, or per month in a busy newest year
     made: int  # parts indexed anew; the others were carried over unchanged
     seconds: float
 
@@ -110,7 +112,7 @@ class SearchReport:
         return self.made == 0
 
 
-SPLIT = 400  # a year with more releases than this is indexed in parts by month
+SPLIT = 400  # the newest year, when it has more releases than this, is indexed in parts by month
 
 
 class RecordStore(Protocol):
@@ -182,12 +184,12 @@ def _is_page(path: str) -> bool:
 
 
 def _parts(months: Mapping[str, str]) -> dict[str, str]:
-    """Each page's part: its year, or its month where the year has more than SPLIT releases –
-    so that a new release re-indexes one month, not a whole busy year."""
-    per_year: dict[str, int] = defaultdict(int)
-    for month in months.values():
-        per_year[month[:4]] += 1
-    return {path: (month if per_year[month[:4]] > SPLIT else month[:4]) or "other" for path, month in months.items()}
+    """Each page's part: its year, or its month in the newest year when that year has more than
+    SPLIT releases – so that a new release re-indexes one month, while a finished year stays
+    one part (and a reader's browser fetches few parts)."""
+    newest = max((month[:4] for month in months.values() if month), default="")
+    busy = sum(1 for month in months.values() if month[:4] == newest) > SPLIT
+    return {path: (month if busy and month[:4] == newest else month[:4]) or "other" for path, month in months.items()}
 
 
 def write_index(staging: Staging, records: list[Record], jobs: int = 1, started: float | None = None) -> SearchReport:

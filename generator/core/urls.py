@@ -53,8 +53,8 @@ def page(page_slug: str) -> str:
 
 
 def numbered(listing: str, number: int) -> str:
-    """Page `number` of a paginated listing; page 1 is the listing itself."""
-    return listing if number == 1 else f"{listing}seite/{number}/"
+    """Page `number` of a listing counted from its oldest releases; 0 is the listing itself (the newest)."""
+    return listing if number == 0 else f"{listing}seite/{number}/"
 
 
 def file_of(path: str) -> str:

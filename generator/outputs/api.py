@@ -1,11 +1,11 @@
 """A static JSON API in the shape of presseportal.de's, under the versioned path api/v1/.
 
     api/v1/index.json                       what the API offers
-    api/v1/releases/index.json              all published releases, newest first, page 1
-    api/v1/releases/page-<n>.json           page n
+    api/v1/releases/index.json              the newest published releases (`per_page` of them)
+    api/v1/releases/page-<n>.json           page n, counted from the oldest: it never changes
     api/v1/releases/<release-slug>.json     one release
-    api/v1/offices/<id>.json                one authority's releases, page 1
-    api/v1/offices/<id>/page-<n>.json       page n
+    api/v1/offices/<id>.json                one authority's newest releases
+    api/v1/offices/<id>/page-<n>.json       its page n, counted from the oldest
     api/v1/withdrawn.json                   the ids of withdrawn releases, with the time they went
     api/v1/schema.json                      the JSON Schema all of these follow
 
@@ -27,6 +27,7 @@ from generator.core import mime as mime_types
 from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Authority, Release
+from generator.core.paging import archive_chunk, archive_pages
 from generator.core.phone import tel_uri
 from generator.lifecycle.catalog import Catalog
 from generator.lifecycle.states import withdrawn_on
@@ -55,12 +56,12 @@ def release_path(release_slug: str) -> str:
     return f"{RELEASES}{release_slug}.json"
 
 
-def office_path(authority_id: str, number: int = 1) -> str:
-    return f"{OFFICES}{authority_id}.json" if number == 1 else f"{OFFICES}{authority_id}/page-{number}.json"
+def office_path(authority_id: str, number: int = 0) -> str:
+    return f"{OFFICES}{authority_id}.json" if number == 0 else f"{OFFICES}{authority_id}/page-{number}.json"
 
 
 def releases_page_path(number: int) -> str:
-    return f"{RELEASES}index.json" if number == 1 else f"{RELEASES}page-{number}.json"
+    return f"{RELEASES}index.json" if number == 0 else f"{RELEASES}page-{number}.json"
 
 
 def api_files(catalog: Catalog, data: OutputData) -> Iterator[tuple[str, str | Path]]:
@@ -133,7 +134,7 @@ def api_index(catalog: Catalog, data: OutputData) -> dict[str, Any]:
         "total": len(catalog.published),
         "per_page": data.settings.per_page,
         "links": {
-            "releases": data.absolute(releases_page_path(1)),
+            "releases": data.absolute(releases_page_path(0)),
             "schema": data.absolute(SCHEMA),
             "withdrawn": data.absolute(WITHDRAWN),
             "release": data.absolute(RELEASES) + "{slug}.json",
@@ -202,34 +203,39 @@ def _document(document: Callable[[str], dict[str, Any]], release_id: str) -> str
 
 def _pages(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], key: Callable[[Release], str],
            data: OutputData, path_of: Callable[[int], str], about: dict[str, Any] | None) -> Iterator[Task]:
+    """The front page (the newest) and the numbered pages, counted from the oldest like the
+    listings (`core.paging`): a new release changes the front page and, now and then, adds one."""
     per_page = data.settings.per_page
-    count = max(1, -(-len(releases) // per_page))
+    count = archive_pages(len(releases), per_page)
     about_key = dumps(about) if about is not None else ""
-    for number in range(1, count + 1):
-        chunk = releases[(number - 1) * per_page: number * per_page]
-        yield Task(path_of(number),
-                   partial(_page_key, chunk, key, about_key, number, count, len(releases)),
-                   partial(_page, releases, document, data, path_of, about, number, count))
+    for number in range(count + 1):
+        if number == 0:
+            chunk, position = releases[:per_page], f"front {len(releases)} {count}"
+        else:
+            chunk, position = archive_chunk(releases, per_page, number), f"page {number == count}"
+        yield Task(path_of(number), partial(_page_key, chunk, key, about_key, position),
+                   partial(_page, chunk, len(releases), document, data, path_of, about, number, count))
 
 
-def _page_key(chunk: Sequence[Release], key: Callable[[Release], str], about: str, number: int, count: int,
-              total: int) -> tuple[str, ...]:
-    return (about, str(number), str(count), str(total), *(key(r) for r in chunk))
+def _page_key(chunk: Sequence[Release], key: Callable[[Release], str], about: str, position: str) -> tuple[str, ...]:
+    return (about, position, *(key(r) for r in chunk))
 
 
-def _page(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], data: OutputData,
+def _page(chunk: Sequence[Release], total: int, document: Callable[[str], dict[str, Any]], data: OutputData,
           path_of: Callable[[int], str], about: dict[str, Any] | None, number: int, count: int) -> str:
-    per_page = data.settings.per_page
-    chunk = releases[(number - 1) * per_page: number * per_page]
+    newer = None if number == 0 else path_of(number + 1 if number < count else 0)
+    older = path_of(count if number == 0 else number - 1) if (count if number == 0 else number - 1) else None
     links = {
         "self": data.absolute(path_of(number)),
-        "first": data.absolute(path_of(1)),
-        "last": data.absolute(path_of(count)),
-        "prev": data.absolute(path_of(number - 1)) if number > 1 else None,
-        "next": data.absolute(path_of(number + 1)) if number < count else None,
+        "first": data.absolute(path_of(0)),  # the newest
+        "last": data.absolute(path_of(1 if count else 0)),  # the oldest
+        "prev": data.absolute(newer) if newer is not None else None,
+        "next": data.absolute(older) if older is not None else None,
     }
-    page: dict[str, Any] = {"total": len(releases), "page": number, "pages": count, "per_page": per_page,
-                            "links": links, "releases": [document(r.id) for r in chunk]}
+    page: dict[str, Any] = {"page": number, "per_page": data.settings.per_page, "links": links}
+    if number == 0:  # how many there are, only where it may change: the front page
+        page = {"total": total, "pages": count, **page}
+    page["releases"] = [document(r.id) for r in chunk]
     if about is not None:
         page["office"] = about
     return encode(page)

@@ -26,6 +26,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from generator.core import urls
 from generator.core.dates import iso
+from generator.core.models import Release
+from generator.core.paging import archive_chunk, archive_pages
 from generator.lifecycle.catalog import Catalog, Group
 from generator.lifecycle.manifest import SERVER_DIR
 from generator.outputs.data import OutputData
@@ -75,12 +77,13 @@ def page_entries(catalog: Catalog, data: OutputData, page_slugs: Iterable[str]) 
     newest = catalog.published[0].updated if catalog.published else None
     entries = [Entry("", newest)]
 
-    def listing(path: str, count: int, lastmod: dt.datetime | None) -> None:
-        # Every page of a listing changes when a release is added on top, so all share its time.
-        pages = max(1, -(-count // per_page))
-        entries.extend(Entry(urls.numbered(path, n), lastmod) for n in range(1, pages + 1))
+    def listing(path: str, releases: Sequence[Release]) -> None:
+        # The front page changes with every new release; a numbered page only with its own.
+        entries.append(Entry(path, max((r.updated for r in releases[:per_page]), default=None)))
+        entries.extend(Entry(urls.numbered(path, n), max(r.updated for r in archive_chunk(releases, per_page, n)))
+                       for n in range(1, archive_pages(len(releases), per_page) + 1))
 
-    listing(urls.RELEASES, len(catalog.published), newest)
+    listing(urls.RELEASES, catalog.published)
     groups: tuple[tuple[str, Sequence[Group]], ...] = (
         (urls.AUTHORITIES, catalog.authorities), (urls.TOPICS, catalog.topics),
         (urls.PLACES, catalog.places), (urls.YEARS, catalog.years))
@@ -88,7 +91,7 @@ def page_entries(catalog: Catalog, data: OutputData, page_slugs: Iterable[str]) 
         times = [g.releases[0].updated for g in members if g.releases]
         entries.append(Entry(index_path, max(times, default=None)))
         for group in members:
-            listing(group.path, len(group.releases), group.releases[0].updated if group.releases else None)
+            listing(group.path, group.releases)
     entries.extend(Entry(urls.page(s), None) for s in page_slugs)
     entries.append(Entry(urls.SEARCH, None))
     return entries

@@ -4,6 +4,7 @@ RSS and Atom items and for JSON Feed items alike."""
 from __future__ import annotations
 
 import html
+import re
 
 from generator.core import urls
 from generator.core.models import Release
@@ -19,6 +20,9 @@ def teaser(release: Release, data: OutputData) -> str:
     return f"{release.location} (ots) – {data.teaser(release)}"
 
 
+_TEL_LINK = re.compile(r'<a href="tel:[^"]*"[^>]*>(.*?)</a>', re.S)
+
+
 def content_html(release: Release, body: Body, data: OutputData) -> str:
     """The full release as HTML: dateline and body, images, attachments, change notes, contact
     block and originator line, every URL absolute. The body is sanitised already; everything
@@ -28,7 +32,9 @@ def content_html(release: Release, body: Body, data: OutputData) -> str:
     labels = wire_labels(language)
     esc = html.escape
     dateline = esc(f"{release.location} (ots)")
-    text = body.html.strip()
+    # Telephone links stay on the site: feed readers drop the scheme (feedparser leaves href=""),
+    # so in a feed the number is plain text, as it was written.
+    text = _TEL_LINK.sub(r"\1", body.html.strip())
     parts = [f"<p>{dateline} – {text[3:]}" if text.startswith("<p>") else f"<p>{dateline}</p>\n{text}"]
     for image, file in zip(release.images, data.image_files(release), strict=False):
         credit = f"({image.credit})" if image.credit else None

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from generator.core import urls
 from generator.core.models import Authority, Contact, Page, Release, Settings
+from generator.core.paging import archive_chunk, archive_pages
 from generator.lifecycle.catalog import Catalog, Group
 from generator.render.markdown import Body
 from generator.render.templates import theme_folder, translations
 from generator.render.views.context import ViewContext
 from generator.render.views.images import IMAGE_SIZES, image_views, logo_views
-from generator.render.views.listings import index_entries, listing_view, page_count
+from generator.render.views.listings import index_entries, listing_view
 from generator.render.views.releases import RELATED_COUNT, ReleaseViews
 from generator.render.views.shapes import (
     AppealView,
@@ -53,7 +54,8 @@ __all__ = [
     "IMAGE_SIZES", "RELATED_COUNT", "AppealView", "AttachmentView", "AuthorityView",
     "ContactView", "EventView", "FeedLink", "ImageView",
     "IndexEntry", "ItemView", "Link", "ListingKind", "ListingView", "LogoView", "NoticeView", "PageNav", "PageView",
-    "ReleaseView", "SiteLinks", "SiteView", "TipView", "UpdateView", "ViewMaker", "image_views", "page_count",
+    "ReleaseView", "SiteLinks", "SiteView", "TipView", "UpdateView", "ViewMaker", "archive_chunk", "archive_pages",
+    "image_views",
 ]
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from generator.core import urls
 from generator.core.models import Release
+from generator.core.paging import archive_chunk, archive_pages
 from generator.lifecycle.catalog import Group
 from generator.render.views.context import ViewContext
 from generator.render.views.shapes import (
@@ -19,23 +20,26 @@ from generator.render.views.shapes import (
 )
 
 
-def page_count(items: int, per_page: int) -> int:
-    """Pages of a listing; an empty listing still has its first page."""
-    return max(1, -(-items // per_page))
-
-
 def listing_view(ctx: ViewContext, item: Callable[[Release], ItemView], kind: ListingKind, path: str, title: str,
                  heading: str, releases: Sequence[Release], feeds: tuple[FeedLink, ...], description: str | None,
                  number: int, authority: AuthorityView | None = None) -> ListingView:
-    """Page `number` of a paginated listing."""
+    """The front page (`number` 0: the newest releases) or archive page `number` of a listing."""
     per_page = ctx.settings.per_page
-    count = page_count(len(releases), per_page)
-    # The pages the pager names: first, last, two either side and the places of the "…"
-    # (listing every page would make a long listing's pages grow with its length).
-    shown = sorted({1, count, *range(max(1, number - 3), min(count, number + 3) + 1)})
-    page_urls = tuple((n, ctx.url(urls.numbered(path, n))) for n in shown)
-    chunk = releases[(number - 1) * per_page: number * per_page]
+    count = archive_pages(len(releases), per_page)
+    chunk = releases[:per_page] if number == 0 else archive_chunk(releases, per_page, number)
     own = urls.numbered(path, number)
+
+    def at(n: int) -> str:
+        return ctx.url(urls.numbered(path, n))
+
+    # The pager names the front page and the pages near this one, never the count of all of them
+    # (that would change every page whenever one is added).
+    centre = number or count + 1
+    near = range(min(count, centre + 2), max(0, centre - 3), -1)
+    if number == 0:
+        newer, older = None, at(count) if count else None
+    else:
+        newer, older = at(number + 1 if number < count else 0), at(number - 1) if number > 1 else None
     return ListingView(
         title=title,
         heading=heading,
@@ -47,13 +51,17 @@ def listing_view(ctx: ViewContext, item: Callable[[Release], ItemView], kind: Li
         nav=PageNav(
             number=number,
             count=count,
-            prev_url=ctx.url(urls.numbered(path, number - 1)) if number > 1 else None,
-            next_url=ctx.url(urls.numbered(path, number + 1)) if number < count else None,
-            pages=page_urls,
+            prev_url=newer,
+            next_url=older,
+            # The oldest page too: it never moves, and it is where the history begins.
+            pages=((0, at(0)), *((n, at(n)) for n in near), *(((1, at(1)),) if 1 not in near else ()))
+            if count else (),
         ),
         feeds=feeds,
         kind=kind,
         authority=authority,
+        first_text=ctx.day(chunk[-1].date) if number and chunk else None,
+        last_text=ctx.day(chunk[0].date) if number and chunk else None,
     )
 
 

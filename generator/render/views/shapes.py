@@ -141,11 +141,11 @@ class UpdateView:
 
 @dataclass(frozen=True)
 class PageNav:
-    number: int
-    count: int
-    prev_url: str | None
-    next_url: str | None
-    pages: tuple[tuple[int, str], ...]  # the pages the pager shows, not all of them
+    number: int  # 0: the front page (the newest); n: the n-th page counted from the oldest
+    count: int  # numbered pages there are
+    prev_url: str | None  # newer
+    next_url: str | None  # older
+    pages: tuple[tuple[int, str], ...]  # the pages the pager shows, newest first: the front page (0) and the near ones
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,8 @@ class ListingView:
     feeds: tuple[FeedLink, ...]
     kind: ListingKind
     authority: AuthorityView | None = None  # on an authority's own listing: how to reach it
+    first_text: str | None = None  # a numbered page: the day of its oldest release
+    last_text: str | None = None  # and of its newest
 
 
 @dataclass(frozen=True)
