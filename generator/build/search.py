@@ -16,7 +16,7 @@ header, dateline or contact lines), and the names of its authority, places and t
 
 The index is made in parts, one per year of publication – the newest year, once it has more
 than SPLIT releases, one per month – and a part is only made when its pages changed: a
-fingerprint of its pages' keys is kept beside the part, and when it matches, the previous part
+fingerprint of its records is kept beside the part, and when it matches, the previous part
 is carried over as it is, without reading a page. The records of unchanged pages come from the
 build cache. Each part is a function of its own pages only, so a rebuild and a cold build give
 the same bytes.
@@ -127,8 +127,8 @@ def index_search(staging: Staging, jobs: int = 1, pages: Mapping[str, str] | Non
     """Put a search index for the staged release pages into the staging folder.
 
     `pages` gives each release page's key (what it was made from): a page whose record the
-    `store` keeps under the same key is not read again, and a part whose pages all kept their
-    keys is carried over without reading anything. Without them every staged page is read.
+    `store` keeps under the same key is not read again, and a part whose records are all as
+    they were is carried over as it is. Without them every staged page is read.
     """
     started = time.perf_counter()
     if pages is None:
@@ -173,10 +173,10 @@ def _loaded(load: Callable[[str], Record], paths: list[str]) -> list[Record]:
 
 
 def _keyed_fingerprint(paths: list[str], rows: Mapping[str, tuple[str, str, str]]) -> str:
-    """What a part depends on: the index format, the word rules and its pages' keys (a page's
-    record is a function of the page, and the page of its key)."""
-    return digest(f"pressroom search {FORMAT} words {german.VERSION} pages", *(
-        f"{path} {rows[path][0]}" for path in sorted(paths))) + "\n"
+    """What a part depends on: the index format, the word rules and its records (as the cache
+    keeps them: a page made anew whose record did not change leaves its part as it was)."""
+    return digest(f"pressroom search {FORMAT} words {german.VERSION} records", *(
+        f"{path}\0{rows[path][2]}" for path in sorted(paths))) + "\n"
 
 
 def _is_page(path: str) -> bool:
