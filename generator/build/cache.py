@@ -78,7 +78,7 @@ class Cache:
                         self.notes.append(f"the cache in {path.parent} was made by another Pressroom "
                                           "version; it was emptied and is filled again by this build")
                     db.executescript("DROP TABLE IF EXISTS releases; DROP TABLE IF EXISTS outputs; "
-                                     "DROP TABLE IF EXISTS search; DELETE FROM meta;")
+                                     "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS seals; DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
                 db.executescript(
                     "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -86,6 +86,7 @@ class Cache:
                     " key TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
                     " PRIMARY KEY (folder, path)) WITHOUT ROWID;"
                     "CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS seals (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
                     "CREATE TABLE IF NOT EXISTS search (path TEXT PRIMARY KEY, key TEXT NOT NULL,"
                     " month TEXT NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;")
                 return db
@@ -166,6 +167,28 @@ class Cache:
                 self._db.execute("INSERT OR REPLACE INTO media VALUES (?, ?)", (key, entry))
             except sqlite3.DatabaseError as exc:
                 self._fail(exc)
+
+    # --- named values --------------------------------------------------------------------
+
+    def value(self, name: str) -> str | None:
+        """A value kept under `name` (the last build's seal), as stored: the caller checks it."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM seals WHERE name = ? AND typeof(value) = 'text'"
+                                   " AND length(value) <= ?", (name, MAX_ENTRY)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return None
+        return row[0] if row is not None and isinstance(row[0], str) else None
+
+    def keep_value(self, name: str, value: str) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("INSERT OR REPLACE INTO seals VALUES (?, ?)", (name, value))
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
 
     # --- search records ------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 
 from generator import __version__
+from generator.build import seal
 from generator.build.addresses import claim_site
 from generator.build.cache import CACHE_DIR, Cache, Stamp
 from generator.build.cache import FORMAT as CACHE_FORMAT
@@ -125,8 +126,15 @@ def build(options: BuildOptions) -> BuildReport:
     jobs = options.jobs or default_jobs()
     cache = Cache(options.site / CACHE_DIR) if options.cache else Cache.disabled()
     try:
-        with Display(not options.quiet) as display:
-            report = _build(options, jobs, cache, display)
+        inputs = seal.inputs_key(options) if cache.usable else ""
+        unchanged = seal.unchanged(options, cache) if cache.usable else None
+        if unchanged is not None:
+            report = unchanged
+        else:
+            with Display(not options.quiet) as display:
+                report = _build(options, jobs, cache, display)
+            if cache.usable:
+                seal.keep(options, cache, report, inputs)
     finally:
         cache.close()
     report.notes = cache.notes

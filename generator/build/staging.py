@@ -143,6 +143,7 @@ class _State:
 
     files: frozenset[str]
     folders: dict[str, int]
+    stamps: dict[str, tuple[int, int]]  # each live file's size and modification time
     pending: frozenset[str] | None
 
 
@@ -504,6 +505,17 @@ class Staging:
 
     def _keep_state(self, files: frozenset[str], pending: frozenset[str] | None) -> None:
         """Record the live site for the next build (best effort: without it, the next starts afresh)."""
+        known = self._state.stamps if self._state is not None else {}
+        stamps: dict[str, list[int]] = {}
+        for path in sorted(files):
+            stamp = known.get(path)
+            if stamp is None or path in self._changed:
+                try:
+                    stat = os.stat(f"{self.target}/{path}")
+                except OSError:
+                    return  # no state: the next build starts afresh
+                stamp = (stat.st_size, stat.st_mtime_ns)
+            stamps[path] = list(stamp)
         folders: dict[str, int] = {}
         for folder in sorted({os.path.dirname(path) for path in files} | {""}):
             while True:
@@ -513,7 +525,7 @@ class Staging:
                 if not folder:
                     break
                 folder = os.path.dirname(folder)
-        state = {"format": _STATE_FORMAT, "files": sorted(files), "folders": folders,
+        state = {"format": _STATE_FORMAT, "files": stamps, "folders": folders,
                  "pending": sorted(pending) if pending is not None else None}
         temporary = self._state_path.with_name(self._state_path.name + ".new")
         with contextlib.suppress(OSError):
@@ -521,7 +533,28 @@ class Staging:
             os.replace(temporary, self._state_path)
 
 
-_STATE_FORMAT = "pressroom-output-1"
+_STATE_FORMAT = "pressroom-output-2"
+
+
+def intact(target: Path) -> bool:
+    """Whether the output folder is exactly as the last build left it: every file and folder it
+    recorded, with the same size and time, and nothing else (a file touched, added or removed by
+    hand makes this False). Without a state, False."""
+    target = target.absolute()
+    state = _read_state(target.parent / f".{target.name}.state")
+    if state is None:
+        return False
+    try:
+        for folder, mtime_ns in state.folders.items():
+            if os.stat(f"{target}/{folder}" if folder else target).st_mtime_ns != mtime_ns:
+                return False
+        for path, (size, mtime_ns) in state.stamps.items():
+            found = os.stat(f"{target}/{path}")
+            if found.st_size != size or found.st_mtime_ns != mtime_ns:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _safe(path: str) -> bool:
@@ -542,7 +575,9 @@ def _read_state(path: Path) -> _State | None:
     if not isinstance(value, dict) or value.get("format") != _STATE_FORMAT:
         return None
     files, folders, pending = value.get("files"), value.get("folders"), value.get("pending")
-    if not isinstance(files, list) or not all(isinstance(f, str) and _safe(f) for f in files):
+    if not isinstance(files, dict) or not all(
+            isinstance(f, str) and _safe(f) and type(v) is list and len(v) == 2 and type(v[0]) is int
+            and type(v[1]) is int for f, v in files.items()):
         return None
     if not isinstance(folders, dict) or not all(
             isinstance(k, str) and type(v) is int and (k == "" or _safe(k)) for k, v in folders.items()):
@@ -550,7 +585,8 @@ def _read_state(path: Path) -> _State | None:
     if pending is not None and (not isinstance(pending, list)
                                 or not all(isinstance(f, str) and _safe(f) for f in pending)):
         return None
-    return _State(frozenset(files), folders, frozenset(pending) if pending is not None else None)
+    return _State(frozenset(files), folders, {f: (v[0], v[1]) for f, v in files.items()},
+                  frozenset(pending) if pending is not None else None)
 
 
 def _die_with_parent() -> None:

@@ -1,0 +1,118 @@
+"""A build that would change nothing is not made: the seal of the last build says so.
+
+A site is a function of the files it is made from, the build's options and the state of each
+release at `now` (published, scheduled, withdrawn), which only changes at the moments
+`lifecycle.states.next_due` names. So when every input file still has the size and time it
+had, the options are the same, `now` lies between the last build's `now` and the next due
+moment, and the output folder is exactly as that build left it (`staging.intact`), the new
+build would write the same bytes: it reports what the last one reported and touches nothing.
+
+The seal is kept in the build cache, as JSON checked field by field (`codec`); a seal that
+does not decode is no seal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.build import codec
+from generator.build.cache import FORMAT as CACHE_FORMAT
+from generator.build.cache import Cache
+from generator.build.site import BuildOptions, BuildReport
+from generator.build.staging import intact
+from generator.core.digest import digest
+from generator.core.errors import Problem
+from generator.lifecycle.states import Due
+from generator.outputs.api import schema_path
+from generator.render.templates import theme_folder
+
+SEAL = "seal"
+
+
+@dataclass(frozen=True)
+class Seal:
+    inputs: str  # the key of every input file's stamp and of the options
+    now: dt.datetime  # the last build's now
+    due: dt.datetime | None  # and the next moment a release changes state
+    published: int
+    scheduled: int
+    withdrawn: int
+    drafts: int
+    files: int
+    pages: int
+    draft_paths: tuple[str, ...]
+    next_due: Due | None
+    warnings: tuple[Problem, ...] | None  # None: the build that made it was not asked for them
+
+
+def inputs_key(options: BuildOptions) -> str:
+    """The stamps of every file a build reads, and the options that change what it writes."""
+    site = options.site
+    parts: list[str] = [__version__, CACHE_FORMAT, str(options.output.absolute()), str(options.base_url),
+                        str(options.drafts), str(options.search), str(options.allow_removed),
+                        str(options.advise is not None)]
+    for root in (site / "site.toml", site / "content", site / "templates", theme_folder(), schema_path()):
+        parts.extend(_stamps(root))
+    return digest(*parts)
+
+
+def _stamps(root: Path) -> list[str]:
+    """Path, size, time and inode of every file under `root` (hidden ones too: a build may read
+    them to refuse them), in a stable order."""
+    found: list[str] = []
+    try:
+        stat = os.stat(root)
+    except OSError:
+        return [f"{root} missing"]
+    if not os.path.isdir(root):
+        return [f"{root} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"]
+    for here, folders, files in os.walk(root):
+        folders.sort()
+        found.append(f"{here}/ {os.stat(here).st_mtime_ns}")
+        for name in sorted(files):
+            path = f"{here}/{name}"
+            try:
+                stat = os.stat(path)
+            except OSError:
+                found.append(f"{path} missing")
+                continue
+            found.append(f"{path} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}")
+    return found
+
+
+def unchanged(options: BuildOptions, cache: Cache) -> BuildReport | None:
+    """The last build's report, if this build would change nothing; else None."""
+    text = cache.value(SEAL)
+    if text is None:
+        return None
+    try:
+        seal: Seal = codec.loads(text, Seal)
+    except codec.Invalid:
+        return None
+    if options.advise is not None and seal.warnings is None:
+        return None
+    if not seal.now <= options.now or (seal.due is not None and options.now >= seal.due):
+        return None
+    if seal.inputs != inputs_key(options) or not intact(options.output):
+        return None
+    return BuildReport(published=seal.published, scheduled=seal.scheduled, withdrawn=seal.withdrawn,
+                       drafts=seal.drafts, files_kept=seal.files, pages_reused=seal.pages, next_due=seal.next_due,
+                       warnings=list(seal.warnings or ()), draft_paths=list(seal.draft_paths))
+
+
+def keep(options: BuildOptions, cache: Cache, report: BuildReport, inputs: str) -> None:
+    """Seal the build just made: `inputs` is its `inputs_key`, taken before it read anything."""
+    seal = Seal(inputs=inputs, now=options.now, due=report.next_due.when if report.next_due else None,
+                published=report.published, scheduled=report.scheduled, withdrawn=report.withdrawn,
+                drafts=report.drafts, files=report.files_written + report.files_kept,
+                pages=report.pages_rendered + report.pages_reused,
+                draft_paths=tuple(report.draft_paths), next_due=report.next_due,
+                warnings=tuple(report.warnings) if options.advise is not None else None)
+    try:
+        cache.keep_value(SEAL, codec.dumps(seal, Seal))
+    except codec.Unencodable:
+        cache.keep_value(SEAL, "")
