@@ -14,12 +14,13 @@ from generator.build.links import check_links
 from generator.build.pipeline import BuildOptions, BuildReport, build, check, due
 from generator.build.staging import OutputRefused
 from generator.commands import check as advice
-from generator.commands import clock
+from generator.commands import clock, speech
 from generator.commands import new as scaffold
+from generator.commands.speech import plural, say
 from generator.content.authorities import load_authorities
 from generator.content.files import page_files, release_files
 from generator.core.dates import iso
-from generator.core.errors import BuildErrors, PressroomError, Problem, UsageError
+from generator.core.errors import N_, BuildErrors, Message, PressroomError, Problem, UsageError
 from generator.lifecycle.states import Due
 
 
@@ -30,8 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=speech.LANGUAGES,
+                          help="the language of the messages (default: LANG, else the site's language)")
 
-    build_cmd = commands.add_parser("build", help="build the site into the output folder")
+    build_cmd = commands.add_parser("build", parents=[language], help="build the site into the output folder")
     build_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
     build_cmd.add_argument("-o", "--output", type=Path, help="the output folder (default: SITE/output)")
     build_cmd.add_argument("--base-url", help="override base_url from site.toml, e.g. for a staging server")
@@ -52,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
                            help="neither use nor update the cache in SITE/.pressroom-cache/ (a cold build)")
 
-    check_cmd = commands.add_parser("check", help="run every check of a build and write nothing")
+    check_cmd = commands.add_parser("check", parents=[language], help="run every check of a build and write nothing")
     check_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
     check_cmd.add_argument("-o", "--output", type=Path,
                            help="the output folder whose published addresses must be kept "
@@ -64,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="text (default) or json: one JSON document for editors and CI")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
 
-    new_cmd = commands.add_parser("new", help="start a new release file and print its path")
+    new_cmd = commands.add_parser("new", parents=[language], help="start a new release file and print its path")
     new_cmd.add_argument("--site", default=".", type=Path, help="the site folder (default: here)")
     new_cmd.add_argument("--authority", metavar="ID",
                          help="the issuing authority, an id from authorities.yaml")
@@ -73,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("title", metavar="TITLE", help='the headline, in quotes: "Unfall in Buer"')
     new_cmd.add_argument("--now", metavar="ISO8601", help="the release's date (default: the clock)")
 
-    init_cmd = commands.add_parser("init", help="start a new site folder with one authority and the legal pages")
+    init_cmd = commands.add_parser("init", parents=[language],
+                                   help="start a new site folder with one authority and the legal pages")
     init_cmd.add_argument("folder", nargs="?", default=".", type=Path, metavar="DIR",
                           help="a new or empty folder (default: here)")
     init_cmd.add_argument("--name", help='the authority, e.g. "Polizei Gelsenkirchen"')
@@ -85,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     init_cmd.add_argument("--title", help='the site title (default: "Pressemitteilungen NAME")')
     init_cmd.add_argument("--website", help="the authority's own website")
 
-    deploy_cmd = commands.add_parser("deploy", help="publish the built output/ to the target in site.toml (rsync)")
+    deploy_cmd = commands.add_parser("deploy", parents=[language],
+                                     help="publish the built output/ to the target in site.toml (rsync)")
     deploy_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
     deploy_cmd.add_argument("-o", "--output", type=Path, help="the built site to publish (default: SITE/output)")
     deploy_cmd.add_argument("--target", help="override [deploy] target from site.toml")
@@ -93,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     deploy_cmd.add_argument("--with-server-files", action="store_true",
                             help="also copy _server/ (the web server configurations the build writes)")
 
-    serve_cmd = commands.add_parser("serve", help="preview the site in a browser, rebuilt on every change")
+    serve_cmd = commands.add_parser("serve", parents=[language],
+                                    help="preview the site in a browser, rebuilt on every change")
     serve_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
     serve_cmd.add_argument("--port", type=_port, default=8000, help="the port on 127.0.0.1 (default: 8000)")
     serve_cmd.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
@@ -131,6 +138,8 @@ def _now(text: str | None, site: Path, base_url: str | None = None) -> dt.dateti
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    site = args.folder if args.command == "init" else args.site
+    speech.choose(args.lang, site)
     try:
         if args.command == "build":
             return _build(args)
@@ -145,18 +154,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "deploy":
             return _deploy(args)
     except OutputRefused as exc:  # one line, and nothing was touched
-        print(f"pressroom: error: {exc}", file=sys.stderr)
+        print(f"pressroom: {say(N_('error'))}: {say(exc.message)}", file=sys.stderr)
         return 2
     except UsageError as exc:
-        parser.error(str(exc))
+        parser.print_usage(sys.stderr)
+        print(f"pressroom: {say(N_('error'))}: {say(exc.message)}", file=sys.stderr)
+        return 2
     except BuildErrors as exc:
         _report(exc.problems)
         return 1
     except PressroomError as exc:  # OutputError among them
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{say(N_('error'))}: {say(exc.message)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("stopped; the previous site is unchanged", file=sys.stderr)
+        print(say(N_("stopped; the previous site is unchanged")), file=sys.stderr)
         return 130
     return 2
 
@@ -164,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not site.is_dir():
-        raise UsageError(f"{site} is not a folder")
+        raise UsageError(Message("%(site)s is not a folder", site=str(site)))
     if args.next:
         upcoming = due(site, _now(args.now, site, args.base_url))
         if upcoming is not None:
@@ -191,6 +202,8 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+NOTE = N_("note")
+
 # A build lists this many warnings at most; `check` lists them all.
 BUILD_WARNINGS_SHOWN = 10
 
@@ -200,17 +213,19 @@ def _build_warnings(warnings: Sequence[Problem]) -> None:
     if not warnings:
         return
     count = len(warnings)
-    print(f"{count} warning{'s' if count != 1 else ''} (published all the same):", file=sys.stderr)
+    print(plural("%(count)s warning (published all the same):", "%(count)s warnings (published all the same):",
+                 count), file=sys.stderr)
     for warning in warnings[:BUILD_WARNINGS_SHOWN]:
-        print(f"  {warning}", file=sys.stderr)
+        print(f"  {speech.problem(warning)}", file=sys.stderr)
     if count > BUILD_WARNINGS_SHOWN:
-        print(f"  … and {count - BUILD_WARNINGS_SHOWN} more — see pressroom check", file=sys.stderr)
+        print("  " + say(Message("… and %(count)s more — see pressroom check", count=count - BUILD_WARNINGS_SHOWN)),
+              file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not site.is_dir():
-        raise UsageError(f"{site} is not a folder")
+        raise UsageError(Message("%(site)s is not a folder", site=str(site)))
     now: dt.datetime | None = None
     try:
         now = _now(args.now, site)  # a time zone typo in site.toml is one of the errors below
@@ -222,7 +237,7 @@ def _check(args: argparse.Namespace) -> int:
             print(advice.report_json(exc.problems, found, strict=args.strict))
         else:
             for problem in [*exc.problems, *found]:
-                print(problem, file=sys.stderr)
+                print(speech.problem(problem), file=sys.stderr)
             print(_checked(_files_in(site), len(exc.problems), len(found)), file=sys.stderr)
         return 1
     warnings = sorted({*advice.advise(loaded, now), *check_links(loaded, now)})
@@ -232,10 +247,10 @@ def _check(args: argparse.Namespace) -> int:
                                  pages=len(loaded.pages)))
         return 1 if failed else 0
     for warning in warnings:
-        print(warning, file=sys.stderr)
+        print(speech.problem(warning), file=sys.stderr)
     summary = _checked((len(loaded.releases), len(loaded.pages), len(loaded.authorities)), 0, len(warnings))
     if failed:
-        print(f"{summary}, treated as errors (--strict)", file=sys.stderr)
+        print(say(Message("%(summary)s, treated as errors (--strict)", summary=summary)), file=sys.stderr)
         return 1
     print(summary)
     return 0
@@ -250,19 +265,19 @@ def _files_in(site: Path) -> tuple[int, int, int]:
 def _checked(counts: tuple[int, int, int], errors: int, warnings: int) -> str:
     """What `check` looked at and what it found: "checked 12 releases, 4 pages, 3 authorities: …"."""
     releases, pages, authorities = counts
-    return (f"checked {_count(releases, 'release', 'releases')}, {_count(pages, 'page', 'pages')}, "
-            f"{_count(authorities, 'authority', 'authorities')}: {_count(errors, 'error', 'errors')}, "
-            f"{_count(warnings, 'warning', 'warnings')}")
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
+    return say(Message("checked %(releases)s, %(pages)s, %(authorities)s: %(errors)s, %(warnings)s",
+                       releases=plural("%(count)s release", "%(count)s releases", releases),
+                       pages=plural("%(count)s page", "%(count)s pages", pages),
+                       authorities=plural("%(count)s authority", "%(count)s authorities", authorities),
+                       errors=plural("%(count)s error", "%(count)s errors", errors),
+                       warnings=plural("%(count)s warning", "%(count)s warnings", warnings)))
 
 
 def _new(args: argparse.Namespace) -> int:
     site: Path = args.site
     if not (site / "site.toml").is_file():
-        raise UsageError(f"{site} is not a site folder (it has no site.toml); use --site FOLDER")
+        raise UsageError(Message("%(site)s is not a site folder (it has no site.toml); use --site FOLDER",
+                                 site=str(site)))
     kind = scaffold.kind_of(args.kind)
     authority, settings = scaffold.authority_of(site, args.authority)
     created = scaffold.new_release(site, authority, settings, kind, args.title, _now(args.now, site))
@@ -281,8 +296,9 @@ def _init(args: argparse.Namespace) -> int:
     answers = init.answers_from(given, ask)
     init.refuse_non_empty(folder)  # nothing appeared while we asked
     written = init.write_site(folder, answers)
-    print(f"a new site in {folder}: {len(written)} files written")
-    print(f"next: fill in the pages in {folder / 'content/pages'}, then: pressroom serve {folder}")
+    print(say(Message("a new site in %(folder)s: %(count)s files written", folder=str(folder), count=len(written))))
+    print(say(Message("next: fill in the pages in %(pages)s, then: pressroom serve %(folder)s",
+                      pages=str(folder / "content/pages"), folder=str(folder))))
     return 0
 
 
@@ -291,7 +307,7 @@ def _deploy(args: argparse.Namespace) -> int:
 
     site: Path = args.site
     if not (site / "site.toml").is_file():
-        raise UsageError(f"{site} is not a site folder (it has no site.toml)")
+        raise UsageError(Message("%(site)s is not a site folder (it has no site.toml)", site=str(site)))
     output = args.output if args.output is not None else site / "output"
     return deploy.deploy(site, output, args.target, dry_run=args.dry_run,
                          with_server_files=args.with_server_files)
@@ -302,7 +318,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     site: Path = args.site
     if not site.is_dir():
-        raise UsageError(f"{site} is not a folder")
+        raise UsageError(Message("%(site)s is not a folder", site=str(site)))
     if args.now is not None:
         # A --now that is no date stops here (exit 2); a broken site.toml is shown by the preview.
         with contextlib.suppress(BuildErrors):
@@ -312,34 +328,48 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _report(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(speech.problem(problem), file=sys.stderr)
     errors = sum(1 for p in problems if p.severity == "error")
-    print(f"{errors} error{'s' if errors != 1 else ''}; nothing was written", file=sys.stderr)
+    print(plural("%(count)s error; nothing was written", "%(count)s errors; nothing was written", errors),
+          file=sys.stderr)
 
 
 def _summary(report: BuildReport, output: Path) -> None:
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(
-        f"{report.published} published, {report.scheduled} scheduled, {report.withdrawn} withdrawn, "
-        f"{report.drafts} drafts; {report.pages_rendered} pages rendered, {report.pages_reused} reused; "
-        f"{report.files_written} files written, {report.files_kept} unchanged in {report.seconds:.2f} s → {output}"
-    )
+        print(f"{say(NOTE)}: {say(note)}", file=sys.stderr)
+    print(say(Message(
+        "%(published)s published, %(scheduled)s scheduled, %(withdrawn)s withdrawn, %(drafts)s drafts; "
+        "%(rendered)s pages rendered, %(reused)s reused; %(written)s files written, %(kept)s unchanged "
+        "in %(seconds)s s → %(output)s",
+        published=report.published, scheduled=report.scheduled, withdrawn=report.withdrawn, drafts=report.drafts,
+        rendered=report.pages_rendered, reused=report.pages_reused, written=report.files_written,
+        kept=report.files_kept, seconds=_seconds(report.seconds), output=str(output))))
     if report.search is not None:
         search = report.search
-        how = "unchanged, kept" if search.reused else "indexed"
-        if 0 < search.made < search.parts:
-            how += f" ({search.made} of {search.parts} parts made anew)"
-        print(f"search: {search.pages} releases {how} in {search.seconds:.2f} s")
+        if search.reused:
+            how = Message("%(count)s releases unchanged, kept", count=search.pages)
+        elif 0 < search.made < search.parts:
+            how = Message("%(count)s releases indexed (%(made)s of %(parts)s parts made anew)", count=search.pages,
+                          made=search.made, parts=search.parts)
+        else:
+            how = Message("%(count)s releases indexed", count=search.pages)
+        print(say(Message("search: %(what)s in %(seconds)s s", what=how, seconds=_seconds(search.seconds))))
     # Last, so a timer script can read it with `tail -n 1`.
     print(_due_line(report.next_due))
 
 
+def _seconds(seconds: float) -> str:
+    """Two decimals, with the decimal comma in German."""
+    text = f"{seconds:.2f}"
+    return text.replace(".", ",") if speech.language() == "de" else text
+
+
 def _due_line(due: Due | None) -> str:
     if due is None:
-        return "next due: none pending"
-    what = "scheduled release" if due.reason == "scheduled" else "appeal expires"
-    return f"next due: {iso(due.when)} ({what} {due.release_id})"
+        return say(N_("next due: none pending"))
+    if due.reason == "scheduled":
+        return say(Message("next due: %(when)s (scheduled release %(id)s)", when=iso(due.when), id=due.release_id))
+    return say(Message("next due: %(when)s (appeal expires %(id)s)", when=iso(due.when), id=due.release_id))
 
 
 if __name__ == "__main__":

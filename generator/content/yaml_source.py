@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from generator.core.errors import Message
+
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Key = str | int
@@ -99,7 +101,7 @@ class _Loader(_Base):  # type: ignore[misc]
         lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self.refuse(key_node, 'merge keys ("<<") are not allowed; write each key out')
+                self.refuse(key_node, Message('merge keys ("<<") are not allowed; write each key out'))
                 continue
             key = self.construct_object(key_node, deep=deep)
             try:
@@ -110,8 +112,8 @@ class _Loader(_Base):  # type: ignore[misc]
                     key_node.start_mark) from None
             line = self.line(key_node)
             if key in lines:
-                self.refuse(key_node, f'the key "{_shown_key(key)}" appears twice, on lines {lines[key]} and '
-                            f"{line}; keep one of them")
+                self.refuse(key_node, Message('the key "%(key)s" appears twice, on lines %(first)s and %(second)s; '
+                                              "keep one of them", key=_shown_key(key), first=lines[key], second=line))
             else:
                 lines[key] = line
             mapping[key] = self.construct_object(value_node, deep=deep)
@@ -169,6 +171,7 @@ class YamlSyntaxError(ValueError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
         self.line = line
+        self.message = message  # a `Message`, translated where it is shown
 
 
 class YamlRefused(ValueError):
@@ -203,7 +206,7 @@ class YamlSource:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = self.first_line + (mark.line if mark is not None else 0)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise YamlSyntaxError(line, f"this is not valid YAML: {problem}") from None
+            raise YamlSyntaxError(line, Message("this is not valid YAML: %(problem)s", problem=str(problem))) from None
         if loader.refused:
             raise YamlRefused(loader.refused)
         return value
