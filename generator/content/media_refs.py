@@ -53,7 +53,7 @@ class MediaFinder:
                 site_path = candidate.relative_to(site).as_posix()
                 problem = source_problem(site_path)
                 if problem:
-                    self.fields.fail((*keys, "src"), f'"{src}": {problem}')
+                    self.fields.fail((*keys, "src"), Message('"%(src)s": %(problem)s', src=src, problem=problem))
                     raise Invalid
                 return MediaFile(source=candidate, site_path=site_path, size=candidate.stat().st_size)
         self.fields.fail((*keys, "src"), Message('"%(src)s" does not exist; paths are relative to %(folder)s '
@@ -68,7 +68,8 @@ class MediaFinder:
         try:
             inspect_image(file.source, self.media_cache)
         except MediaError as exc:
-            self.fields.fail((*keys, "src"), f'image "{data.get("src")}": {exc}')
+            self.fields.fail((*keys, "src"), Message('image "%(src)s": %(problem)s', src=str(data.get("src")),
+                                                     problem=exc.message))
             raise Invalid from None
         if alt is None:
             raise Invalid
@@ -81,7 +82,8 @@ class MediaFinder:
         try:
             check_attachment(file.source)
         except MediaError as exc:
-            self.fields.fail((*keys, "src"), f'attachment "{data.get("src")}": {exc}')
+            self.fields.fail((*keys, "src"), Message('attachment "%(src)s": %(problem)s', src=str(data.get("src")),
+                                                     problem=exc.message))
             raise Invalid from None
         title = self.fields.text(data, "title", keys) or PurePosixPath(file.site_path).name
         return Attachment(file=file, title=title)

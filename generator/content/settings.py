@@ -82,27 +82,30 @@ def base_url_problem(url: str) -> str | None:
     host, _, path = rest.partition("/")
     if not _HOST.match(host):
         bad = next((c for c in host if not (c.isascii() and (c.isalnum() or c in "-.:[]"))), None)
-        found = f" ({_named(bad)} is not)" if bad is not None else ""
-        return (f"base_url: its host may contain only letters, digits, \"-\" and \".\" (and a port, like :8080)"
-                f"{found}; write a name with umlauts in its xn-- form")
+        found = Message(" (%(character)s is not)", character=_named(bad)) if bad is not None else ""
+        return Message('base_url: its host may contain only letters, digits, "-" and "." (and a port, like :8080)'
+                       "%(found)s; write a name with umlauts in its xn-- form", found=found)
     path = "/" + path
     for character in path:
         if not _PATH_CHARACTER.match(character):
-            return (f"base_url contains {_named(character)} in its path, which would break the generated server "
-                    'configuration; use only a-z, A-Z, 0-9, "-", ".", "_", "~" and "/" there')
+            return Message("base_url contains %(character)s in its path, which would break the generated server "
+                           'configuration; use only a-z, A-Z, 0-9, "-", ".", "_", "~" and "/" there',
+                           character=_named(character))
     if "//" in path or any(part in (".", "..") for part in path.split("/")):
-        return f'base_url "{url}" has an empty, "." or ".." folder in its path; write the path plainly'
+        return Message('base_url "%(url)s" has an empty, "." or ".." folder in its path; write the path plainly',
+                       url=url)
     return None
 
 
 def _named(character: str) -> str:
     """A character as a message names it: '";"', 'a space', 'U+0009'."""
     if character == " ":
-        return "a space"
+        return Message("a space")
     if character == '"':
-        return "a double quote"
+        return Message("a double quote")
     if not character.isprintable():
-        return f"the invisible character U+{ord(character):04X}"
+        code = format(ord(character), "04X")
+        return Message("the invisible character U+%(code)s", code=code)
     return f'"{character}"'
 
 

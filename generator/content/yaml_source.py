@@ -64,8 +64,8 @@ def character_problem(text: str) -> str | None:
     found = UNSAFE_CHARACTER.search(text)
     if found is None:
         return None
-    return (f"the text contains the invisible character {describe_character(found[0])}; "
-            "delete it (retype the text around it)")
+    return Message("the text contains the invisible character %(character)s; delete it (retype the text around it)",
+                   character=describe_character(found[0]))
 
 
 class _Loader(_Base):  # type: ignore[misc]
@@ -133,20 +133,20 @@ class _Loader(_Base):  # type: ignore[misc]
     def construct_yaml_float(self, node: yaml.Node) -> float:
         value: float = super().construct_yaml_float(node)
         if not math.isfinite(value):
-            self.refuse(node, f'the number "{str(node.value)[:20]}" is too large or not a number; '
-                        "write a smaller number, or put it in quotes if it is a text")
+            self.refuse(node, Message('the number "%(number)s" is too large or not a number; write a smaller number, '
+                                      "or put it in quotes if it is a text", number=str(node.value)[:20]))
             return 0.0
         return value
 
     def construct_refused(self, node: yaml.Node) -> None:
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-        self.refuse(node, f'the YAML type "{tag}" is not allowed; front matter holds text, numbers, '
-                    "true/false, lists and mappings (remove the tag)")
+        self.refuse(node, Message('the YAML type "%(tag)s" is not allowed; front matter holds text, numbers, '
+                                  "true/false, lists and mappings (remove the tag)", tag=tag))
 
 
 def _too_many_digits() -> str:
-    return (f"a number with more than {MAX_DIGITS} digits; if it is a text such as a file number, "
-            "put it in quotes")
+    return Message("a number with more than %(digits)s digits; if it is a text such as a file number, "
+                   "put it in quotes", digits=MAX_DIGITS)
 
 
 def _shown_key(key: Any) -> str:
@@ -219,9 +219,10 @@ class YamlSource:
                 continue
             line = self.first_line + (event.start_mark.line if event.start_mark is not None else 0)
             written = f"*{anchor}" if isinstance(event, yaml.AliasEvent) else f"&{anchor}"
-            what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            refused.append((line, f'the {what} "{written}" is not allowed: YAML anchors and aliases are refused '
-                            "in front matter; write the value out"))
+            what = Message("alias") if isinstance(event, yaml.AliasEvent) else Message("anchor")
+            refused.append((line, Message('the %(what)s "%(written)s" is not allowed: YAML anchors and aliases are '
+                                          "refused in front matter; write the value out", what=what,
+                                          written=written)))
         if refused:
             raise YamlRefused(refused)
 
