@@ -338,11 +338,13 @@ def _summary(report: BuildReport, output: Path) -> None:
     for note in report.notes:
         print(f"{say(NOTE)}: {say(note)}", file=sys.stderr)
     print(say(Message(
-        "%(published)s published, %(scheduled)s scheduled, %(withdrawn)s withdrawn, %(drafts)s drafts; "
-        "%(rendered)s pages rendered, %(reused)s reused; %(written)s files written, %(kept)s unchanged "
+        "%(published)s published, %(scheduled)s scheduled, %(withdrawn)s withdrawn, %(drafts)s; "
+        "%(rendered)s rendered, %(reused)s reused; %(written)s written, %(kept)s unchanged "
         "in %(seconds)s s → %(output)s",
-        published=report.published, scheduled=report.scheduled, withdrawn=report.withdrawn, drafts=report.drafts,
-        rendered=report.pages_rendered, reused=report.pages_reused, written=report.files_written,
+        published=report.published, scheduled=report.scheduled, withdrawn=report.withdrawn,
+        drafts=plural("%(count)s draft", "%(count)s drafts", report.drafts),
+        rendered=plural("%(count)s page", "%(count)s pages", report.pages_rendered), reused=report.pages_reused,
+        written=plural("%(count)s file", "%(count)s files", report.files_written),
         kept=report.files_kept, seconds=_seconds(report.seconds), output=str(output))))
     if report.search is not None:
         search = report.search

@@ -259,9 +259,10 @@ def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> dt
         print(line + details, file=sys.stderr, flush=True)
         status.finished([line], _texts_or_none(options.site))
         return None
-    print(say(Message("rebuilt: %(published)s published, %(drafts)s drafts in %(seconds)s s → %(url)s",
-                      published=report.published, drafts=report.drafts, seconds=_seconds(report.seconds), url=url)),
-          flush=True)
+    print(say(Message("rebuilt: %(published)s published, %(drafts)s in %(seconds)s s → %(url)s",
+                      published=report.published,
+                      drafts=plural("%(count)s draft", "%(count)s drafts", report.drafts),
+                      seconds=_seconds(report.seconds), url=url)), flush=True)
     # Drafts are in no list, so the writer finds them here (each page is marked as a draft).
     for path in report.draft_paths[:DRAFTS_LISTED]:
         address = url.rstrip("/") + "/" + path.lstrip("/")
