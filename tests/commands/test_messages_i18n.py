@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -249,3 +250,64 @@ def test_lang_and_the_environment_override_the_site(tmp_path: Path, site_languag
     result = run("check", make_site(tmp_path, site_language, GOOD), "--now", NOW, *flags, env=env)
     assert result.returncode == 0, result.stderr
     assert lines(result.stdout) == [SUMMARY[spoken]]
+
+
+# --- every message the loader gives, translated ---------------------------------------------------
+
+BROKEN = {
+    "a-typo.md": TYPO,
+    "b-date.md": "title: A\ndate: 2026/11/25\nauthority: polizei-teststadt\n",
+    "c-appeal.md": "title: B\ndate: 2026-11-25\nauthority: polizei-teststadt\nkind: appeal\n",
+    "d-report.md": "title: C\ndate: 2026-11-25\nauthority: polizei-teststadt\nkind: conference-report\n",
+    "e-image.md": "title: D\ndate: 2026-11-25\nauthority: polizei-teststadt\nimages:\n  - foto: x.jpg\n"
+                  "  - src: fehlt.jpg\n    alt: Ein Bild\n",
+    "f-lists.md": "title: E\ndate: 2026-11-25\nauthority: polizei-teststadt\ntags: {a: b}\ndraft: ja\n"
+                  "places: [Buer, [Horst]]\nupdates: Korrektur\n",
+    "g-twice.md": "title: F\ntitle: G\ndate: 2026-11-25\nauthority: polizei-teststadt\n",
+    "h-yaml.md": "title: Unfall: Zwei Verletzte\ndate: 2026-11-25\nauthority: polizei-teststadt\n",
+    "i-follows.md": "id: eins\ntitle: H\ndate: 2026-11-25\nauthority: polizei-teststadt\nfollows: nix\n"
+                    "aliases: [alte-adresse]\nlang: fr\n",
+    "j-same-id.md": "id: eins\ntitle: I\ndate: 2026-11-25\nauthority: polizei-teststadt\n",
+    "k-contact.md": "title: J\ndate: 2026-11-25\nauthority: polizei-teststadt\n"
+                    "contact: {email: kein-at, phone: Montag bis Freitag, url: ftp://x}\n",
+    "l-times.md": "title: K\ndate: 2026-11-25 10:00\nauthority: polizei-teststadt\nkind: appeal\n"
+                  "expires: 2026-11-24\n",
+    "m-event.md": "title: L\ndate: 2026-11-25\nauthority: polizei-teststadt\nkind: conference-report\n"
+                  "event: {start: 2026-11-25 10:00, end: 2026-11-25 09:00}\n",
+    "n-anchor.md": "title: &t M\ndate: 2026-11-25\nauthority: polizei-teststadt\nsummary: *t\n",
+    "o-kind.md": "title: N\ndate: 2026-03-29 02:30\nauthority: polizei-teststadt\nkind: apeal\nextra: [1]\n",
+    "p-attachment.md": "title: O\ndate: 2026-11-25\nauthority: polizei-teststadt\nattachments:\n"
+                       "  - src: ../../../site.toml\n",
+}
+ENGLISH_WORDS = re.compile(r"\b(the|must|is|not|and|or|with|of|use|write|has|does|a)\b")  # "an" is German too
+
+
+def broken_site(root: Path, language: str) -> Path:
+    site = make_site(root, language, GOOD)
+    for name, front_matter in BROKEN.items():
+        (site / "content" / "releases" / "2026" / name).write_text(f"---\n{front_matter}---\n\nText.\n",
+                                                                   encoding="utf-8")
+    (site / "content" / "releases" / "2026" / "q-empty.md").write_text("", encoding="utf-8")
+    (site / "content" / "releases" / "2026" / "r-no-front-matter.md").write_text("Text.\n", encoding="utf-8")
+    (site / "content" / "releases" / "2026" / "s-open.md").write_text("---\ntitle: P\n", encoding="utf-8")
+    (site / "content" / "pages").mkdir()
+    (site / "content" / "pages" / "meldungen.md").write_text("---\ntitle: Q\nautor: R\n---\nText.\n",
+                                                             encoding="utf-8")
+    return site
+
+
+def test_every_error_the_loader_gives_is_german_on_a_german_site(tmp_path: Path) -> None:
+    german = run("check", broken_site(tmp_path, "de"), "--now", NOW)
+    english = run("check", broken_site(tmp_path, "en"), "--now", NOW)
+    assert (german.returncode, english.returncode) == (1, 1)
+    german_lines, english_lines = lines(german.stderr)[:-1], lines(english.stderr)[:-1]
+    assert len(german_lines) == len(english_lines) >= 30
+    untranslated: list[str] = []
+    for de, en in zip(german_lines, english_lines, strict=True):
+        where, _, message = de.partition(": Fehler: ")
+        assert en.startswith(f"{where}: error: "), (de, en)
+        # PyYAML's own words after "this is not valid YAML:" stay as they are (the guide explains them).
+        message = message.split("kein gültiges YAML:")[0]
+        if message == en.removeprefix(f"{where}: error: ") or ENGLISH_WORDS.search(message):
+            untranslated.append(de)
+    assert not untranslated, "\n".join(untranslated)
