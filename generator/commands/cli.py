@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,97 +28,99 @@ from generator.lifecycle.states import Due
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pressroom",
-        description="Build a static website with feeds from Markdown press releases.",
+        description=N_("Build a static website with feeds from Markdown press releases."),
     )
     parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     language = argparse.ArgumentParser(add_help=False)
     language.add_argument("--lang", choices=speech.LANGUAGES,
-                          help="the language of the messages (default: LANG, else the site's language)")
+                          help=N_("the language of the messages (default: LANG, else the site's language)"))
 
-    build_cmd = commands.add_parser("build", parents=[language], help="build the site into the output folder")
-    build_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
-    build_cmd.add_argument("-o", "--output", type=Path, help="the output folder (default: SITE/output)")
-    build_cmd.add_argument("--base-url", help="override base_url from site.toml, e.g. for a staging server")
+    build_cmd = commands.add_parser("build", parents=[language], help=N_("build the site into the output folder"))
+    build_cmd.add_argument("site", nargs="?", default=".", type=Path, help=N_("the site folder (default: here)"))
+    build_cmd.add_argument("-o", "--output", type=Path, help=N_("the output folder (default: SITE/output)"))
+    build_cmd.add_argument("--base-url", help=N_("override base_url from site.toml, e.g. for a staging server"))
     _now_option(build_cmd)
-    build_cmd.add_argument("--drafts", action="store_true", help="also render drafts (marked, noindex, in no feed)")
+    build_cmd.add_argument("--drafts", action="store_true", help=N_("also render drafts (marked, noindex, in no feed)"))
     build_cmd.add_argument("--jobs", type=_positive, default=0, metavar="N",
-                           help="worker processes (default: all cores)")
-    build_cmd.add_argument("--quiet", action="store_true", help="print errors only")
+                           help=N_("worker processes (default: all cores)"))
+    build_cmd.add_argument("--quiet", action="store_true", help=N_("print errors only"))
     build_cmd.add_argument("--allow-removed", action="store_true",
-                           help="accept that addresses the previous build published vanish "
-                           "(no alias, not withdrawn)")
+                           help=N_("accept that addresses the previous build published vanish "
+                           "(no alias, not withdrawn)"))
     build_cmd.add_argument("--next", action="store_true",
-                           help="write nothing; print only when the site next changes (ISO 8601), "
-                           "for a timer, or nothing if no scheduled release or expiring appeal is pending")
+                           help=N_("write nothing; print only when the site next changes (ISO 8601), "
+                           "for a timer, or nothing if no scheduled release or expiring appeal is pending"))
 
     build_cmd.add_argument("--no-search", dest="search", action="store_false",
-                           help="make no search index (faster previews; the search page then finds nothing)")
+                           help=N_("make no search index (faster previews; the search page then finds nothing)"))
     build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
-                           help="neither use nor update the cache in SITE/.pressroom-cache/ (a cold build)")
+                           help=N_("neither use nor update the cache in SITE/.pressroom-cache/ (a cold build)"))
 
-    check_cmd = commands.add_parser("check", parents=[language], help="run every check of a build and write nothing")
-    check_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
+    check_cmd = commands.add_parser("check", parents=[language],
+                                    help=N_("run every check of a build and write nothing"))
+    check_cmd.add_argument("site", nargs="?", default=".", type=Path, help=N_("the site folder (default: here)"))
     check_cmd.add_argument("-o", "--output", type=Path,
-                           help="the output folder whose published addresses must be kept "
-                           "(default: SITE/output)")
+                           help=N_("the output folder whose published addresses must be kept "
+                           "(default: SITE/output)"))
     check_cmd.add_argument("--allow-removed", action="store_true",
-                           help="accept that addresses the previous build published vanish")
+                           help=N_("accept that addresses the previous build published vanish"))
     _now_option(check_cmd)
     check_cmd.add_argument("--format", choices=("text", "json"), default="text",
-                           help="text (default) or json: one JSON document for editors and CI")
-    check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+                           help=N_("text (default) or json: one JSON document for editors and CI"))
+    check_cmd.add_argument("--strict", action="store_true", help=N_("treat warnings as errors (exit 1)"))
 
-    new_cmd = commands.add_parser("new", parents=[language], help="start a new release file and print its path")
-    new_cmd.add_argument("--site", default=".", type=Path, help="the site folder (default: here)")
+    new_cmd = commands.add_parser("new", parents=[language], help=N_("start a new release file and print its path"))
+    new_cmd.add_argument("--site", default=".", type=Path, help=N_("the site folder (default: here)"))
     new_cmd.add_argument("--authority", metavar="ID",
-                         help="the issuing authority, an id from authorities.yaml")
+                         help=N_("the issuing authority, an id from authorities.yaml"))
     new_cmd.add_argument("--kind", default="press-release", metavar="KIND",
-                         help="press-release (default), appeal or conference-report")
-    new_cmd.add_argument("title", metavar="TITLE", help='the headline, in quotes: "Unfall in Buer"')
-    new_cmd.add_argument("--now", metavar="ISO8601", help="the release's date (default: the clock)")
+                         help=N_("press-release (default), appeal or conference-report"))
+    new_cmd.add_argument("title", metavar="TITLE", help=N_('the headline, in quotes: "Unfall in Buer"'))
+    new_cmd.add_argument("--now", metavar="ISO8601", help=N_("the release's date (default: the clock)"))
 
     init_cmd = commands.add_parser("init", parents=[language],
-                                   help="start a new site folder with one authority and the legal pages")
+                                   help=N_("start a new site folder with one authority and the legal pages"))
     init_cmd.add_argument("folder", nargs="?", default=".", type=Path, metavar="DIR",
-                          help="a new or empty folder (default: here)")
-    init_cmd.add_argument("--name", help='the authority, e.g. "Polizei Gelsenkirchen"')
-    init_cmd.add_argument("--code", help="its ots code, e.g. POL-GE")
-    init_cmd.add_argument("--city", help="the dateline place, e.g. Gelsenkirchen")
-    init_cmd.add_argument("--base-url", help="the site's address, e.g. https://presse.example.org/")
-    init_cmd.add_argument("--email", help="the press office's e-mail address")
-    init_cmd.add_argument("--phone", help="the press office's phone number")
-    init_cmd.add_argument("--title", help='the site title (default: "Pressemitteilungen NAME")')
-    init_cmd.add_argument("--website", help="the authority's own website")
+                          help=N_("a new or empty folder (default: here)"))
+    init_cmd.add_argument("--name", help=N_('the authority, e.g. "Polizei Gelsenkirchen"'))
+    init_cmd.add_argument("--code", help=N_("its ots code, e.g. POL-GE"))
+    init_cmd.add_argument("--city", help=N_("the dateline place, e.g. Gelsenkirchen"))
+    init_cmd.add_argument("--base-url", help=N_("the site's address, e.g. https://presse.example.org/"))
+    init_cmd.add_argument("--email", help=N_("the press office's e-mail address"))
+    init_cmd.add_argument("--phone", help=N_("the press office's phone number"))
+    init_cmd.add_argument("--title", help=N_('the site title (default: "Pressemitteilungen NAME")'))
+    init_cmd.add_argument("--website", help=N_("the authority's own website"))
 
     deploy_cmd = commands.add_parser("deploy", parents=[language],
-                                     help="publish the built output/ to the target in site.toml (rsync)")
-    deploy_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
-    deploy_cmd.add_argument("-o", "--output", type=Path, help="the built site to publish (default: SITE/output)")
-    deploy_cmd.add_argument("--target", help="override [deploy] target from site.toml")
-    deploy_cmd.add_argument("--dry-run", action="store_true", help="only list what would change")
+                                     help=N_("publish the built output/ to the target in site.toml (rsync)"))
+    deploy_cmd.add_argument("site", nargs="?", default=".", type=Path, help=N_("the site folder (default: here)"))
+    deploy_cmd.add_argument("-o", "--output", type=Path, help=N_("the built site to publish (default: SITE/output)"))
+    deploy_cmd.add_argument("--target", help=N_("override [deploy] target from site.toml"))
+    deploy_cmd.add_argument("--dry-run", action="store_true", help=N_("only list what would change"))
     deploy_cmd.add_argument("--with-server-files", action="store_true",
-                            help="also copy _server/ (the web server configurations the build writes)")
+                            help=N_("also copy _server/ (the web server configurations the build writes)"))
 
     serve_cmd = commands.add_parser("serve", parents=[language],
-                                    help="preview the site in a browser, rebuilt on every change")
-    serve_cmd.add_argument("site", nargs="?", default=".", type=Path, help="the site folder (default: here)")
-    serve_cmd.add_argument("--port", type=_port, default=8000, help="the port on 127.0.0.1 (default: 8000)")
+                                    help=N_("preview the site in a browser, rebuilt on every change"))
+    serve_cmd.add_argument("site", nargs="?", default=".", type=Path, help=N_("the site folder (default: here)"))
+    serve_cmd.add_argument("--port", type=_port, default=8000, help=N_("the port on 127.0.0.1 (default: 8000)"))
     serve_cmd.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
-                           help="show drafts, marked as such (the default); --no-drafts shows the site as published")
+                           help=N_("show drafts, marked as such (the default); --no-drafts shows the site as "
+                                   "published"))
     _now_option(serve_cmd)
     return parser
 
 
 def _now_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="ISO8601",
-                        help="decide scheduled, expired and withdrawn releases as at this time "
-                        "(default: the clock), e.g. 2026-11-01T00:00:00+01:00")
+                        help=N_("decide scheduled, expired and withdrawn releases as at this time "
+                        "(default: the clock), e.g. 2026-11-01T00:00:00+01:00"))
 
 
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+        raise argparse.ArgumentTypeError(say(Message("%(value)s is not a port number (0 to 65535)", value=repr(text))))
     return int(text)
 
 
@@ -125,9 +128,9 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(say(Message("%(value)s is not a whole number", value=repr(text)))) from None
     if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 (all cores) or more")
+        raise argparse.ArgumentTypeError(say(Message("must be 0 (all cores) or more")))
     return value
 
 
@@ -135,9 +138,51 @@ def _now(text: str | None, site: Path, base_url: str | None = None) -> dt.dateti
     return clock.clock() if text is None else clock.at(text, site, base_url)
 
 
+# argparse's own words (Python 3.11), marked here so that the catalog carries them in German.
+ARGPARSE_TEXTS = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("show program's version number and exit"), N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"), N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"), N_("expected one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"), N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"), N_("ignored explicit argument %r"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+)
+
+
+def _early_language(argv: Sequence[str]) -> None:
+    """The language of --help and of argparse's own errors, before the command line is understood:
+    --lang, the environment, or the language of the first argument that is a site folder (else here)."""
+    option = next((value.split("=", 1)[1] for value in argv if value.startswith("--lang=")), None)
+    for before, value in itertools.pairwise(argv):
+        if before == "--lang":
+            option = value
+    site = next((Path(value) for value in argv if (Path(value) / "site.toml").is_file()), Path("."))
+    speech.choose(option if option in speech.LANGUAGES else None, site)
+    # argparse translates its words ("usage:", "the following arguments are required: …") with gettext.
+    vars(argparse).update(_=speech.say, ngettext=speech.ngettext)
+
+
+def _translated(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The help texts (msgids) of the parser and all its commands in this run's language."""
+    parser.description = say(parser.description) if parser.description else parser.description
+    for action in parser._actions:
+        if action.help:
+            action.help = say(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                choice.help = say(choice.help) if choice.help else choice.help
+            for sub in dict.fromkeys(action.choices.values()):
+                _translated(sub)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _early_language(arguments)
+    parser = _translated(_parser())
+    args = parser.parse_args(arguments)
     site = args.folder if args.command == "init" else args.site
     speech.choose(args.lang, site)
     try:

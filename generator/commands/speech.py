@@ -91,6 +91,10 @@ def plural(singular: str, many: str, count: int, /, **params: Param) -> str:
     return _chosen[1].ngettext(singular, many, count) % {"count": count, **values}
 
 
+def ngettext(singular: str, many: str, count: int) -> str:
+    return _chosen[1].ngettext(singular, many, count)
+
+
 def problem(found: Problem) -> str:
     """`path:line: error: message` in this run's language."""
     return found.shown(gettext)

@@ -311,3 +311,23 @@ def test_every_error_the_loader_gives_is_german_on_a_german_site(tmp_path: Path)
         if message == en.removeprefix(f"{where}: error: ") or ENGLISH_WORDS.search(message):
             untranslated.append(de)
     assert not untranslated, "\n".join(untranslated)
+
+
+# --- argparse: --help and a command line it cannot read ------------------------------------------
+
+
+def test_help_and_argparse_errors_follow_the_site(tmp_path: Path) -> None:
+    german_site, english_site = make_site(tmp_path, "de", GOOD), make_site(tmp_path, "en", GOOD)
+    german = run("check", german_site, "--help")
+    assert german.returncode == 0
+    assert german.stdout.startswith("Aufruf: pressroom check [-h] [--lang {de,en}]")
+    assert "  --strict              Warnungen als Fehler werten (Rückgabewert 1)\n" in german.stdout
+    english = run("check", english_site, "--help")
+    assert english.stdout.startswith("usage: pressroom check [-h] [--lang {de,en}]")
+    assert "  --strict              treat warnings as errors (exit 1)\n" in english.stdout
+    missing = run("new", "--site", german_site, "--authority", "polizei-teststadt")
+    assert (missing.returncode, lines(missing.stderr)[-1]) == (2, "pressroom new: Fehler: diese Argumente fehlen: "
+                                                                   "TITLE")
+    jobs = run("build", english_site, "--jobs", "x", "--lang", "de")
+    assert (jobs.returncode, lines(jobs.stderr)[-1]) == (2, "pressroom build: Fehler: Argument --jobs: 'x' ist keine "
+                                                            "ganze Zahl")
