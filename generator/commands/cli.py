@@ -158,10 +158,17 @@ def _early_language(argv: Sequence[str]) -> None:
     for before, value in itertools.pairwise(argv):
         if before == "--lang":
             option = value
-    site = next((Path(value) for value in argv if (Path(value) / "site.toml").is_file()), Path("."))
+    site = next((Path(value) for value in argv if _is_site(value)), Path("."))
     speech.choose(option if option in speech.LANGUAGES else None, site)
     # argparse translates its words ("usage:", "the following arguments are required: …") with gettext.
     vars(argparse).update(_=speech.say, ngettext=speech.ngettext)
+
+
+def _is_site(value: str) -> bool:
+    try:
+        return (Path(value) / "site.toml").is_file()
+    except (OSError, ValueError):  # a title longer than a file name may be, say
+        return False
 
 
 def _translated(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

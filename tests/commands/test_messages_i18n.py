@@ -189,6 +189,13 @@ def test_new_without_authority_in_german(tmp_path: Path) -> None:
                                         "polizei-teststadt")
 
 
+def test_a_title_longer_than_a_file_name_is_no_site_folder(tmp_path: Path) -> None:
+    # Before the command line is read, arguments are looked at as possible site folders.
+    result = run("new", "--site", make_site(tmp_path, "de", GOOD), "Brand " * 60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert lines(result.stderr)[-1].startswith("pressroom: Fehler: --authority fehlt;")
+
+
 INIT = ("--name", "Stadt Teststadt", "--code", "STADT-TS", "--city", "Teststadt",
         "--base-url", "https://presse.example.org/", "--email", "presse@stadt.example.org")
 
