@@ -49,7 +49,7 @@ QUESTIONS: tuple[tuple[str, str, bool], ...] = (
     ("phone", N_("Phone of the press office (inquiries)"), False),
 )
 
-REQUIRED_FLAGS = "--name, --code, --city, --base-url and --email or --phone"
+REQUIRED_FLAGS = Message("%(flags)s and --email or --phone", flags="--name, --code, --city, --base-url")
 
 
 def answers_from(given: dict[str, str | None], ask: Callable[[str], str] | None) -> Answers:

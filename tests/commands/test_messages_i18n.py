@@ -220,7 +220,7 @@ def test_init_without_the_flags_names_the_missing_ones_in_german(tmp_path: Path)
     result = run("init", tmp_path / "neu", "--name", "Stadt Teststadt")
     assert result.returncode == 2
     assert lines(result.stderr)[-1] == (
-        "pressroom: Fehler: init braucht --name, --code, --city, --base-url and --email or --phone, wenn es "
+        "pressroom: Fehler: init braucht --name, --code, --city, --base-url und --email oder --phone, wenn es "
         "nicht fragen kann (kein Terminal); es fehlt: --code, --city, --base-url, --email, --phone")
 
 
