@@ -95,7 +95,7 @@ def read_manifest(path: Path) -> list[tuple[int, Published]]:
     return entries
 
 
-STATE_WORDS = {State.DRAFT: Message("a draft"), State.SCHEDULED: Message("scheduled"),
+STATE_WORDS = {State.DRAFT: Message("draft"), State.SCHEDULED: Message("scheduled"),
                State.PUBLISHED: Message("published"), State.WITHDRAWN: Message("withdrawn")}
 
 
