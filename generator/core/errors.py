@@ -51,6 +51,26 @@ class Message(str):
         return _message, (self.msgid, dict(self.params))
 
 
+class Joined(str):
+    """Texts joined by a separator ("author "X"; last editor "Y""), each translated where shown."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, separator: str, parts: Iterable[str]) -> Joined:
+        parts = tuple(parts)
+        self = super().__new__(cls, separator.join(parts))
+        self.parts = parts
+        self.separator = separator
+        return self
+
+    def localized(self, gettext: Gettext) -> str:
+        return self.separator.join(localized(part, gettext) for part in self.parts)
+
+    def __reduce__(self) -> tuple[type[Joined], tuple[str, tuple[str, ...]]]:
+        return Joined, (self.separator, self.parts)
+
+
 def _message(msgid: str, params: dict[str, Param]) -> Message:
     return Message(msgid, **params)
 
@@ -68,7 +88,7 @@ def _fill(text: str, params: Mapping[str, Param], gettext: Gettext) -> str:
 
 def localized(text: str, gettext: Gettext) -> str:
     """`text` in the language of `gettext`: a `Message` is translated, any other text stays as it is."""
-    return text.localized(gettext) if isinstance(text, Message) else text
+    return text.localized(gettext) if isinstance(text, Message | Joined) else text
 
 
 SEVERITY_WORDS: dict[Severity, str] = {"error": N_("error"), "warning": N_("warning")}

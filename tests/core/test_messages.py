@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from generator.core.errors import Message, Problem, localized, suggestion
+from generator.core.errors import Joined, Message, Problem, localized, suggestion
 
 GERMAN = {
     'unknown key "%(key)s" in %(what)s%(hint)s': "%(what)s: unbekannte Angabe „%(key)s“%(hint)s",
@@ -46,3 +46,12 @@ def test_a_message_keeps_its_msgid_across_processes() -> None:
 def test_a_plain_text_stays_as_it_is() -> None:
     assert localized("the file is empty", german) == "the file is empty"
     assert localized(Message("error"), german) == "Fehler"
+
+
+def test_joined_texts_are_each_translated_and_survive_pickling() -> None:
+    words = {"author": "Autor", '%(what)s "%(value)s"': "%(what)s „%(value)s“"}
+    named = Joined("; ", [Message('%(what)s "%(value)s"', what=Message("author"), value="M. Muster"),
+                          Message('%(what)s "%(value)s"', what=Message("author"), value="K. Beispiel")])
+    assert named == 'author "M. Muster"; author "K. Beispiel"'
+    assert localized(pickle.loads(pickle.dumps(named)), lambda m: words.get(m, m)) == \
+        "Autor „M. Muster“; Autor „K. Beispiel“"
