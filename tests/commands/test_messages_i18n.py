@@ -338,3 +338,15 @@ def test_help_and_argparse_errors_follow_the_site(tmp_path: Path) -> None:
     jobs = run("build", english_site, "--jobs", "x", "--lang", "de")
     assert (jobs.returncode, lines(jobs.stderr)[-1]) == (2, "pressroom build: Fehler: Argument --jobs: 'x' ist keine "
                                                             "ganze Zahl")
+
+
+def test_a_link_that_leads_nowhere_is_a_german_warning(tmp_path: Path) -> None:
+    site = make_site(tmp_path, "de", GOOD)
+    path = site / RELEASE
+    path.write_text(path.read_text(encoding="utf-8") + "\nSiehe [die Übersicht](/meldungen/seite/9/).\n",
+                    encoding="utf-8")
+    result = run("check", site, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stderr) == [
+        f"{RELEASE}:9: Warnung: der Link „/meldungen/seite/9/“ führt ins Leere: dieser Bau schreibt kein "
+        "/meldungen/seite/9/; korrigieren Sie die Adresse oder entfernen Sie den Link"]
