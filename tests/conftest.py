@@ -12,6 +12,11 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 DEMO_NOW = "2026-11-26T12:00:00+01:00"
 
+# The demo site is German, so its messages would be too: the suite reads them in English, whatever
+# the machine's locale (GNU gettext's LANGUAGE, which Pressroom reads first, changes no other program).
+# tests/commands/test_messages_i18n.py runs the command without it to prove the German ones.
+os.environ["LANGUAGE"] = "en"
+
 
 def run_pressroom(*args: str | Path, cwd: Path | None = None,
                   timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -20,6 +20,7 @@ show no link to it, which is said too. (Attachments' `src` are files checked whe
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from generator.build.site import LoadedSite
 from generator.content.lines import front_matter_line
 from generator.core import urls
 from generator.core.dates import iso
-from generator.core.errors import Problem, Severity, suggestion
+from generator.core.errors import Message, Problem, Severity
 from generator.core.models import Release, State
 from generator.lifecycle.catalog import Catalog, make_catalog
 from generator.media.publish import MediaIndex
@@ -48,6 +49,7 @@ from generator.render.templates import Templates
 from generator.render.views import ViewMaker
 
 WARNING: Severity = "warning"
+_GONE = {True: Message("withdrawn"), False: Message("an appeal that has expired")}
 # Files the build writes whose names only the writing knows (the search index's parts): any
 # address in there counts as written.
 UNLISTED = (SEARCH_DIR,)
@@ -155,28 +157,31 @@ class _Checker:
         if isinstance(path, _Outside):
             inner = path.path.lstrip("/")
             if self._written(normal(inner)):
-                return (f'the link "{href}" leaves the site, which lives under {self.links.base_path}; '
-                        f'write "{self.links.url(inner)}"')
+                return Message('the link "%(href)s" leaves the site, which lives under %(base)s; write "%(url)s"',
+                               href=href, base=self.links.base_path, url=self.links.url(inner))
             return None  # another part of the same host: not ours to check
         key = normal(path)
         home = self._home(key)
         if home is not None and home.state is State.WITHDRAWN:
-            what = "withdrawn" if home.release.withdrawn is not None else "an appeal that has expired"
-            return (f'the link "{href}" leads to the release "{home.release.id}", which is {what}: readers find '
-                    "only the withdrawal notice there; remove the link or point it to a current release")
+            what = _GONE[home.release.withdrawn is not None]
+            return Message('the link "%(href)s" leads to the release "%(id)s", which is %(what)s: readers find '
+                           "only the withdrawal notice there; remove the link or point it to a current release",
+                           href=href, id=home.release.id, what=what)
         if self._written(key):
             return None
         if home is not None and home.state is State.DRAFT:
-            return (f'the link "{href}" leads to the release "{home.release.id}", a draft, whose page does not '
-                    "exist until it is published; publish it first or remove the link")
+            return Message('the link "%(href)s" leads to the release "%(id)s", a draft, whose page does not '
+                           "exist until it is published; publish it first or remove the link", href=href,
+                           id=home.release.id)
         if home is not None and home.state is State.SCHEDULED:
             if release is not None and self._out_no_later(home.release, release):
                 return None
-            return (f'the link "{href}" leads to the release "{home.release.id}", which is published only at '
-                    f"{iso(home.release.date)}; until then the link leads nowhere")
+            return Message('the link "%(href)s" leads to the release "%(id)s", which is published only at '
+                           "%(date)s; until then the link leads nowhere", href=href, id=home.release.id,
+                           date=iso(home.release.date))
         shown = "/" + strip_controls(unquote(path, errors="replace"))
-        return (f'the link "{href}" leads nowhere: this build writes no {shown}{self._suggest(key)}; '
-                "correct the address or remove the link")
+        return Message('the link "%(href)s" leads nowhere: this build writes no %(path)s%(hint)s; '
+                       "correct the address or remove the link", href=href, path=shown, hint=self._suggest(key))
 
     def _site_path(self, href: str, page: str) -> str | _Outside | None:
         """The address inside the site that `href` names on the page `page` (percent-encoded,
@@ -225,8 +230,8 @@ class _Checker:
                 parent, name = _split(path)
                 self._siblings[parent].append(name)
         parent, name = _split(key)
-        close = suggestion(name, self._siblings.get(parent, ()))
-        return close.replace('"', '"/' + parent, 1) if close else ""
+        close = difflib.get_close_matches(name, sorted(self._siblings.get(parent, ())), n=1, cutoff=0.6)
+        return Message(' (did you mean "%(choice)s"?)', choice="/" + parent + close[0]) if close else ""
 
     def _line(self, source: str, markdown: str, href: str, occurrence: int) -> int:
         """The line in `source` of the `occurrence`-th mention of `href` in its Markdown body."""
@@ -258,15 +263,15 @@ class _Checker:
             return  # an unknown id is an error of loading already
         state = self.catalog.states[target.id]
         if state is State.WITHDRAWN:
-            what = "withdrawn" if target.withdrawn is not None else "an appeal that has expired"
-            message = (f'follows "{target.id}", which is {what}; the page shows no link to it, so remove '
-                       '"follows" or name a release that is still published')
+            message = Message('follows "%(id)s", which is %(what)s; the page shows no link to it, so remove '
+                              '"follows" or name a release that is still published', id=target.id,
+                              what=_GONE[target.withdrawn is not None])
         elif state is State.DRAFT:
-            message = (f'follows "{target.id}", a draft; the page shows no link to it until that release '
-                       "is published")
+            message = Message('follows "%(id)s", a draft; the page shows no link to it until that release '
+                              "is published", id=target.id)
         elif state is State.SCHEDULED and not self._out_no_later(target, release):
-            message = (f'follows "{target.id}", which is published only at {iso(target.date)}; until then '
-                       "the page shows no link to it")
+            message = Message('follows "%(id)s", which is published only at %(date)s; until then '
+                              "the page shows no link to it", id=target.id, date=iso(target.date))
         else:
             return
         yield Problem(release.source, front_matter_line(self.loaded.site, release.source, "follows"), message,

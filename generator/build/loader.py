@@ -20,7 +20,7 @@ from generator.build.cache import FORMAT, Cache
 from generator.build.parallel import map_slices
 from generator.content.releases import ALIAS, RELEASE_ID, LoadContext, load_release
 from generator.core.digest import digest
-from generator.core.errors import Problem
+from generator.core.errors import Message, Problem
 from generator.core.models import Authority, MediaFile, Release
 from generator.core.slugs import slug
 from generator.media.documents import RULES_VERSION as MEDIA_RULES
@@ -60,8 +60,8 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            problems.append(Problem(path.relative_to(site).as_posix(), 1,
-                                    f"cannot read the file ({exc.strerror or exc}); check its permissions"))
+            problems.append(Problem(path.relative_to(site).as_posix(), 1, Message(
+                "cannot read the file (%(problem)s); check its permissions", problem=str(exc.strerror or exc))))
             raw = None
         data.append(raw)
         keys.append(digest(fingerprint, path.relative_to(site).as_posix(), raw or b""))

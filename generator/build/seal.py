@@ -17,6 +17,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.build import codec
@@ -25,7 +26,7 @@ from generator.build.cache import Cache
 from generator.build.site import BuildOptions, BuildReport
 from generator.build.staging import intact
 from generator.core.digest import digest
-from generator.core.errors import Problem
+from generator.core.errors import Joined, Message, Param, Problem
 from generator.lifecycle.states import Due
 from generator.outputs.api import schema_path
 from generator.render.templates import theme_folder
@@ -46,7 +47,9 @@ class Seal:
     pages: int
     draft_paths: tuple[str, ...]
     next_due: Due | None
-    warnings: tuple[Problem, ...] | None  # None: the build that made it was not asked for them
+    # The warnings as `_text` writes them (a message keeps its msgid, so it is shown translated);
+    # None: the build that made the seal was not asked for them.
+    warnings: tuple[tuple[str, int, str, Any], ...] | None
 
 
 def inputs_key(options: BuildOptions) -> str:
@@ -99,9 +102,46 @@ def unchanged(options: BuildOptions, cache: Cache) -> BuildReport | None:
         return None
     if seal.inputs != inputs_key(options) or not intact(options.output):
         return None
-    return BuildReport(published=seal.published, scheduled=seal.scheduled, withdrawn=seal.withdrawn,
-                       drafts=seal.drafts, files_kept=seal.files, pages_reused=seal.pages, next_due=seal.next_due,
-                       warnings=list(seal.warnings or ()), draft_paths=list(seal.draft_paths))
+    try:
+        report = BuildReport(published=seal.published, scheduled=seal.scheduled, withdrawn=seal.withdrawn,
+                             drafts=seal.drafts, files_kept=seal.files, pages_reused=seal.pages,
+                             next_due=seal.next_due,
+                             warnings=[Problem(path, line, _message(message),
+                                               "error" if severity == "error" else "warning")
+                                       for path, line, severity, message in seal.warnings or ()],
+                             draft_paths=list(seal.draft_paths))
+    except (TypeError, ValueError, KeyError):
+        return None
+    return report
+
+
+def _text(value: str) -> Any:
+    """A message as JSON that keeps what `Message` and `Joined` know."""
+    if isinstance(value, Message):
+        return {"msgid": value.msgid, "params": {k: _text(v) if isinstance(v, str) else v
+                                                 for k, v in value.params.items()}}
+    if isinstance(value, Joined):
+        return {"separator": value.separator, "parts": [_text(part) for part in value.parts]}
+    return str(value)
+
+
+def _message(data: Any) -> str:
+    """What `_text` wrote, as it was; ValueError for anything else."""
+    if type(data) is str:
+        return data
+    if type(data) is dict and set(data) == {"msgid", "params"} and type(data["msgid"]) is str \
+            and type(data["params"]) is dict:
+        params: dict[str, Param] = {}
+        for name, value in data["params"].items():
+            if type(value) in (int, float):
+                params[name] = value
+            else:
+                params[name] = _message(value)
+        return Message(data["msgid"], **params)
+    if type(data) is dict and set(data) == {"separator", "parts"} and type(data["separator"]) is str \
+            and type(data["parts"]) is list:
+        return Joined(data["separator"], [_message(part) for part in data["parts"]])
+    raise ValueError("not a message")
 
 
 def keep(options: BuildOptions, cache: Cache, report: BuildReport, inputs: str) -> None:
@@ -111,7 +151,8 @@ def keep(options: BuildOptions, cache: Cache, report: BuildReport, inputs: str) 
                 drafts=report.drafts, files=report.files_written + report.files_kept,
                 pages=report.pages_rendered + report.pages_reused,
                 draft_paths=tuple(report.draft_paths), next_due=report.next_due,
-                warnings=tuple(report.warnings) if options.advise is not None else None)
+                warnings=tuple((w.path, w.line, w.severity, _text(w.message)) for w in report.warnings)
+                if options.advise is not None else None)
     try:
         cache.keep_value(SEAL, codec.dumps(seal, Seal))
     except codec.Unencodable:

@@ -23,7 +23,7 @@ from generator.content.placeholders import FILL_IN, PLACEHOLDER_MARK
 from generator.content.releases import LoadContext, load_release
 from generator.content.settings import load_settings
 from generator.content.yaml_source import Key, YamlSource
-from generator.core.errors import BuildErrors, Problem, Severity
+from generator.core.errors import BuildErrors, Message, Problem, Severity
 from generator.core.models import Kind, Page, Release, Settings, State
 from generator.lifecycle.states import state_of
 from generator.media.publish import CACHE_DIR as MEDIA_CACHE
@@ -102,8 +102,9 @@ def long_title(subject: Subject) -> Iterable[Problem]:
     title = subject.release.title
     if len(title) > TITLE_MAX:
         yield subject.warn(subject.line_of("title"),
-                           f"the title has {len(title)} characters; feeds and search results cut titles "
-                           f"after {TITLE_MAX}, so shorten it and move details into the text")
+                           Message("the title has %(length)s characters; feeds and search results cut titles "
+                                   "after %(max)s, so shorten it and move details into the text",
+                                   length=len(title), max=TITLE_MAX))
 
 
 def long_first_paragraph(subject: Subject) -> Iterable[Problem]:
@@ -113,17 +114,19 @@ def long_first_paragraph(subject: Subject) -> Iterable[Problem]:
     length = len(subject.body.first_paragraph)
     if length > FIRST_PARAGRAPH_MAX:
         yield subject.warn(subject.body_line,
-                           f"the first paragraph has {length} characters and there is no summary; lists and "
-                           f"feeds would show only its first {TEASER_LENGTH} characters, cut off — add "
-                           '"summary:" with one or two sentences, or shorten the first paragraph')
+                           Message("the first paragraph has %(length)s characters and there is no summary; lists "
+                                   "and feeds would show only its first %(shown)s characters, cut off — add "
+                                   '"summary:" with one or two sentences, or shorten the first paragraph',
+                                   length=length, shown=TEASER_LENGTH))
 
 
 def image_without_credit(subject: Subject) -> Iterable[Problem]:
     for index, image in enumerate(subject.release.images):
         if not image.credit:
             yield subject.warn(subject.line_of("images", index),
-                               f'the image "{image.file.site_path}" has no credit; add "credit:" with who '
-                               "took it or holds the rights, e.g. credit: Polizei Gelsenkirchen")
+                               Message('the image "%(src)s" has no credit; add "credit:" with who took it or '
+                                       "holds the rights, e.g. credit: Polizei Gelsenkirchen",
+                                       src=image.file.site_path))
 
 
 def appeal_expires_soon(subject: Subject) -> Iterable[Problem]:
@@ -136,28 +139,30 @@ def appeal_expires_soon(subject: Subject) -> Iterable[Problem]:
     if left <= APPEAL_SOON:
         hours = int(left.total_seconds() // 3600)
         yield subject.warn(subject.line_of("expires"),
-                           f"the appeal expires in {hours} hours ({release.expires.isoformat()}) and is then "
-                           'taken down; if the search goes on, set a later "expires"')
+                           Message("the appeal expires in %(hours)s hours (%(expires)s) and is then taken down; "
+                                   'if the search goes on, set a later "expires"', hours=hours,
+                                   expires=release.expires.isoformat()))
 
 
 def date_far_off(subject: Subject) -> Iterable[Problem]:
     date = subject.release.date
     if date.astimezone(subject.settings.tz).year < EARLIEST_YEAR:
         yield subject.warn(subject.line_of("date"),
-                           f"the date {date.isoformat()} is before {EARLIEST_YEAR}; is the year a typo?")
+                           Message("the date %(date)s is before %(year)s; is the year a typo?",
+                                   date=date.isoformat(), year=str(EARLIEST_YEAR)))
     elif date - subject.now > FUTURE_MAX:
         yield subject.warn(subject.line_of("date"),
-                           f"the date {date.isoformat()} is more than a year ahead, so the release stays "
-                           "unpublished until then; is the year a typo?")
+                           Message("the date %(date)s is more than a year ahead, so the release stays "
+                                   "unpublished until then; is the year a typo?", date=date.isoformat()))
 
 
 def placeholder_left(subject: Subject) -> Iterable[Problem]:
     # Only drafts get here with it: in any other release the placeholder is an error (content.releases).
     if subject.release.draft and PLACEHOLDER_MARK in subject.release.body:
         yield subject.warn(subject.line_with(PLACEHOLDER_MARK),
-                           "the draft still contains the placeholder that pressroom new wrote "
-                           f'("{PLACEHOLDER_MARK}"); replace it with the release\'s text before '
-                           'removing "draft: true"')
+                           Message('the draft still contains the placeholder that pressroom new wrote ("%(mark)s"); '
+                                   'replace it with the release\'s text before removing "draft: true"',
+                                   mark=PLACEHOLDER_MARK))
 
 
 def attachment_metadata(subject: Subject) -> Iterable[Problem]:
@@ -193,9 +198,11 @@ def page_not_filled_in(site: Path, page: Page) -> Iterable[Problem]:
     except (OSError, UnicodeDecodeError):
         lines = []
     line = next((n for n, text in enumerate(lines, start=1) if FILL_IN in text), 1)
-    yield Problem(page.source, line, f'the page still has {gaps} gap{"s" if gaps != 1 else ""} marked '
-                  f'"{FILL_IN} …]" to fill in (the first on this line); pressroom deploy publishes the site '
-                  "only when they are filled in", WARNING)
+    # German counts like English (one, many), so the English number picks the msgid.
+    gaps_text = Message("1 gap") if gaps == 1 else Message("%(count)s gaps", count=gaps)
+    yield Problem(page.source, line, Message(
+        'the page still has %(gaps)s marked "%(mark)s …]" to fill in (the first on this line); pressroom deploy '
+        "publishes the site only when they are filled in", gaps=gaps_text, mark=FILL_IN), WARNING)
 
 
 def advise_loadable(site: Path, now: dt.datetime, rules: Sequence[Rule] = RULES) -> list[Problem]:
@@ -224,7 +231,7 @@ def advise_loadable(site: Path, now: dt.datetime, rules: Sequence[Rule] = RULES)
 
 def _entry(problem: Problem) -> dict[str, Any]:
     return {"path": problem.path, "line": problem.line, "severity": problem.severity,
-            "message": problem.message}
+            "message": str(problem.message)}  # English, whatever language the text output speaks
 
 
 def report_json(errors: Sequence[Problem], warnings: Sequence[Problem], *, strict: bool,

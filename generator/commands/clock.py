@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from generator.build.pipeline import load_site
 from generator.content.settings import load_settings
 from generator.core.dates import DateFormatError, parse_datetime, zone
-from generator.core.errors import BuildErrors, UsageError
+from generator.core.errors import BuildErrors, Message, UsageError
 
 
 def clock() -> dt.datetime:
@@ -41,7 +41,7 @@ def _parse(text: str, tz: ZoneInfo) -> dt.datetime:
     try:
         return parse_datetime(text, tz)
     except DateFormatError as exc:
-        raise UsageError(f"--now: {exc}") from None
+        raise UsageError(Message("--now: %(problem)s", problem=exc.message)) from None
 
 
 def _has_offset(text: str) -> bool:

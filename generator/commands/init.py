@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.commands.speech import say
 from generator.content.authorities import AUTHORITY_CODE
 from generator.content.contacts import WEB_URL
 from generator.content.placeholders import FILL_IN
 from generator.content.settings import base_url_problem
-from generator.core.errors import UsageError
+from generator.core.errors import N_, Message, UsageError
 from generator.core.slugs import slug as make_slug
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -40,15 +41,15 @@ class Answers:
 
 # (flag, question asked on a terminal, required)
 QUESTIONS: tuple[tuple[str, str, bool], ...] = (
-    ("name", "Name der Behörde, z. B. Polizei Gelsenkirchen", True),
-    ("code", "ots-Kennung, z. B. POL-GE", True),
-    ("city", "Ort der Ortszeile, z. B. Gelsenkirchen", True),
-    ("base_url", "Adresse der Website, z. B. https://presse.example.org/", True),
-    ("email", "E-Mail der Pressestelle (Rückfragen)", False),
-    ("phone", "Telefon der Pressestelle (Rückfragen)", False),
+    ("name", N_("Name of the authority, e.g. Polizei Gelsenkirchen"), True),
+    ("code", N_("ots code, e.g. POL-GE"), True),
+    ("city", N_("Place of the dateline, e.g. Gelsenkirchen"), True),
+    ("base_url", N_("Address of the website, e.g. https://presse.example.org/"), True),
+    ("email", N_("E-mail of the press office (inquiries)"), False),
+    ("phone", N_("Phone of the press office (inquiries)"), False),
 )
 
-REQUIRED_FLAGS = "--name, --code, --city, --base-url and --email or --phone"
+REQUIRED_FLAGS = Message("%(flags)s and --email or --phone", flags="--name, --code, --city, --base-url")
 
 
 def answers_from(given: dict[str, str | None], ask: Callable[[str], str] | None) -> Answers:
@@ -58,17 +59,18 @@ def answers_from(given: dict[str, str | None], ask: Callable[[str], str] | None)
     if not (values.get("email") or values.get("phone")):
         missing += ["email", "phone"]
     if missing and ask is None:
-        raise UsageError(f"init needs {REQUIRED_FLAGS} when it cannot ask (no terminal); missing: "
-                         + ", ".join("--" + key.replace("_", "-") for key in missing))
+        raise UsageError(Message("init needs %(flags)s when it cannot ask (no terminal); missing: %(missing)s",
+                                 flags=REQUIRED_FLAGS,
+                                 missing=", ".join("--" + key.replace("_", "-") for key in missing)))
     if ask is not None:
         for key, question, _ in QUESTIONS:
             while not values.get(key) and key in missing:
-                values[key] = _valid_answer(key, ask(f"{question}: ").strip())
+                values[key] = _valid_answer(key, ask(f"{say(question)}: ").strip())
                 if key in ("email", "phone"):
                     break
         if not (values.get("email") or values.get("phone")):
-            raise UsageError("the press office needs an e-mail address or a phone number for "
-                             '"Rückfragen bitte an:"; give --email or --phone')
+            raise UsageError(Message("the press office needs an e-mail address or a phone number for "
+                                     '"Rückfragen bitte an:"; give --email or --phone'))
     problem = next((p for key in values if values[key] and (p := _problem(key, values[key]))), None)
     if problem is not None:
         raise UsageError(problem)
@@ -81,31 +83,32 @@ def answers_from(given: dict[str, str | None], ask: Callable[[str], str] | None)
 def _valid_answer(key: str, answer: str) -> str:
     problem = _problem(key, answer) if answer else None
     if problem is not None:
-        print(f"  {problem}", file=sys.stderr)
+        print(f"  {say(problem)}", file=sys.stderr)
         return ""
     return answer
 
 
 def _problem(key: str, value: str) -> str | None:
     if key == "code" and not AUTHORITY_CODE.match(value):
-        return f'--code "{value}" must be capitals and digits joined by "-", like POL-GE or FW-GE'
+        return Message('--code "%(value)s" must be capitals and digits joined by "-", like POL-GE or FW-GE',
+                       value=value)
     if key == "base_url":
         return base_url_problem(value)
     if key == "email" and not _EMAIL.match(value):
-        return f'--email "{value}" is not an e-mail address'
+        return Message('--email "%(value)s" is not an e-mail address', value=value)
     if key == "website" and not WEB_URL.match(value):
-        return f'--website "{value}" must be an http(s) URL'
+        return Message('--website "%(value)s" must be an http(s) URL', value=value)
     if key in ("name", "city", "title", "phone") and any(c in value for c in "\n\r\t\\"):
-        return f"--{key} must be one line of plain text"
+        return Message("--%(key)s must be one line of plain text", key=key)
     return None
 
 
 def refuse_non_empty(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder; name a new or empty folder")
+        raise UsageError(Message("%(folder)s is a file, not a folder; name a new or empty folder", folder=str(folder)))
     if folder.is_dir() and any(folder.iterdir()):
-        raise UsageError(f"{folder} is not empty; init writes only into a new or empty folder, "
-                         "so that nothing is overwritten")
+        raise UsageError(Message("%(folder)s is not empty; init writes only into a new or empty folder, "
+                                 "so that nothing is overwritten", folder=str(folder)))
 
 
 def _q(text: str) -> str:

@@ -21,7 +21,7 @@ from generator.content.placeholders import OPENINGS, PLACEHOLDER_MARK
 from generator.content.releases import unknown_authority
 from generator.content.settings import load_settings
 from generator.core.dates import iso
-from generator.core.errors import BuildErrors, UsageError, suggestion
+from generator.core.errors import BuildErrors, Message, UsageError, suggestion
 from generator.core.models import Authority, Kind, Settings
 from generator.core.slugs import slug as make_slug
 
@@ -43,8 +43,8 @@ def kind_of(text: str) -> Kind:
     try:
         return Kind(text)
     except ValueError:
-        raise UsageError(f'unknown kind "{text}"{suggestion(text, choices)}; '
-                         f"use one of {', '.join(choices)}") from None
+        raise UsageError(Message('unknown kind "%(kind)s"%(hint)s; use one of %(choices)s', kind=text,
+                                 hint=suggestion(text, choices), choices=", ".join(choices))) from None
 
 
 def authority_of(site: Path, authority_id: str | None) -> tuple[Authority, Settings]:
@@ -55,10 +55,11 @@ def authority_of(site: Path, authority_id: str | None) -> tuple[Authority, Setti
         raise BuildErrors(problems)
     known = ", ".join(sorted(authorities))
     if authority_id is None:
-        raise UsageError(f"--authority is required; the authorities of this site are: {known}")
+        raise UsageError(Message("--authority is required; the authorities of this site are: %(known)s", known=known))
     authority = authorities.get(authority_id)
     if authority is None:
-        raise UsageError(f"{unknown_authority(authority_id, authorities)} (all: {known})")
+        raise UsageError(Message("%(problem)s (all: %(known)s)", problem=unknown_authority(authority_id, authorities),
+                                 known=known))
     return authority, settings
 
 
@@ -67,7 +68,7 @@ def new_release(site: Path, authority: Authority, settings: Settings, kind: Kind
     """Write a new release file and return where; never overwrites anything."""
     title = " ".join(title.split())
     if not title:
-        raise UsageError('the title must not be empty, e.g. pressroom new --authority … "Unfall in Buer"')
+        raise UsageError(Message('the title must not be empty, e.g. pressroom new --authority … "Unfall in Buer"'))
     # Whole minutes, so the release is already due when the same minute's build runs.
     date = now.astimezone(settings.tz).replace(second=0, microsecond=0)
     existing = release_files(site)

@@ -46,10 +46,11 @@ from watchfiles import Change, DefaultFilter, watch
 
 from generator.build.cache import CACHE_DIR
 from generator.build.pipeline import BuildOptions, build
-from generator.commands import clock
+from generator.commands import clock, speech
+from generator.commands.speech import plural, say
 from generator.content.settings import load_settings
 from generator.core import mime
-from generator.core.errors import BuildErrors, PressroomError, UsageError
+from generator.core.errors import N_, BuildErrors, Message, PressroomError, UsageError
 from generator.render.templates import theme_folder, theme_folders, translations
 
 HOST = "127.0.0.1"
@@ -63,11 +64,6 @@ ERROR_LOG = f"{CACHE_DIR}/serve-error.log"  # under the site folder; the watcher
 IGNORED_DIRS = ("output", CACHE_DIR)
 IGNORED_PREFIXES = (".output.", ".~lock.", ".#")
 IGNORED_SUFFIXES = (".tmp", ".bak", ".part", ".crdownload", "~", ".swp", ".swx", ".kate-swp")
-
-def N_(message: str) -> str:
-    """Marks an interface text for the catalog; it is translated when shown, in the site's language."""
-    return message
-
 
 # The preview's own texts (msgids; German in templates/locale/de/LC_MESSAGES/messages.po).
 TEXTS = {
@@ -191,7 +187,8 @@ def serve(options: ServeOptions) -> int:
     try:
         with _stop_on_sigterm():
             thread.start()
-            print(f"Serving {options.site} at {url} (press Ctrl-C to stop)", flush=True)
+            print(say(Message("Serving %(site)s at %(url)s (press Ctrl-C to stop)", site=str(options.site), url=url)),
+                  flush=True)
             built = False
             due: dt.datetime | None = None  # when a scheduled release or an expiring appeal changes the site
             # The watcher exists before the first build (its first yield is a timeout), so an
@@ -199,15 +196,17 @@ def serve(options: ServeOptions) -> int:
             for changes in watch(options.site, watch_filter=SiteFilter(options.site), debounce=300, step=50,
                                  rust_timeout=500, yield_on_timeout=True, raise_interrupt=True):
                 if changes:
-                    print(f"changed: {_names(options.site, changes)}", flush=True)
+                    print(say(Message("changed: %(files)s", files=_names(options.site, changes))), flush=True)
                 elif built and due is not None and options.now is None and clock.clock() >= due:
-                    print(f"due: {due.isoformat()} (a scheduled release or an expiring appeal)", flush=True)
+                    print(say(Message("due: %(when)s (a scheduled release or an expiring appeal)",
+                                      when=due.isoformat())),
+                          flush=True)
                 elif built:
                     continue
                 due = rebuild(options, output, url, status)
                 built = True
     except KeyboardInterrupt:
-        print("\nstopped", flush=True)
+        print("\n" + say(N_("stopped")), flush=True)
     finally:
         server.shutdown()
         server.server_close()
@@ -217,7 +216,8 @@ def serve(options: ServeOptions) -> int:
 
 def _names(site: Path, changes: set[tuple[Change, str]]) -> str:
     names = sorted({os.path.relpath(path, site) for _, path in changes})
-    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    more = say(Message(" and %(count)s more", count=len(names) - 5)) if len(names) > 5 else ""
+    return ", ".join(names[:5]) + more
 
 
 def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> dt.datetime | None:
@@ -237,32 +237,46 @@ def rebuild(options: ServeOptions, output: Path, url: str, status: Status) -> dt
                                     # Indexing is the slowest step and previews are about the page at hand.
                                     search=False))
     except BuildErrors as exc:
-        lines = [str(p) for p in exc.problems]
+        lines = [speech.problem(p) for p in exc.problems]
         for line in lines:
             print(line, file=sys.stderr, flush=True)
-        print(f"{len(lines)} error{'s' if len(lines) != 1 else ''}; the preview shows the last good "
-              "build until they are fixed", file=sys.stderr, flush=True)
+        print(plural("%(count)s error; the preview shows the last good build until it is fixed",
+                     "%(count)s errors; the preview shows the last good build until they are fixed", len(lines)),
+              file=sys.stderr, flush=True)
         status.finished(lines, _texts_or_none(options.site))
         return None
     except PressroomError as exc:  # OutputError, and a --now that does not exist in a changed time zone
-        print(f"error: {exc}", file=sys.stderr, flush=True)
-        status.finished([f"error: {exc}"], _texts_or_none(options.site))
-        return None
-    except Exception as exc:
-        line = f"error: the build failed unexpectedly ({_one_line(exc)}); the preview shows the last good build"
-        log = _log_traceback(options.site, exc)
-        print(line + (f"; the details are in {log}" if log else ""), file=sys.stderr, flush=True)
+        line = f"{say(N_('error'))}: {say(exc.message)}"
+        print(line, file=sys.stderr, flush=True)
         status.finished([line], _texts_or_none(options.site))
         return None
-    print(f"rebuilt: {report.published} published, {report.drafts} drafts in {report.seconds:.2f} s → {url}",
-          flush=True)
+    except Exception as exc:
+        line = f"{say(N_('error'))}: " + say(Message(
+            "the build failed unexpectedly (%(problem)s); the preview shows the last good build",
+            problem=_one_line(exc)))
+        log = _log_traceback(options.site, exc)
+        details = say(Message("; the details are in %(log)s", log=log)) if log else ""
+        print(line + details, file=sys.stderr, flush=True)
+        status.finished([line], _texts_or_none(options.site))
+        return None
+    print(say(Message("rebuilt: %(published)s published, %(drafts)s in %(seconds)s s → %(url)s",
+                      published=report.published,
+                      drafts=plural("%(count)s draft", "%(count)s drafts", report.drafts),
+                      seconds=_seconds(report.seconds), url=url)), flush=True)
     # Drafts are in no list, so the writer finds them here (each page is marked as a draft).
     for path in report.draft_paths[:DRAFTS_LISTED]:
-        print(f"  draft (not published): {url.rstrip('/')}/{path.lstrip('/')}", flush=True)
+        address = url.rstrip("/") + "/" + path.lstrip("/")
+        print("  " + say(Message("draft (not published): %(url)s", url=address)), flush=True)
     if len(report.draft_paths) > DRAFTS_LISTED:
-        print(f"  … and {len(report.draft_paths) - DRAFTS_LISTED} more drafts", flush=True)
+        print("  " + say(Message("… and %(count)s more drafts", count=len(report.draft_paths) - DRAFTS_LISTED)),
+              flush=True)
     status.finished([], texts)
     return report.next_due.when if report.next_due is not None else None
+
+
+def _seconds(seconds: float) -> str:
+    text = f"{seconds:.2f}"
+    return text.replace(".", ",") if speech.language() == "de" else text
 
 
 def _texts_or_none(site: Path) -> Texts | None:
@@ -298,7 +312,8 @@ class _PreviewServer(ThreadingHTTPServer):
         exc = sys.exception()
         if exc is None or isinstance(exc, ConnectionError | TimeoutError):
             return  # the browser went away (a reload while a page was sent)
-        print(f"error: a request failed ({_one_line(exc)})", file=sys.stderr, flush=True)
+        print(f"{say(N_('error'))}: " + say(Message("a request failed (%(problem)s)", problem=_one_line(exc))),
+              file=sys.stderr, flush=True)
 
 
 def _server(port: int, output: Path, status: Status) -> ThreadingHTTPServer:
@@ -307,9 +322,11 @@ def _server(port: int, output: Path, status: Status) -> ThreadingHTTPServer:
         server = _PreviewServer((HOST, port), handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} is already in use (another preview?); stop that one or choose "
-                             f"another port, e.g. --port {port + 1 if port else 8001}") from None
-        raise UsageError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
+            raise UsageError(Message("port %(port)s is already in use (another preview?); stop that one or choose "
+                                     "another port, e.g. --port %(other)s", port=port,
+                                     other=port + 1 if port else 8001)) from None
+        raise UsageError(Message("cannot listen on %(host)s:%(port)s: %(problem)s", host=HOST, port=port,
+                                 problem=str(exc.strerror or exc))) from None
     return server
 
 

@@ -11,7 +11,7 @@ from generator.content.fields import Fields, Invalid, kind_of
 from generator.content.files import AUTHORITIES_FILE, FileProblem, load_yaml, read_text
 from generator.content.media_refs import MediaFinder
 from generator.content.yaml_source import Key, YamlSource
-from generator.core.errors import Problem, suggestion
+from generator.core.errors import Message, Problem, suggestion
 from generator.core.models import Authority, AuthorityType, Contact, Image, Language, TipLine
 
 AUTHORITY_KEYS = ("name", "code", "city", "type", "website", "logo", "contact", "tips", "description")
@@ -43,15 +43,15 @@ def load_authorities(site: Path, language: Language = "de") -> tuple[dict[str, A
     path = site / AUTHORITIES_FILE
     shown = AUTHORITIES_FILE
     if not path.is_file():
-        return {}, [Problem(shown, 1, f"{AUTHORITIES_FILE} is missing; it lists the authorities that issue "
-                            "releases (id: {name, code, city})")]
+        return {}, [Problem(shown, 1, Message("%(file)s is missing; it lists the authorities that issue "
+                                              "releases (id: {name, code, city})", file=AUTHORITIES_FILE))]
     try:
         source = YamlSource(path, read_text(path, shown))
         data = load_yaml(source, shown)
     except FileProblem as exc:
         return {}, exc.problems
     if not isinstance(data, dict) or not data:
-        return {}, [Problem(shown, 1, "authorities.yaml must map authority ids to their name, code and city")]
+        return {}, [Problem(shown, 1, Message("authorities.yaml must map authority ids to their name, code and city"))]
     problems: list[Problem] = []
     fields = Fields(source, shown, problems)
     authorities: dict[str, Authority] = {}
@@ -76,21 +76,22 @@ class _AuthorityReader:
         fields = self.fields
         authority_id = str(key)
         if not AUTHORITY_ID.match(authority_id):
-            fields.fail((key,), f'authority id "{authority_id}" may only contain a-z, 0-9 and "-"')
+            fields.fail((key,), Message('authority id "%(id)s" may only contain a-z, 0-9 and "-"', id=authority_id))
             return None
         try:
-            entry = fields.mapping(value, (key,), AUTHORITY_KEYS, f'authority "{authority_id}"')
+            entry = fields.mapping(value, (key,), AUTHORITY_KEYS, Message('authority "%(id)s"', id=authority_id))
         except Invalid:
             return None
         name = fields.text(entry, "name", (key,), required=True)
         code = fields.text(entry, "code", (key,), required=True)
         city = fields.text(entry, "city", (key,), required=True)
         if code and not AUTHORITY_CODE.match(code):
-            fields.fail((key, "code"), f'code "{code}" must be capitals and digits joined by "-", like POL-GE')
+            fields.fail((key, "code"), Message('code "%(code)s" must be capitals and digits joined by "-", like POL-GE',
+                                               code=code))
             code = None
         website = fields.text(entry, "website", (key,))
         if website and not WEB_URL.match(website):
-            fields.fail((key, "website"), f'website "{website}" must be an http(s) URL')
+            fields.fail((key, "website"), Message('website "%(url)s" must be an http(s) URL', url=website))
             website = None
         contact = read_contact(fields, entry.get("contact"), (key, "contact")) if "contact" in entry else Contact()
         kind = self.type(entry, key, code)
@@ -109,8 +110,9 @@ class _AuthorityReader:
         for known in AUTHORITY_TYPES:
             if given == known:
                 return known
-        self.fields.fail((key, "type"), f'type must be one of {", ".join(AUTHORITY_TYPES)}, not "{given}"'
-                         f"{suggestion(given, AUTHORITY_TYPES)}")
+        self.fields.fail((key, "type"), Message('type must be one of %(choices)s, not "%(given)s"%(hint)s',
+                                                choices=", ".join(AUTHORITY_TYPES), given=given,
+                                                hint=suggestion(given, AUTHORITY_TYPES)))
         return default
 
     def tips(self, entry: dict[str, Any], key: Key, kind: AuthorityType) -> tuple[TipLine, ...]:
@@ -130,12 +132,12 @@ class _AuthorityReader:
 
     def tip(self, value: Any, keys: tuple[Key, ...]) -> TipLine | None:
         fields = self.fields
-        data = fields.mapping(value, keys, TIP_KEYS, "a tip line")
+        data = fields.mapping(value, keys, TIP_KEYS, Message("a tip line"))
         text = fields.text(data, "text", keys, required=True)
         phone = read_phone(fields, data, keys, required=True)
         url = fields.text(data, "url", keys)
         if url and not WEB_URL.match(url):
-            fields.fail((*keys, "url"), f'"{url}" must be an http(s) URL')
+            fields.fail((*keys, "url"), Message('"%(url)s" must be an http(s) URL', url=url))
             url = None
         if text is None or phone is None:
             return None
@@ -148,11 +150,12 @@ class _AuthorityReader:
             data: dict[str, Any] = {"src": value}
         elif isinstance(value, dict):
             try:
-                data = fields.mapping(value, keys, LOGO_KEYS, "a logo")
+                data = fields.mapping(value, keys, LOGO_KEYS, Message("a logo"))
             except Invalid:
                 return None
         else:
-            fields.fail(keys, f'"logo" must be the path of an image, or a mapping of src and alt, not {kind_of(value)}')
+            fields.fail(keys, Message('"logo" must be the path of an image, or a mapping of src and alt, not %(found)s',
+                                      found=kind_of(value)))
             return None
         alt = fields.text(data, "alt", keys)
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.core.errors import Problem, suggestion
+from generator.core.errors import Message, Problem, suggestion
 from generator.core.models import Release
 
 
@@ -36,8 +36,8 @@ def _duplicate_ids(site: Path, releases: list[Release], by_id: dict[str, Release
         first = by_id.setdefault(release.id, release)
         if first is not release:
             problems.append(Problem(release.source, _key_line(site, release.source, "id"),
-                                    f'the id "{release.id}" is already used by {first.source}; '
-                                    "every release needs its own id"))
+                                    Message('the id "%(id)s" is already used by %(other)s; '
+                                            "every release needs its own id", id=release.id, other=first.source)))
     return problems
 
 
@@ -48,16 +48,16 @@ def _broken_follows(site: Path, releases: list[Release], by_id: dict[str, Releas
             continue
         if release.follows not in by_id:
             problems.append(Problem(release.source, _key_line(site, release.source, "follows"),
-                                    f'follows "{release.follows}", but no release has that id'
-                                    f"{suggestion(release.follows, by_id)}"))
+                                    Message('follows "%(id)s", but no release has that id%(hint)s',
+                                            id=release.follows, hint=suggestion(release.follows, by_id))))
             continue
         seen = {release.id}
         current: Release | None = by_id[release.follows]
         while current is not None:
             if current.id in seen:
                 problems.append(Problem(release.source, _key_line(site, release.source, "follows"),
-                                        f'"follows" forms a circle through "{current.id}"; '
-                                        "a follow-up must name an earlier release"))
+                                        Message('"follows" forms a circle through "%(id)s"; '
+                                                "a follow-up must name an earlier release", id=current.id)))
                 break
             seen.add(current.id)
             current = by_id.get(current.follows) if current.follows else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.content.fields import Fields, Invalid
 from generator.content.yaml_source import Key
+from generator.core.errors import Message
 from generator.core.models import Contact
 from generator.core.phone import phone_problem
 
@@ -31,7 +32,7 @@ def email_problem(email: str) -> str | None:
         return (f'"{email}" is not an e-mail address: "{other[0]}" is not allowed in one; use letters, digits, '
                 '".", "_", "+" and "-" around one "@"')
     if not EMAIL.match(email):
-        return f'"{email}" is not an e-mail address'
+        return Message('"%(email)s" is not an e-mail address', email=email)
     return None
 
 
@@ -47,7 +48,7 @@ def read_contact(fields: Fields, value: Any, keys: tuple[Key, ...]) -> Contact:
         email = None
     url = fields.text(data, "url", keys)
     if url and not WEB_URL.match(url):
-        fields.fail((*keys, "url"), f'"{url}" must be an http(s) URL')
+        fields.fail((*keys, "url"), Message('"%(url)s" must be an http(s) URL', url=url))
         url = None
     return Contact(name=fields.text(data, "name", keys), phone=read_phone(fields, data, keys), email=email,
                    url=url)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from generator.content.yaml_source import Key, YamlSource
 from generator.core.dates import DateFormatError, parse_datetime
-from generator.core.errors import Problem, suggestion
+from generator.core.errors import Message, Problem, suggestion
 from generator.core.models import Language
 
 T = TypeVar("T")
@@ -37,16 +37,18 @@ class Fields:
 
     def mapping(self, value: Any, keys: tuple[Key, ...], allowed: Iterable[str], what: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.fail(keys, f"{what} must be a mapping of {', '.join(allowed)}, not {kind_of(value)}")
+            self.fail(keys, Message("%(what)s must be a mapping of %(keys)s, not %(found)s", what=what,
+                                    keys=", ".join(allowed), found=kind_of(value)))
             raise Invalid
         allowed = tuple(allowed)
         for key in value:
             if not isinstance(key, str) or key not in allowed:
-                hint = suggestion(str(key), allowed) or f" (allowed: {', '.join(allowed)})"
+                hint = suggestion(str(key), allowed) or Message(" (allowed: %(keys)s)", keys=", ".join(allowed))
                 close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
                 if close and close[0] not in value:
                     self.suggested.add((keys, close[0]))
-                self.fail((*keys, key), f'unknown key "{key}" in {what}{hint}')
+                self.fail((*keys, key), Message('unknown key "%(key)s" in %(what)s%(hint)s', key=str(key), what=what,
+                                                hint=hint))
         return {k: v for k, v in value.items() if isinstance(k, str) and k in allowed}
 
     def text(self, data: Mapping[str, Any], key: str, keys: tuple[Key, ...], *, required: bool = False,
@@ -55,10 +57,12 @@ class Fields:
         name = what or key
         if value is None or (isinstance(value, str) and not value.strip()):
             if required and not self.misspelt(keys, key, data):
-                self.fail((*keys, key) if key in data else keys, f'"{name}" is required and must not be empty')
+                self.fail((*keys, key) if key in data else keys,
+                          Message('"%(key)s" is required and must not be empty', key=name))
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail((*keys, key), f'"{name}" must be a text, not {kind_of(value)}; put it in quotes')
+            self.fail((*keys, key), Message('"%(key)s" must be a text, not %(found)s; put it in quotes', key=name,
+                                            found=kind_of(value)))
             return None
         return str(value).strip()
 
@@ -73,13 +77,15 @@ class Fields:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.fail((*keys, key), f'"{key}" must be a list like [Erstes, Zweites], not {kind_of(value)}')
+            self.fail((*keys, key), Message('"%(key)s" must be a list like [Erstes, Zweites], not %(found)s', key=key,
+                                            found=kind_of(value)))
             return ()
         result: list[str] = []
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():
-                self.fail((*keys, key, index), f'each entry of "{key}" must be a non-empty text, '
-                          f"not {kind_of(item)}; put it in quotes")
+                self.fail((*keys, key, index), Message(
+                    'each entry of "%(key)s" must be a non-empty text, not %(found)s; put it in quotes', key=key,
+                    found=kind_of(item)))
                 continue
             text = str(item).strip()
             if text not in result:
@@ -92,18 +98,19 @@ class Fields:
         if value is None or value == "":
             if required and not self.misspelt(keys, key, data):
                 self.fail(keys if key not in data else (*keys, key),
-                          f'"{key}" is required, e.g. {key}: 2019-04-29T16:05:00+02:00')
+                          Message('"%(key)s" is required, e.g. %(key)s: 2019-04-29T16:05:00+02:00', key=key))
             return None
         try:
             return parse_datetime(value, tz)
         except DateFormatError as exc:
-            self.fail((*keys, key), f'"{key}": {exc}')
+            self.fail((*keys, key), Message('"%(key)s": %(problem)s', key=key, problem=exc.message))
             return None
 
     def flag(self, data: Mapping[str, Any], key: str, keys: tuple[Key, ...], default: bool) -> bool:
         value = data.get(key, default)
         if not isinstance(value, bool):
-            self.fail((*keys, key), f'"{key}" must be true or false, not {kind_of(value)}')
+            self.fail((*keys, key), Message('"%(key)s" must be true or false, not %(found)s', key=key,
+                                            found=kind_of(value)))
             return default
         return value
 
@@ -113,7 +120,8 @@ class Fields:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.fail((*keys, key), f'"{key}" must be a list (each entry starting with "- "), not {kind_of(value)}')
+            self.fail((*keys, key), Message('"%(key)s" must be a list (each entry starting with "- "), not %(found)s',
+                                            key=key, found=kind_of(value)))
             return ()
         result: list[T] = []
         for index, item in enumerate(value):
@@ -131,5 +139,6 @@ def as_language(text: str) -> Language | None:
 
 def kind_of(value: Any) -> str:
     """What a value is, in the words of a message: "a mapping", "a list", "a text" …"""
-    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty"}.get(
-        type(value), "a text" if isinstance(value, str) else "a number")
+    words = {dict: Message("a mapping"), list: Message("a list"), bool: Message("true/false"),
+             type(None): Message("empty")}
+    return words.get(type(value), Message("a text") if isinstance(value, str) else Message("a number"))

@@ -10,7 +10,7 @@ from typing import Any
 from frontmatter.default_handlers import YAMLHandler
 
 from generator.content.yaml_source import UNSAFE_CHARACTER, YamlRefused, YamlSource, YamlSyntaxError, describe_character
-from generator.core.errors import Problem
+from generator.core.errors import Message, Problem
 
 AUTHORITIES_FILE = "content/authorities.yaml"
 RELEASES_DIR = "content/releases"
@@ -67,12 +67,13 @@ def name_problem(path: Path, site: Path) -> Problem | None:
     try:
         os.fsencode(text).decode("utf-8")
     except UnicodeDecodeError:
-        return Problem(shown, 1, "the file name (or a folder name in its path) is not UTF-8; rename it using "
-                       "letters, digits and \"-\"")
+        return Problem(shown, 1, Message("the file name (or a folder name in its path) is not UTF-8; rename it "
+                                         "using letters, digits and \"-\""))
     found = UNSAFE_CHARACTER.search(text)
     if found is not None:
-        return Problem(shown, 1, f"the file name (or a folder name in its path) contains the invisible character "
-                       f"{describe_character(found[0])}; rename it using letters, digits and \"-\"")
+        return Problem(shown, 1, Message("the file name (or a folder name in its path) contains the invisible "
+                                         "character %(character)s; rename it using letters, digits and \"-\"",
+                                         character=describe_character(found[0])))
     return None
 
 
@@ -84,10 +85,11 @@ def read_text(path: Path, shown: str, data: bytes | None = None) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise FileProblem(Problem(shown, line, "the file is not UTF-8 text; save it as UTF-8")) from None
+        raise FileProblem(Problem(shown, line, Message("the file is not UTF-8 text; save it as UTF-8"))) from None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     if not text.strip():
-        raise FileProblem(Problem(shown, 1, "the file is empty; a release needs front matter between --- lines"))
+        raise FileProblem(Problem(shown, 1, Message(
+            "the file is empty; a release needs front matter between --- lines")))
     return text
 
 
@@ -97,12 +99,13 @@ _HANDLER = YAMLHandler()
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
     """(front matter, body, line of the body's first line)."""
     if not _HANDLER.detect(text):
-        raise FileProblem(Problem(shown, 1, "no front matter: the file must start with a line '---', "
-                                  "then keys like 'title: …', then another '---'"))
+        raise FileProblem(Problem(shown, 1, Message("no front matter: the file must start with a line '---', "
+                                                    "then keys like 'title: …', then another '---'")))
     try:
         fm, body = _HANDLER.split(text)
     except ValueError:
-        raise FileProblem(Problem(shown, 1, "the front matter is not closed: add a line '---' after it")) from None
+        raise FileProblem(Problem(shown, 1, Message(
+            "the front matter is not closed: add a line '---' after it"))) from None
     body_line = 3 + fm.count("\n") + (1 if fm else 0)
     return fm, body, body_line
 
@@ -112,7 +115,7 @@ def load_yaml(source: YamlSource, shown: str) -> Any:
     try:
         return source.load()
     except YamlSyntaxError as exc:
-        raise FileProblem(Problem(shown, exc.line, str(exc))) from None
+        raise FileProblem(Problem(shown, exc.line, exc.message)) from None
     except YamlRefused as exc:
         raise FileProblem(*(Problem(shown, line, message) for line, message in exc.refused)) from None
 

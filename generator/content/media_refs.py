@@ -10,6 +10,7 @@ from typing import Any
 from generator.content.fields import Fields, Invalid
 from generator.content.files import MEDIA_DIR
 from generator.content.yaml_source import Key
+from generator.core.errors import Message
 from generator.core.models import Attachment, Image, MediaFile
 from generator.media.documents import check_attachment
 from generator.media.formats import MediaError
@@ -32,7 +33,7 @@ class MediaFinder:
     folder: Path
     fields: Fields
     media_cache: Path | None = None
-    relative_to: str = "the release file"  # `folder`, as the messages name it
+    relative_to: str = Message("the release file")  # `folder`, as the messages name it
 
     def find(self, data: Mapping[str, Any], keys: tuple[Key, ...]) -> MediaFile:
         src = self.fields.text(data, "src", keys, required=True)
@@ -43,29 +44,32 @@ class MediaFinder:
         candidates = [] if outside else [(self.folder / src).resolve(), (self.site / MEDIA_DIR / src).resolve()]
         inside = [c for c in candidates if c.is_relative_to(site)]
         if not inside:
-            self.fields.fail((*keys, "src"), f'"{src}" leaves the site folder; put the file under '
-                             f"{MEDIA_DIR}/ and give its path relative to it")
+            self.fields.fail((*keys, "src"), Message('"%(src)s" leaves the site folder; put the file under '
+                                                     "%(media)s/ and give its path relative to it", src=src,
+                                                     media=MEDIA_DIR))
             raise Invalid
         for candidate in inside:
             if candidate.is_file():
                 site_path = candidate.relative_to(site).as_posix()
                 problem = source_problem(site_path)
                 if problem:
-                    self.fields.fail((*keys, "src"), f'"{src}": {problem}')
+                    self.fields.fail((*keys, "src"), Message('"%(src)s": %(problem)s', src=src, problem=problem))
                     raise Invalid
                 return MediaFile(source=candidate, site_path=site_path, size=candidate.stat().st_size)
-        self.fields.fail((*keys, "src"), f'"{src}" does not exist; paths are relative to {self.relative_to} '
-                         f"or to {MEDIA_DIR}/")
+        self.fields.fail((*keys, "src"), Message('"%(src)s" does not exist; paths are relative to %(folder)s '
+                                                 "or to %(media)s/", src=src, folder=self.relative_to,
+                                                 media=MEDIA_DIR))
         raise Invalid
 
     def image(self, value: Any, keys: tuple[Key, ...]) -> Image:
-        data = self.fields.mapping(value, keys, IMAGE_KEYS, "an image")
+        data = self.fields.mapping(value, keys, IMAGE_KEYS, Message("an image"))
         alt = self.fields.text(data, "alt", keys, required=True, what="alt")
         file = self.find(data, keys)
         try:
             inspect_image(file.source, self.media_cache)
         except MediaError as exc:
-            self.fields.fail((*keys, "src"), f'image "{data.get("src")}": {exc}')
+            self.fields.fail((*keys, "src"), Message('image "%(src)s": %(problem)s', src=str(data.get("src")),
+                                                     problem=exc.message))
             raise Invalid from None
         if alt is None:
             raise Invalid
@@ -73,12 +77,13 @@ class MediaFinder:
                      credit=self.fields.text(data, "credit", keys))
 
     def attachment(self, value: Any, keys: tuple[Key, ...]) -> Attachment:
-        data = self.fields.mapping(value, keys, ATTACHMENT_KEYS, "an attachment")
+        data = self.fields.mapping(value, keys, ATTACHMENT_KEYS, Message("an attachment"))
         file = self.find(data, keys)
         try:
             check_attachment(file.source)
         except MediaError as exc:
-            self.fields.fail((*keys, "src"), f'attachment "{data.get("src")}": {exc}')
+            self.fields.fail((*keys, "src"), Message('attachment "%(src)s": %(problem)s', src=str(data.get("src")),
+                                                     problem=exc.message))
             raise Invalid from None
         title = self.fields.text(data, "title", keys) or PurePosixPath(file.site_path).name
         return Attachment(file=file, title=title)

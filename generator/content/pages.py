@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.content.fields import Fields, Invalid, as_language
 from generator.content.files import FileProblem, page_files, read_front_matter
-from generator.core.errors import Problem
+from generator.core.errors import Message, Problem
 from generator.core.models import Language, Page
 from generator.core.slugs import slug as make_slug
 
@@ -39,14 +39,15 @@ def _load_page(path: Path, site: Path, problems: list[Problem], language: Langua
     shown = path.relative_to(site).as_posix()
     fields = Fields(source, shown, problems)
     try:
-        data = fields.mapping(value or {}, (), PAGE_KEYS, "the front matter of a page")
+        data = fields.mapping(value or {}, (), PAGE_KEYS, Message("the front matter of a page"))
     except Invalid:
         return None
     title = fields.text(data, "title", (), required=True)
     lang = _lang(fields, data) or language
     slug = make_slug(path.stem)
     if slug in RESERVED_PAGE_NAMES:
-        fields.fail((), f'"{path.name}" would take the address /{slug}/, which the site itself uses; rename the file')
+        fields.fail((), Message('"%(name)s" would take the address /%(slug)s/, which the site itself uses; '
+                                "rename the file", name=path.name, slug=slug))
         return None
     if not title:
         return None
@@ -61,5 +62,5 @@ def _lang(fields: Fields, data: dict[str, Any]) -> Language | None:
     known = as_language(lang)
     if known is not None:
         return known
-    fields.fail(("lang",), f'lang must be "de" or "en", not "{lang}"')
+    fields.fail(("lang",), Message('lang must be "de" or "en", not "%(lang)s"', lang=lang))
     return None

@@ -21,7 +21,7 @@ from generator.content.files import AUTHORITIES_FILE, RELEASES_DIR, FileProblem,
 from generator.content.media_refs import MediaFinder
 from generator.content.placeholders import placeholder_line
 from generator.content.yaml_source import Key
-from generator.core.errors import Problem, suggestion
+from generator.core.errors import Message, Problem, suggestion
 from generator.core.models import Authority, Contact, Event, Kind, Language, Release, Settings, Update, Withdrawal
 from generator.core.slugs import slug as make_slug
 
@@ -70,11 +70,12 @@ def load_release(path: Path, context: LoadContext, raw: bytes | None = None) -> 
         return None, exc.problems
     shown = path.relative_to(context.site).as_posix()
     if value is None:
-        return None, [Problem(shown, 1, "the front matter is empty; it needs at least title, date and authority")]
+        return None, [Problem(shown, 1, Message(
+            "the front matter is empty; it needs at least title, date and authority"))]
     problems: list[Problem] = []
     fields = Fields(source, shown, problems)
     try:
-        data = fields.mapping(value, (), RELEASE_KEYS, "the front matter")
+        data = fields.mapping(value, (), RELEASE_KEYS, Message("the front matter"))
     except Invalid:
         return None, problems
     release = _ReleaseReader(fields, data, context, path).release(shown, body)
@@ -91,9 +92,9 @@ def _refuse_placeholder(front_matter: str, body: str, shown: str, problems: list
     index, sentence = found
     # The front matter text starts after the first "---"; its closing "---" is the next line after it.
     line = 1 + front_matter.count("\n") + 1 + index
-    problems.append(Problem(shown, line, 'the text still contains the placeholder that pressroom new wrote '
-                            f'("{sentence}"); replace it with the release\'s text, or keep "draft: true" '
-                            "until it is written"))
+    problems.append(Problem(shown, line, Message(
+        'the text still contains the placeholder that pressroom new wrote ("%(sentence)s"); replace it with the '
+        'release\'s text, or keep "draft: true" until it is written', sentence=sentence)))
 
 
 @dataclass
@@ -158,7 +159,8 @@ class _ReleaseReader:
         stem_path = self.path.relative_to(self.context.site / RELEASES_DIR).with_suffix("").as_posix()
         release_id = self.fields.text(self.data, "id", ()) or stem_path
         if not RELEASE_ID.match(release_id):
-            self.fields.fail(("id",), f'id "{release_id}" may contain only letters, digits, ".", "_", "-" and "/"')
+            self.fields.fail(("id",), Message('id "%(id)s" may contain only letters, digits, ".", "_", "-" and "/"',
+                                              id=release_id))
         return release_id
 
     def kind(self) -> Kind:
@@ -169,8 +171,9 @@ class _ReleaseReader:
             return Kind(kind_text)
         except ValueError:
             choices = [k.value for k in Kind]
-            self.fields.fail(("kind",), f'unknown kind "{kind_text}"{suggestion(kind_text, choices)}; '
-                             f"use one of {', '.join(choices)}")
+            self.fields.fail(("kind",), Message('unknown kind "%(kind)s"%(hint)s; use one of %(choices)s',
+                                                kind=kind_text, hint=suggestion(kind_text, choices),
+                                                choices=", ".join(choices)))
             return Kind.PRESS_RELEASE
 
     def contact(self, authority: Authority | None) -> Contact:
@@ -183,14 +186,16 @@ class _ReleaseReader:
         refused = len(self.fields.problems) > before
         if authority is not None and not (contact.phone or contact.email) and not refused:
             self.fields.fail(("contact",) if "contact" in self.data else ("authority",),
-                             "the contact has neither phone nor e-mail; add contact: {phone: …} or {email: …} here "
-                             f'or to the authority "{authority.id}" in {AUTHORITIES_FILE}')
+                             Message("the contact has neither phone nor e-mail; add contact: {phone: …} or "
+                                     '{email: …} here or to the authority "%(authority)s" in %(file)s',
+                                     authority=authority.id, file=AUTHORITIES_FILE))
         return contact
 
     def event(self, kind: Kind, title: str | None) -> Event | None:
         if "event" not in self.data:
             if kind is Kind.CONFERENCE_REPORT:
-                self.fields.fail(("kind",), 'a conference-report needs an "event" with at least name and start')
+                self.fields.fail(("kind",), Message(
+                    'a conference-report needs an "event" with at least name and start'))
             return None
         fields = self.fields
         keys: tuple[Key, ...] = ("event",)
@@ -201,7 +206,7 @@ class _ReleaseReader:
         start = fields.date(data, "start", keys, self.tz, required=True)
         end = fields.date(data, "end", keys, self.tz)
         if start and end and end < start:
-            fields.fail((*keys, "end"), 'the event\'s "end" must not be before its "start"')
+            fields.fail((*keys, "end"), Message('the event\'s "end" must not be before its "start"'))
         name = fields.text(data, "name", keys) or title
         if start is None or name is None:
             return None
@@ -210,7 +215,7 @@ class _ReleaseReader:
                      agenda=fields.texts(data, "agenda", keys))
 
     def update(self, value: Any, keys: tuple[Key, ...]) -> Update:
-        data = self.fields.mapping(value, keys, UPDATE_KEYS, "an update")
+        data = self.fields.mapping(value, keys, UPDATE_KEYS, Message("an update"))
         date = self.fields.date(data, "date", keys, self.tz, required=True)
         note = self.fields.text(data, "note", keys, required=True)
         major = self.fields.flag(data, "major", keys, True)
@@ -222,17 +227,17 @@ class _ReleaseReader:
         """`expires`: required for an appeal, after `date`, and for an appeal within appeal_max_days."""
         expires = self.fields.date(self.data, "expires", (), self.tz)
         if kind is Kind.APPEAL and expires is None and "expires" not in self.data:
-            self.fields.fail(("kind",), 'an appeal needs "expires": the time from which the search must be taken '
-                             "down, e.g. expires: 2026-12-31")
+            self.fields.fail(("kind",), Message('an appeal needs "expires": the time from which the search must be '
+                                                "taken down, e.g. expires: 2026-12-31"))
         if expires is not None and date is not None:
             max_days = self.context.settings.appeal_max_days
             if expires <= date:
-                self.fields.fail(("expires",), '"expires" must be after "date"')
+                self.fields.fail(("expires",), Message('"expires" must be after "date"'))
             elif kind is Kind.APPEAL and expires - date > dt.timedelta(days=max_days):
                 latest = date + dt.timedelta(days=max_days)
-                self.fields.fail(("expires",), f"an appeal may run at most {max_days} days "
-                                 f"(appeal_max_days in site.toml); set an earlier expires, at the latest "
-                                 f"expires: {_written(latest.astimezone(self.tz))}")
+                self.fields.fail(("expires",), Message(
+                    "an appeal may run at most %(days)s days (appeal_max_days in site.toml); set an earlier expires, "
+                    "at the latest expires: %(latest)s", days=max_days, latest=_written(latest.astimezone(self.tz))))
         return expires
 
     def withdrawal(self, value: Any) -> Withdrawal | None:
@@ -251,13 +256,15 @@ class _ReleaseReader:
         """The alias as an address ending in "/" (or a file name), or "" after a problem."""
         path = PurePosixPath(alias)
         if not ALIAS.match(alias) or ".." in path.parts or "//" in alias:
-            self.fields.fail(("aliases", index), f'alias "{alias}" must be a path on this site starting with "/", '
-                             'like /2019/alte-adresse/, without ".." or a host name')
+            self.fields.fail(("aliases", index), Message(
+                'alias "%(alias)s" must be a path on this site starting with "/", like /2019/alte-adresse/, '
+                'without ".." or a host name', alias=alias))
             return ""
         top = alias.strip("/").split("/", 1)[0]
         if not top or top in _NOT_FOR_ALIASES:
-            self.fields.fail(("aliases", index), f'alias "{alias}" would replace a page the site makes itself '
-                             f'("/{top}"); an alias must be the old address of this release')
+            self.fields.fail(("aliases", index), Message(
+                'alias "%(alias)s" would replace a page the site makes itself ("/%(top)s"); an alias must be the '
+                "old address of this release", alias=alias, top=top))
             return ""
         return alias if alias.endswith("/") or path.suffix else alias + "/"
 
@@ -270,13 +277,14 @@ class _ReleaseReader:
         known = as_language(lang)
         if known is not None:
             return known
-        self.fields.fail(("lang",), f'lang must be "de" or "en", not "{lang}"')
+        self.fields.fail(("lang",), Message('lang must be "de" or "en", not "%(lang)s"', lang=lang))
         return default
 
     def extra(self) -> dict[str, Any]:
         extra = self.data.get("extra") or {}
         if not isinstance(extra, dict):
-            self.fields.fail(("extra",), f'"extra" must be a mapping of free values, not {kind_of(extra)}')
+            self.fields.fail(("extra",), Message('"extra" must be a mapping of free values, not %(found)s',
+                                                 found=kind_of(extra)))
             return {}
         return extra
 
@@ -301,8 +309,10 @@ def unknown_authority(given: str, authorities: Mapping[str, Authority]) -> str:
         close = close or difflib.get_close_matches(given.casefold(), sorted(by_code), n=1, cutoff=0.6)
         if close:
             meant = authorities.get(close[0]) or by_code.get(close[0])
-    hint = f" (did you mean {meant.id} ({meant.code})?)" if meant is not None else ""
+    hint = Message(" (did you mean %(id)s (%(code)s)?)", id=meant.id, code=meant.code) if meant is not None else ""
     if 0 < len(authorities) <= LIST_AUTHORITIES:
         choices = ", ".join(f"{a.id} ({a.code})" for a in sorted(authorities.values(), key=lambda a: a.id))
-        return f'unknown authority "{given}"{hint}; write the id, one of: {choices}'
-    return f'unknown authority "{given}"{hint}; the authorities are listed in {AUTHORITIES_FILE}'
+        return Message('unknown authority "%(given)s"%(hint)s; write the id, one of: %(choices)s', given=given,
+                       hint=hint, choices=choices)
+    return Message('unknown authority "%(given)s"%(hint)s; the authorities are listed in %(file)s', given=given,
+                   hint=hint, file=AUTHORITIES_FILE)

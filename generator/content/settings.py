@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.content.fields import as_language
 from generator.content.yaml_source import character_problem
-from generator.core.errors import BuildErrors, Problem, suggestion
+from generator.core.errors import BuildErrors, Message, Problem, suggestion
 from generator.core.models import Language, Settings
 
 SITE_FILE = "site.toml"
@@ -66,7 +66,8 @@ def timezone_problem(name: str) -> str | None:
             return None
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, like "Europe"
             pass
-    return f'"{name}" is not an IANA time zone name such as "Europe/Berlin"{suggestion(name, _COMMON_ZONES)}'
+    return Message('"%(name)s" is not an IANA time zone name such as "Europe/Berlin"%(hint)s', name=name,
+                   hint=suggestion(name, _COMMON_ZONES))
 
 
 _COMMON_ZONES = ("Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/Luxembourg", "Europe/Brussels", "UTC")
@@ -75,32 +76,36 @@ _COMMON_ZONES = ("Europe/Berlin", "Europe/Vienna", "Europe/Zurich", "Europe/Luxe
 def base_url_problem(url: str) -> str | None:
     """Why `url` cannot be the site's base URL, or None."""
     if not _URL.match(url):
-        return f'base_url "{url}" must be an absolute http(s) URL such as "https://presse.example.org/"'
+        return Message('base_url "%(url)s" must be an absolute http(s) URL such as "https://presse.example.org/"',
+                       url=url)
     rest = url.split("://", 1)[1]
     host, _, path = rest.partition("/")
     if not _HOST.match(host):
         bad = next((c for c in host if not (c.isascii() and (c.isalnum() or c in "-.:[]"))), None)
-        found = f" ({_named(bad)} is not)" if bad is not None else ""
-        return (f"base_url: its host may contain only letters, digits, \"-\" and \".\" (and a port, like :8080)"
-                f"{found}; write a name with umlauts in its xn-- form")
+        found = Message(" (%(character)s is not)", character=_named(bad)) if bad is not None else ""
+        return Message('base_url: its host may contain only letters, digits, "-" and "." (and a port, like :8080)'
+                       "%(found)s; write a name with umlauts in its xn-- form", found=found)
     path = "/" + path
     for character in path:
         if not _PATH_CHARACTER.match(character):
-            return (f"base_url contains {_named(character)} in its path, which would break the generated server "
-                    'configuration; use only a-z, A-Z, 0-9, "-", ".", "_", "~" and "/" there')
+            return Message("base_url contains %(character)s in its path, which would break the generated server "
+                           'configuration; use only a-z, A-Z, 0-9, "-", ".", "_", "~" and "/" there',
+                           character=_named(character))
     if "//" in path or any(part in (".", "..") for part in path.split("/")):
-        return f'base_url "{url}" has an empty, "." or ".." folder in its path; write the path plainly'
+        return Message('base_url "%(url)s" has an empty, "." or ".." folder in its path; write the path plainly',
+                       url=url)
     return None
 
 
 def _named(character: str) -> str:
     """A character as a message names it: '";"', 'a space', 'U+0009'."""
     if character == " ":
-        return "a space"
+        return Message("a space")
     if character == '"':
-        return "a double quote"
+        return Message("a double quote")
     if not character.isprintable():
-        return f"the invisible character U+{ord(character):04X}"
+        code = format(ord(character), "04X")
+        return Message("the invisible character U+%(code)s", code=code)
     return f'"{character}"'
 
 
@@ -108,10 +113,11 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BuildErrors([Problem(SITE_FILE, 1, f"{path} is missing; every site needs a site.toml "
-                                   'with at least title = "…" and base_url = "https://…/"')]) from None
+        raise BuildErrors([Problem(SITE_FILE, 1, Message(
+            '%(path)s is missing; every site needs a site.toml with at least title = "…" and base_url = "https://…/"',
+            path=str(path)))]) from None
     except UnicodeDecodeError:
-        raise BuildErrors([Problem(SITE_FILE, 1, "the file is not UTF-8; save it as UTF-8")]) from None
+        raise BuildErrors([Problem(SITE_FILE, 1, Message("the file is not UTF-8; save it as UTF-8"))]) from None
 
 
 def _parse(text: str) -> dict[str, Any]:
@@ -120,7 +126,7 @@ def _parse(text: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         raise BuildErrors([Problem(SITE_FILE, int(found[1]) if found else 1,
-                                   f"this is not valid TOML: {exc}")]) from None
+                                   Message("this is not valid TOML: %(problem)s", problem=str(exc)))]) from None
 
 
 @dataclass
@@ -136,7 +142,7 @@ class _SettingsReader:
 
     def settings(self, base_url: str | None) -> Settings:
         for key in sorted(set(self.data) - KEYS):
-            self.fail(key, f'unknown setting "{key}"{suggestion(key, KEYS)}')
+            self.fail(key, Message('unknown setting "%(key)s"%(hint)s', key=key, hint=suggestion(key, KEYS)))
         if self.refuse_unsafe_characters():
             raise BuildErrors(self.problems)  # the other messages would quote those characters
         title = self.text_value("title")
@@ -148,16 +154,16 @@ class _SettingsReader:
         timezone = self.timezone()
         hub = self.data.get("websub_hub")
         if hub is not None and not (isinstance(hub, str) and re.match(r"^https?://\S+$", hub)):
-            self.fail("websub_hub", "websub_hub must be an absolute http(s) URL")
+            self.fail("websub_hub", Message("websub_hub must be an absolute http(s) URL"))
             hub = None
         originals = self.data.get("publish_originals", False)
         if not isinstance(originals, bool):
-            self.fail("publish_originals", "publish_originals must be true or false")
+            self.fail("publish_originals", Message("publish_originals must be true or false"))
             originals = False
         self.deploy()
         extra: Any = self.data.get("extra", {})
         if not isinstance(extra, dict):
-            self.fail("extra", "extra must be a table: [extra]")
+            self.fail("extra", Message("extra must be a table: [extra]"))
             extra = {}
         return Settings(
             title=title,
@@ -180,13 +186,14 @@ class _SettingsReader:
         if table is None:
             return None
         if not isinstance(table, dict):
-            self.fail("deploy", 'deploy must be a table: [deploy] with target = "user@host:/var/www/presse/"')
+            self.fail("deploy", Message('deploy must be a table: [deploy] with target = "user@host:/var/www/presse/"'))
             return None
         for key in sorted(set(table) - set(DEPLOY_KEYS)):
-            self.fail("deploy", f'unknown setting "{key}" in [deploy]{suggestion(key, DEPLOY_KEYS)}')
+            self.fail("deploy", Message('unknown setting "%(key)s" in [deploy]%(hint)s', key=key,
+                                            hint=suggestion(key, DEPLOY_KEYS)))
         target = table.get("target")
         if not isinstance(target, str) or not target.strip():
-            self.fail("deploy", '[deploy] needs target = "user@host:/var/www/presse/" or a folder, in quotes')
+            self.fail("deploy", Message('[deploy] needs target = "user@host:/var/www/presse/" or a folder, in quotes'))
             return None
         return target
 
@@ -196,24 +203,26 @@ class _SettingsReader:
         for key in sorted(self.data):
             problem = _first_character_problem(key, self.data[key])
             if problem is not None:
-                self.fail(key, f'"{key}": {problem}' if character_problem(key) is None else problem)
+                self.fail(key, Message('"%(key)s": %(problem)s', key=key, problem=problem)
+                          if character_problem(key) is None else problem)
                 found = True
         return found
 
     def text_value(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
         if value is None:
-            self.fail(key, f'"{key}" is required, e.g. {key} = "…"')
+            self.fail(key, Message('"%(key)s" is required, e.g. %(key)s = "…"', key=key))
             return ""
         if not isinstance(value, str) or (default is None and not value.strip()):
-            self.fail(key, f'"{key}" must be a non-empty text in quotes')
+            self.fail(key, Message('"%(key)s" must be a non-empty text in quotes', key=key))
             return ""
         return value
 
     def int_value(self, key: str, default: int, minimum: int = 1) -> int:
         value = self.data.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.fail(key, f'"{key}" must be a whole number ≥ {minimum}, e.g. {key} = {default}')
+            self.fail(key, Message('"%(key)s" must be a whole number ≥ %(minimum)s, e.g. %(key)s = %(default)s',
+                                   key=key, minimum=minimum, default=default))
             return default
         return value
 
@@ -230,7 +239,8 @@ class _SettingsReader:
         known = as_language(language)
         if known is not None:
             return known
-        self.fail(key, f'{key} must be "de" or "en", not "{language}"{suggestion(language, LANGUAGES)}')
+        self.fail(key, Message('%(key)s must be "de" or "en", not "%(value)s"%(hint)s', key=key, value=language,
+                               hint=suggestion(language, LANGUAGES)))
         return default
 
     def timezone(self) -> str:

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from generator.core.errors import Message
+
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Key = str | int
@@ -62,8 +64,8 @@ def character_problem(text: str) -> str | None:
     found = UNSAFE_CHARACTER.search(text)
     if found is None:
         return None
-    return (f"the text contains the invisible character {describe_character(found[0])}; "
-            "delete it (retype the text around it)")
+    return Message("the text contains the invisible character %(character)s; delete it (retype the text around it)",
+                   character=describe_character(found[0]))
 
 
 class _Loader(_Base):  # type: ignore[misc]
@@ -99,7 +101,7 @@ class _Loader(_Base):  # type: ignore[misc]
         lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self.refuse(key_node, 'merge keys ("<<") are not allowed; write each key out')
+                self.refuse(key_node, Message('merge keys ("<<") are not allowed; write each key out'))
                 continue
             key = self.construct_object(key_node, deep=deep)
             try:
@@ -110,8 +112,8 @@ class _Loader(_Base):  # type: ignore[misc]
                     key_node.start_mark) from None
             line = self.line(key_node)
             if key in lines:
-                self.refuse(key_node, f'the key "{_shown_key(key)}" appears twice, on lines {lines[key]} and '
-                            f"{line}; keep one of them")
+                self.refuse(key_node, Message('the key "%(key)s" appears twice, on lines %(first)s and %(second)s; '
+                                              "keep one of them", key=_shown_key(key), first=lines[key], second=line))
             else:
                 lines[key] = line
             mapping[key] = self.construct_object(value_node, deep=deep)
@@ -131,20 +133,20 @@ class _Loader(_Base):  # type: ignore[misc]
     def construct_yaml_float(self, node: yaml.Node) -> float:
         value: float = super().construct_yaml_float(node)
         if not math.isfinite(value):
-            self.refuse(node, f'the number "{str(node.value)[:20]}" is too large or not a number; '
-                        "write a smaller number, or put it in quotes if it is a text")
+            self.refuse(node, Message('the number "%(number)s" is too large or not a number; write a smaller number, '
+                                      "or put it in quotes if it is a text", number=str(node.value)[:20]))
             return 0.0
         return value
 
     def construct_refused(self, node: yaml.Node) -> None:
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-        self.refuse(node, f'the YAML type "{tag}" is not allowed; front matter holds text, numbers, '
-                    "true/false, lists and mappings (remove the tag)")
+        self.refuse(node, Message('the YAML type "%(tag)s" is not allowed; front matter holds text, numbers, '
+                                  "true/false, lists and mappings (remove the tag)", tag=tag))
 
 
 def _too_many_digits() -> str:
-    return (f"a number with more than {MAX_DIGITS} digits; if it is a text such as a file number, "
-            "put it in quotes")
+    return Message("a number with more than %(digits)s digits; if it is a text such as a file number, "
+                   "put it in quotes", digits=MAX_DIGITS)
 
 
 def _shown_key(key: Any) -> str:
@@ -169,6 +171,7 @@ class YamlSyntaxError(ValueError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
         self.line = line
+        self.message = message  # a `Message`, translated where it is shown
 
 
 class YamlRefused(ValueError):
@@ -203,7 +206,7 @@ class YamlSource:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = self.first_line + (mark.line if mark is not None else 0)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise YamlSyntaxError(line, f"this is not valid YAML: {problem}") from None
+            raise YamlSyntaxError(line, Message("this is not valid YAML: %(problem)s", problem=str(problem))) from None
         if loader.refused:
             raise YamlRefused(loader.refused)
         return value
@@ -216,9 +219,10 @@ class YamlSource:
                 continue
             line = self.first_line + (event.start_mark.line if event.start_mark is not None else 0)
             written = f"*{anchor}" if isinstance(event, yaml.AliasEvent) else f"&{anchor}"
-            what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            refused.append((line, f'the {what} "{written}" is not allowed: YAML anchors and aliases are refused '
-                            "in front matter; write the value out"))
+            what = Message("alias") if isinstance(event, yaml.AliasEvent) else Message("anchor")
+            refused.append((line, Message('the %(what)s "%(written)s" is not allowed: YAML anchors and aliases are '
+                                          "refused in front matter; write the value out", what=what,
+                                          written=written)))
         if refused:
             raise YamlRefused(refused)
 

@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from generator.core.errors import Message
+
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A local time: the hour may have one digit ("2026-12-01 8:00"), as people write it.
 _LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ] *(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -14,7 +16,8 @@ _LOCAL = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ] *(\d{1,2}):(\d{2})(?::(\d{2}))?$"
 # year in four digits: nothing here can be read two ways.
 _GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,? +(\d{1,2}):(\d{2})(?::(\d{2}))?(?: *Uhr)?)?$")
 # What the error message offers; one string, so that it is translated as one.
-FORMS = "2026-12-01 08:00, 01.12.2026 08:00, 2026-12-01 or 2026-12-01T08:00:00+01:00"
+FORMS = Message("%(forms)s or %(last)s", forms="2026-12-01 08:00, 01.12.2026 08:00, 2026-12-01",
+                last="2026-12-01T08:00:00+01:00")
 
 
 # Years a date of a release may have. Before 1900 or after 2200 it is a typo (0219 for 2019, 2919
@@ -26,6 +29,10 @@ LAST_YEAR = 2200
 
 class DateFormatError(ValueError):
     """A date string that is not one of the accepted forms, or does not exist."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message  # a `Message`, translated where it is shown
 
 
 @lru_cache(maxsize=16)
@@ -47,7 +54,8 @@ def parse_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
     elif isinstance(value, str):
         text = value.strip()
     else:
-        raise DateFormatError(f"expected a date like 2019-04-29T16:05:00+02:00, got {type(value).__name__}")
+        raise DateFormatError(Message("expected a date like 2019-04-29T16:05:00+02:00, got %(found)s",
+                                      found=type(value).__name__))
     german = _GERMAN.match(text)
     if german:
         day, month, year, hour, minute, second = german.groups()
@@ -59,7 +67,8 @@ def parse_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
         try:
             naive = dt.datetime.fromisoformat(f"{match[1]}T{int(match[2]):02d}:{match[3]}:{match[4] or '00'}")
         except ValueError as exc:
-            raise DateFormatError(f'"{value}" is not a valid date: {exc}') from None
+            raise DateFormatError(Message('"%(value)s" is not a valid date: %(problem)s', value=str(value),
+                                          problem=_why(exc))) from None
         _check_year(naive, value)
         return _localize(naive, tz, str(value))
     try:
@@ -67,13 +76,30 @@ def parse_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
     except ValueError:
         guess = nearest_form(text)
         if guess is not None:
-            raise DateFormatError(f'"{value}" is not a date Pressroom reads (did you mean {guess}?); '
-                                  f"write it like {FORMS}") from None
-        raise DateFormatError(f'"{value}" is not a date Pressroom reads; write it like {FORMS}') from None
+            raise DateFormatError(Message('"%(value)s" is not a date Pressroom reads (did you mean %(guess)s?); '
+                                          "write it like %(forms)s", value=str(value), guess=guess,
+                                          forms=FORMS)) from None
+        raise DateFormatError(Message('"%(value)s" is not a date Pressroom reads; write it like %(forms)s',
+                                      value=str(value), forms=FORMS)) from None
     _check_year(parsed, value)  # before any conversion: far dates overflow in it
     if parsed.tzinfo is None:
         return _localize(parsed, tz, str(value))
     return parsed
+
+
+# Python's words for an impossible date, as a message that can be translated.
+_WHY = {
+    "month must be in 1..12": Message("the month must be between 1 and 12"),
+    "day is out of range for month": Message("that month has no such day"),
+    "hour must be in 0..23": Message("the hour must be between 0 and 23"),
+    "minute must be in 0..59": Message("the minute must be between 0 and 59"),
+    "second must be in 0..59": Message("the second must be between 0 and 59"),
+}
+
+
+def _why(exc: ValueError) -> str:
+    text = str(exc)
+    return next((why for start, why in _WHY.items() if text.startswith(start)), text)
 
 
 _NUMBERS = re.compile(r"\d+")
@@ -111,8 +137,9 @@ def nearest_form(text: str) -> str | None:
 
 def _check_year(parsed: dt.datetime, value: object) -> None:
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-        raise DateFormatError(f'"{value}" lies in the year {parsed.year}; a date must be between {FIRST_YEAR} and '
-                              f"{LAST_YEAR} (is the year mistyped?)")
+        raise DateFormatError(Message('"%(value)s" lies in the year %(year)s; a date must be between %(first)s and '
+                                      "%(last)s (is the year mistyped?)", value=str(value), year=str(parsed.year),
+                                      first=str(FIRST_YEAR), last=str(LAST_YEAR)))
 
 
 def _localize(naive: dt.datetime, tz: ZoneInfo, original: str) -> dt.datetime:
@@ -120,13 +147,13 @@ def _localize(naive: dt.datetime, tz: ZoneInfo, original: str) -> dt.datetime:
     second = naive.replace(tzinfo=tz, fold=1)
     roundtrip = first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
     if roundtrip != naive:
-        raise DateFormatError(
-            f'"{original}" does not exist in {tz.key} (clocks skip that hour); give the offset, e.g. +02:00'
-        )
+        raise DateFormatError(Message(
+            '"%(value)s" does not exist in %(zone)s (clocks skip that hour); give the offset, e.g. +02:00',
+            value=original, zone=tz.key))
     if first.utcoffset() != second.utcoffset():
-        raise DateFormatError(
-            f'"{original}" happens twice in {tz.key} (clocks go back); give the offset, e.g. +02:00 or +01:00'
-        )
+        raise DateFormatError(Message(
+            '"%(value)s" happens twice in %(zone)s (clocks go back); give the offset, e.g. +02:00 or +01:00',
+            value=original, zone=tz.key))
     return first
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from generator.core.errors import Message
+
 # What separates groups of digits in print: spaces of every width, "/", ".", hyphens and dashes.
 _SEPARATORS = re.compile(r"[\s/.\-\u2010-\u2015\u2212]+")
 _TRUNK_ZERO = re.compile(r"^(\+\d{1,3})\(0\)")  # "+49 (0) 209 …": the 0 is dialled only inside the country
@@ -68,10 +70,11 @@ def phone_problem(number: str) -> str | None:
         return None
     digits = re.sub(r"[^0-9]", "", number)
     if re.search(r"[^\W\d_]", number):
-        return (f'phone "{number}" must be one telephone number, digits only, like "0209 365 2010" or '
-                '"+49 209 365-2010"; words such as opening hours belong elsewhere (in a tip line, into "text")')
+        return Message('phone "%(number)s" must be one telephone number, digits only, like "0209 365 2010" or '
+                       '"+49 209 365-2010"; words such as opening hours belong elsewhere (in a tip line, into "text")',
+                       number=number)
     if digits and not number.strip().startswith(("0", "+")):
-        return (f'phone "{number}" lacks its area code; write it with the area code, like "0209 365 2010" '
-                "(without one only 110, 112, 115 and 116 xxx work everywhere)")
-    return (f'phone "{number}" is not a telephone number that can be dialled; write one number with its '
-            'area code, like "0209 365 2010" or "+49 209 365-2010"')
+        return Message('phone "%(number)s" lacks its area code; write it with the area code, like "0209 365 2010" '
+                       "(without one only 110, 112, 115 and 116 xxx work everywhere)", number=number)
+    return Message('phone "%(number)s" is not a telephone number that can be dialled; write one number with its '
+                   'area code, like "0209 365 2010" or "+49 209 365-2010"', number=number)

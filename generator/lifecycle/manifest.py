@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core import urls
 from generator.core.dates import DateFormatError, iso, parse_datetime
-from generator.core.errors import Problem
+from generator.core.errors import Message, Problem
 from generator.core.models import Release, State
 from generator.lifecycle.catalog import Catalog
 from generator.lifecycle.states import state_of, withdrawn_on
@@ -95,6 +95,10 @@ def read_manifest(path: Path) -> list[tuple[int, Published]]:
     return entries
 
 
+STATE_WORDS = {State.DRAFT: Message("draft"), State.SCHEDULED: Message("scheduled"),
+               State.PUBLISHED: Message("published"), State.WITHDRAWN: Message("withdrawn")}
+
+
 def removed_links(manifest: Path, shown: str, catalog: Catalog, releases: tuple[Release, ...],
                   base_url: str) -> list[Problem]:
     """An error for every address the previous build published that this build would drop."""
@@ -106,16 +110,18 @@ def removed_links(manifest: Path, shown: str, catalog: Catalog, releases: tuple[
             continue
         url = base_url + entry.path
         now = by_id.get(entry.release_id)
-        where = now.source if now is not None else "the renamed file"
-        was = f' (release "{entry.release_id}" from {entry.source})' if entry.release_id else ""
+        where = now.source if now is not None else Message("the renamed file")
+        was = Message(' (release "%(id)s" from %(source)s)', id=entry.release_id, source=entry.source) \
+            if entry.release_id else ""
         state = catalog.states.get(entry.release_id)
-        why = f"; it is {state.value} now" if now is not None and state is not None and now.slug == \
-            _slug_of(entry.path) else ""
-        problems.append(Problem(shown, line, (
-            f"{url} was published by the previous build and would vanish{was}{why}. Readers and feed "
-            f'readers hold links to it: if the release was renamed or moved, add "aliases: [/{entry.path}]" '
-            f'to {where}; if it must go, keep the file and mark it "withdrawn: {{date: …, reason: …}}"; '
-            "to drop the address on purpose, build once with --allow-removed")))
+        why = Message("; it is %(state)s now", state=STATE_WORDS[state]) if now is not None and state is not None \
+            and now.slug == _slug_of(entry.path) else ""
+        problems.append(Problem(shown, line, Message(
+            "%(url)s was published by the previous build and would vanish%(was)s%(why)s. Readers and feed "
+            'readers hold links to it: if the release was renamed or moved, add "aliases: [/%(path)s]" '
+            'to %(where)s; if it must go, keep the file and mark it "withdrawn: {date: …, reason: …}"; '
+            "to drop the address on purpose, build once with --allow-removed", url=url, was=was, why=why,
+            path=entry.path, where=where)))
     return problems
 
 

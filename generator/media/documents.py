@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core import mime
+from generator.core.errors import Message
 from generator.media.formats import MediaError
 from generator.media.metadata import inflated_streams
 
@@ -48,12 +49,12 @@ REFUSED = {
     ".xml": "XML", ".xsl": "XML", ".js": "JavaScript", ".mjs": "JavaScript", ".json": "JSON",
     ".css": "CSS", ".swf": "Flash", ".php": "PHP",
 }
-_ACTIVE_ADVICE = ("a browser would run it on the site's own address; publish the content as a release, "
-                  "or save it as PDF and attach that")
-_RTF_ADVICE = ("RTF files can carry embedded objects that have been used to attack Word; save the "
-               "document as PDF (or docx) and attach that")
-_ZIP_ADVICE = ("an archive can hold anything, and Pressroom cannot vouch for what is inside; attach the "
-               "documents one by one (PDF, office files, images)")
+_ACTIVE_ADVICE = Message("a browser would run it on the site's own address; publish the content as a release, "
+                         "or save it as PDF and attach that")
+_RTF_ADVICE = Message("RTF files can carry embedded objects that have been used to attack Word; save the "
+                      "document as PDF (or docx) and attach that")
+_ZIP_ADVICE = Message("an archive can hold anything, and Pressroom cannot vouch for what is inside; attach the "
+                      "documents one by one (PDF, office files, images)")
 
 _OOXML_PARTS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
 _ODF_TYPES = {".odt": b"application/vnd.oasis.opendocument.text",
@@ -81,27 +82,30 @@ def check_attachment(path: Path) -> str:
         with path.open("rb") as stream:
             head = stream.read(HEAD)
     except OSError as exc:
-        raise MediaError(f"the file cannot be read: {exc.strerror or exc}") from None
+        raise MediaError(Message("the file cannot be read: %(problem)s", problem=str(exc.strerror or exc))) from None
     extension = mime.extension(path.name)
     found = sniff(head, path, extension)
     # Text is searched whole below; any other file must not look like a page where browsers sniff.
     if found.kind in _ACTIVE or (found.kind != ".txt" and _POLYGLOT.search(head[:1024])):
-        name = found.name if found.kind in _ACTIVE else f"{found.name} with HTML markup in its first bytes"
-        raise MediaError(f"the file is {name}; {_ACTIVE_ADVICE}")
+        name = found.name if found.kind in _ACTIVE else Message("%(kind)s with HTML markup in its first bytes",
+                                                                kind=found.name)
+        raise MediaError(Message("the file is %(kind)s; %(advice)s", kind=name, advice=_ACTIVE_ADVICE))
     if extension in REFUSED:
-        raise MediaError(f'"{extension}" files ({REFUSED[extension]}) are never published as attachments; '
-                         f"{_ACTIVE_ADVICE}")
+        raise MediaError(Message('"%(extension)s" files (%(kind)s) are never published as attachments; %(advice)s',
+                                 extension=extension, kind=REFUSED[extension], advice=_ACTIVE_ADVICE))
     if extension == ".rtf" or found.kind == "rtf":
-        raise MediaError(f"RTF documents are not published; {_RTF_ADVICE}")
+        raise MediaError(Message("RTF documents are not published; %(advice)s", advice=_RTF_ADVICE))
     if extension == ".zip" or (found.kind == "zip" and extension not in PASSIVE):
-        raise MediaError(f"ZIP archives are not published; {_ZIP_ADVICE}")
+        raise MediaError(Message("ZIP archives are not published; %(advice)s", advice=_ZIP_ADVICE))
     if extension not in PASSIVE:
-        ending = f'"{extension}" files' if extension else "files without an extension"
-        raise MediaError(f"{ending} are not published as attachments; Pressroom publishes {_allowed()}. "
-                         "Save the file in one of these formats, named with its extension")
+        ending = Message('"%(extension)s" files', extension=extension) if extension else Message(
+            "files without an extension")
+        raise MediaError(Message("%(files)s are not published as attachments; Pressroom publishes %(allowed)s. "
+                                 "Save the file in one of these formats, named with its extension", files=ending,
+                                 allowed=_allowed()))
     if found.kind == "macros":
-        raise MediaError(f"the file is {found.name}; save it without macros (as docx, xlsx, pptx, or as PDF) "
-                         "and attach that")
+        raise MediaError(Message("the file is %(kind)s; save it without macros (as docx, xlsx, pptx, or as PDF) "
+                                 "and attach that", kind=found.name))
     if _same(found.kind) != _same(extension):
         raise MediaError(_contradiction(extension, found))
     if found.kind == ".txt":
@@ -122,16 +126,17 @@ def _same(kind: str) -> str:
 
 def _allowed() -> str:
     names = sorted({e.lstrip(".").upper() for e in PASSIVE} - {"JPEG"})
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return Message("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])
 
 
 def _contradiction(extension: str, found: Sniffed) -> str:
     said = PASSIVE[extension]
     if found.kind in PASSIVE:
-        return (f'the file is named as {said} ("{extension}"), but it is {found.name}; rename it to end in '
-                f'"{_same(found.kind)}" and change its src to match')
-    return (f'the file is named as {said} ("{extension}"), but its bytes are {found.name}; export or save '
-            f'it again as {said} ("{extension}")')
+        return Message('the file is named as %(said)s ("%(extension)s"), but it is %(kind)s; rename it to end in '
+                       '"%(wanted)s" and change its src to match', said=said, extension=extension, kind=found.name,
+                       wanted=_same(found.kind))
+    return Message('the file is named as %(said)s ("%(extension)s"), but its bytes are %(kind)s; export or save '
+                   'it again as %(said)s ("%(extension)s")', said=said, extension=extension, kind=found.name)
 
 
 # --- what the bytes are ---------------------------------------------------------------
@@ -234,18 +239,20 @@ def _check_text(path: Path) -> None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise MediaError(f"the file cannot be read: {exc.strerror or exc}") from None
+        raise MediaError(Message("the file cannot be read: %(problem)s", problem=str(exc.strerror or exc))) from None
     if b"\x00" in data:
-        raise MediaError("the file contains NUL bytes, so it is not plain text; save it again as text (UTF-8)")
+        raise MediaError(Message("the file contains NUL bytes, so it is not plain text; save it again as text "
+                                 "(UTF-8)"))
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         # Latin-1 decodes any byte; text from Windows has no C1 control characters but € and quotes.
         if re.search(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]", data):
-            raise MediaError("the file is neither UTF-8 nor Latin-1 text; save it again as text (UTF-8)") from None
+            raise MediaError(Message("the file is neither UTF-8 nor Latin-1 text; save it again as text "
+                                     "(UTF-8)")) from None
     if re.search(rb"<\s*(?:script|html|svg|iframe|object|embed|!doctype)", data, re.IGNORECASE):
-        raise MediaError("the text contains HTML or script markup, which a browser may run; remove it, or "
-                         "save the document as PDF and attach that")
+        raise MediaError(Message("the text contains HTML or script markup, which a browser may run; remove it, or "
+                                 "save the document as PDF and attach that"))
 
 
 def _check_pdf(path: Path) -> None:
@@ -253,11 +260,12 @@ def _check_pdf(path: Path) -> None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise MediaError(f"the file cannot be read: {exc.strerror or exc}") from None
+        raise MediaError(Message("the file cannot be read: %(problem)s", problem=str(exc.strerror or exc))) from None
     found = sorted({name for chunk in (data, *inflated_streams(data)) for name in _active_names(chunk)})
     if found:
-        raise MediaError(f"the PDF contains {' and '.join(found)}, which runs when it is opened; export it "
-                         "again without scripts or form actions (e.g. print it to PDF)")
+        raise MediaError(Message("the PDF contains %(what)s, which runs when it is opened; export it "
+                                 "again without scripts or form actions (e.g. print it to PDF)",
+                                 what=" and ".join(found)))
 
 
 _PDF_NAME = re.compile(rb"/([A-Za-z#][A-Za-z0-9#]{3,30})")

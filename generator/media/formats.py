@@ -22,6 +22,10 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 class MediaError(Exception):
     """A file Pressroom cannot publish; the message says why and what to do."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message  # a `Message`, translated where it is shown
+
 
 @dataclass(frozen=True)
 class Format:

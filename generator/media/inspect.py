@@ -13,6 +13,7 @@ from typing import TypeVar
 from PIL import Image, UnidentifiedImageError
 
 from generator.core import mime
+from generator.core.errors import Message
 from generator.media.formats import FORMATS, MAX_PIXELS, MediaError
 from generator.media.store import MediaStore
 
@@ -62,17 +63,20 @@ def _named_as(name: str, kind: str) -> None:
     names = FORMATS[kind].names
     found = mime.extension(name)
     if found not in names:
-        ending = f'ends in "{found}"' if found else "has no extension"
-        raise MediaError(f'the file is a {kind} image, but its name {ending}; rename the file to end in '
-                         f'"{names[0]}" and change its src to match')
+        if found:
+            raise MediaError(Message('the file is a %(kind)s image, but its name ends in "%(found)s"; rename the file '
+                                     'to end in "%(wanted)s" and change its src to match', kind=kind, found=found,
+                                     wanted=names[0]))
+        raise MediaError(Message('the file is a %(kind)s image, but its name has no extension; rename the file to '
+                                 'end in "%(wanted)s" and change its src to match', kind=kind, wanted=names[0]))
 
 
 def header(image: Image.Image) -> ImageInfo:
     # Many cameras and phones add a preview picture (MPF); Pillow then calls the JPEG "MPO".
     kind = "JPEG" if image.format == "MPO" else image.format or "unknown"
     if kind not in FORMATS:
-        raise MediaError(f"{kind} images cannot be published; save the picture as JPEG (photos) "
-                         "or PNG (graphics)")
+        raise MediaError(Message("%(kind)s images cannot be published; save the picture as JPEG (photos) "
+                                 "or PNG (graphics)", kind=kind))
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise too_large()
@@ -90,9 +94,9 @@ def open_header(data: bytes) -> ImageInfo:
 
 
 def too_large() -> MediaError:
-    return MediaError(f"the image has more than {MAX_PIXELS // 1_000_000} megapixels, which Pillow refuses "
-                      "as a possible decompression bomb; scale it down (6000 pixels on the long side "
-                      "are plenty)")
+    return MediaError(Message("the image has more than %(megapixels)s megapixels, which Pillow refuses "
+                              "as a possible decompression bomb; scale it down (6000 pixels on the long side "
+                              "are plenty)", megapixels=MAX_PIXELS // 1_000_000))
 
 
 def guarded(work: Callable[[], T], threaded: bool = False) -> T:
@@ -113,7 +117,8 @@ def guarded(work: Callable[[], T], threaded: bool = False) -> T:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_large() from None
     except UnidentifiedImageError:
-        raise MediaError("the file is not an image Pressroom can read (JPEG, PNG or WebP); if it is a photo "
-                         "in another format (HEIC, RAW …), export it as JPEG") from None
+        raise MediaError(Message("the file is not an image Pressroom can read (JPEG, PNG or WebP); if it is a "
+                                 "photo in another format (HEIC, RAW …), export it as JPEG")) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
-        raise MediaError(f"the image is damaged or incomplete ({exc}); export or copy it again") from None
+        raise MediaError(Message("the image is damaged or incomplete (%(problem)s); export or copy it again",
+                                 problem=str(exc))) from None

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.core.errors import Joined, Message
 from generator.media.strip import metadata_left
 
 _INFO_ENTRY = re.compile(rb"/(Author|Creator|Producer)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", re.DOTALL)
@@ -24,9 +25,9 @@ _TAG = re.compile(rb"<[^>]+>")
 _STREAM = re.compile(rb"stream\r?\n")
 _LITERAL_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _MAX_INFLATED = 4_000_000
-_NAMES = {"Author": "author", "Creator": "creating software", "Producer": "PDF software",
-          "dc:creator": "author", "pdf:Producer": "PDF software", "xmp:CreatorTool": "creating software",
-          "cp:lastModifiedBy": "last editor", "meta:initial-creator": "author"}
+_AUTHOR, _SOFTWARE, _PDF = Message("author"), Message("creating software"), Message("PDF software")
+_NAMES = {"Author": _AUTHOR, "Creator": _SOFTWARE, "Producer": _PDF, "dc:creator": _AUTHOR, "pdf:Producer": _PDF,
+          "xmp:CreatorTool": _SOFTWARE, "cp:lastModifiedBy": Message("last editor"), "meta:initial-creator": _AUTHOR}
 _OFFICE_ENTRY = re.compile(rb"<(dc:creator|cp:lastModifiedBy|meta:initial-creator)\b[^>]*>([^<]*)</\1>")
 _OFFICE_PROPERTIES = ("docProps/core.xml", "meta.xml")
 _MAX_PROPERTIES = 1_000_000
@@ -123,13 +124,13 @@ def attachment_problem(source: Path, site_path: str) -> str | None:
     else:
         left = metadata_left(data)
         if left:
-            return (f'the attachment "{site_path}" is an image published as it is, with its metadata '
-                    f"({', '.join(left)}: possibly GPS position, camera, author); list photos under images: "
-                    "instead, where Pressroom removes it")
+            return Message('the attachment "%(src)s" is an image published as it is, with its metadata '
+                           "(%(left)s: possibly GPS position, camera, author); list photos under images: "
+                           "instead, where Pressroom removes it", src=site_path, left=", ".join(left))
         return None
     if not found:
         return None
-    named = "; ".join(f'{_NAMES[name]} "{value}"' for name, value in found)
-    return (f'the attachment "{site_path}" is published with metadata that names {named}; if that is not '
-            "meant to be public, remove it (in the document properties before exporting, or with "
-            "exiftool -all:all= FILE) and build again")
+    named = Joined("; ", (Message('%(what)s "%(value)s"', what=_NAMES[name], value=value) for name, value in found))
+    return Message('the attachment "%(src)s" is published with metadata that names %(named)s; if that is not '
+                   "meant to be public, remove it (in the document properties before exporting, or with "
+                   "exiftool -all:all= FILE) and build again", src=site_path, named=named)

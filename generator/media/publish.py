@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.core import urls
-from generator.core.errors import BuildErrors, Problem
+from generator.core.errors import BuildErrors, Message, Problem
 from generator.core.models import Authority, MediaFile, Release, Settings
 from generator.core.slugs import slug
 from generator.media.encode import Encoded, Job, widths_for
@@ -204,7 +204,8 @@ def publish_media(site: Path, settings: Settings, releases: Iterable[Release], c
             return _publish_image(file.source, file.site_path, settings, store)
         except MediaError as exc:
             line = line_of(release.source, "images", index, "src") if line_of else 1
-            return Problem(release.source, line, f'image "{file.site_path}": {exc}')
+            return Problem(release.source, line, Message('image "%(src)s": %(problem)s', src=file.site_path,
+                                                         problem=exc.message))
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(first_use)))
     if workers == 1:
@@ -263,7 +264,7 @@ def _read(source: Path) -> bytes:
     try:
         return source.read_bytes()
     except OSError as exc:
-        raise MediaError(f"the file cannot be read: {exc.strerror or exc}") from None
+        raise MediaError(Message("the file cannot be read: %(problem)s", problem=str(exc.strerror or exc))) from None
 
 
 def _plan(info: ImageInfo, publish_originals: bool) -> _Plan:

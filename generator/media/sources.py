@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from generator.core.errors import Message
+
 CONTENT = "content/"
 SOURCE_FOLDERS = ("content/releases/", "content/pages/")
 SOURCE_FILES = ("content/authorities.yaml",)
@@ -20,14 +22,14 @@ def source_problem(site_path: str) -> str | None:
     links) may not be published, or None when it may."""
     parts = PurePosixPath(site_path).parts
     if not site_path.startswith(CONTENT) or ".." in parts:
-        return ("only files under content/ are published; move the file to content/media/ and give its "
-                "path relative to it")
+        return Message("only files under content/ are published; move the file to content/media/ and give its "
+                       "path relative to it")
     hidden = next((p for p in parts if p.startswith(".")), None)
     if hidden is not None:
-        return (f'"{hidden}" is hidden (its name starts with "."), and hidden files and folders are never '
-                "published; move the file to content/media/")
+        return Message('"%(name)s" is hidden (its name starts with "."), and hidden files and folders are never '
+                       "published; move the file to content/media/", name=hidden)
     if site_path in SOURCE_FILES or (site_path.startswith(SOURCE_FOLDERS)
                                      and site_path.lower().endswith((".md", ".markdown"))):
-        return ("this is a source file of the site, which is never published as a file; attach a PDF "
-                "of the text instead, or link to the release")
+        return Message("this is a source file of the site, which is never published as a file; attach a PDF "
+                       "of the text instead, or link to the release")
     return None

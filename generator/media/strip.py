@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.core.errors import Message
 from generator.media.formats import MediaError
 
 _SOI, _EOI = b"\xff\xd8", b"\xff\xd9"
@@ -49,7 +50,8 @@ def checked(data: bytes) -> bytes:
     """Only a file without metadata leaves this package, whatever a Pillow version does."""
     left = metadata_left(data)
     if left:
-        raise MediaError(f"Pressroom could not remove {', '.join(left)} from the image; please report this")
+        raise MediaError(Message("Pressroom could not remove %(what)s from the image; please report this",
+                                 what=", ".join(left)))
     return data
 
 

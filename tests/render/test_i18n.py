@@ -1,15 +1,16 @@
 """The interface speaks German by default and English on request.
 
 The theme's msgids are English; `templates/locale/de/LC_MESSAGES/messages.po`
-makes the German interface. A template text added without a German translation
-would show up in English on a German site, so the catalog is checked against
-every text the templates actually use.
+makes the German interface. A template text or a message of the command line added
+without a German translation would show up in English on a German site, so the
+catalog is checked against every text the templates and the Python code mark.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,23 @@ def template_msgids() -> dict[Msgid, str]:
     return found
 
 
+# The markers of the Python code's interface texts: the theme's gettext calls, and the messages of the
+# command line (`Message`, `N_`, `plural` in generator/core/errors.py and generator/commands/speech.py).
+PYTHON_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Message": None,
+                   "plural": (1, 2)}
+
+
+def python_msgids() -> dict[Msgid, str]:
+    """Every msgid marked in generator/**.py → where (the messages every command prints)."""
+    found: dict[Msgid, str] = {}
+    for module in sorted((REPO / "generator").rglob("*.py")):
+        with module.open("rb") as handle:
+            for lineno, message, _comments, _context in extract("python", handle, keywords=PYTHON_KEYWORDS):
+                key: Msgid = message if isinstance(message, str) else (message[0], message[1])
+                found.setdefault(key, f"{module.relative_to(REPO)}:{lineno}")
+    return found
+
+
 def german_catalog() -> Catalog:
     with GERMAN_PO.open("rb") as handle:
         return read_po(handle, locale="de")
@@ -51,10 +69,20 @@ def test_the_templates_have_texts_to_translate() -> None:
     assert ("%(count)s release", "%(count)s releases") in msgids
 
 
-def test_every_template_text_has_a_german_translation() -> None:
+def test_the_code_has_messages_to_translate() -> None:
+    msgids = python_msgids()
+    # Guards the extractor: an error of the front matter, a summary, a plural, a text of the preview.
+    assert 'unknown key "%(key)s" in %(what)s%(hint)s' in msgids
+    assert "checked %(releases)s, %(pages)s, %(authorities)s: %(errors)s, %(warnings)s" in msgids
+    assert ("%(count)s error; nothing was written", "%(count)s errors; nothing was written") in msgids
+    assert "Hide" in msgids
+
+
+@pytest.mark.parametrize("found", [template_msgids, python_msgids], ids=["templates", "python"])
+def test_every_interface_text_has_a_german_translation(found: Callable[[], dict[Msgid, str]]) -> None:
     catalog = german_catalog()
     missing: list[str] = []
-    for msgid, where in template_msgids().items():
+    for msgid, where in found().items():
         singular = msgid if isinstance(msgid, str) else msgid[0]
         entry = catalog.get(singular)
         if entry is None:
