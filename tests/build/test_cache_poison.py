@@ -72,6 +72,8 @@ def rewrite(site: Path, change: Callable[[str, Any], Any]) -> None:
     with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
         for key, value in list(db.execute("SELECT key, value FROM releases")):
             db.execute("UPDATE releases SET value = ? WHERE key = ?", (change(key, value), key))
+        # With its seal, an unchanged site would not be read at all; these poisons are for the entries.
+        db.execute("DELETE FROM seals")
 
 
 def test_a_warm_build_takes_every_release_from_json_entries(tmp_path: Path, demo: dict[str, Any],
@@ -219,3 +221,29 @@ def test_every_demo_release_round_trips_exactly(tmp_path: Path, demo: dict[str, 
         entry = codec.loads(value, Loaded)
         again = codec.loads(codec.dumps(entry, Loaded), Loaded)
         assert again == entry and repr(again) == repr(entry) and again.release.extra == entry.release.extra
+
+
+SEAL_POISONS: dict[str, Callable[[str], str]] = {
+    "random bytes": lambda value: os.urandom(64).hex(),
+    "not JSON": lambda value: value[: len(value) // 2],
+    "wrong types": lambda value: json.dumps({**json.loads(value), "published": "viele"}),
+    "a message that is code": lambda value: json.dumps({**json.loads(value), "warnings": [
+        ["x.md", 1, "warning", {"msgid": "%(a)s", "params": {"a": {"__reduce__": "os.system"}}}]]}),
+    "another site's inputs": lambda value: json.dumps({**json.loads(value), "inputs": "0" * 40}),
+}
+
+
+@pytest.mark.parametrize("poison", sorted(SEAL_POISONS))
+def test_a_poisoned_seal_changes_nothing_but_the_build_time(tmp_path: Path, demo: dict[str, Any],
+                                                            poison: str) -> None:
+    site = copy_demo(tmp_path / "site")
+    output = tmp_path / "output"
+    run(site, output)
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        (value,) = db.execute("SELECT value FROM seals").fetchone()
+        db.execute("UPDATE seals SET value = ?", (SEAL_POISONS[poison](value),))
+    run(site, output)
+    assert tree(output) == demo["cold"]
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:  # the next build sealed it anew
+        (again,) = db.execute("SELECT value FROM seals").fetchone()
+    assert json.loads(again)["published"] == json.loads(value)["published"]
