@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.forkserver import ForkServer
+from tests.support.forkserver import Child, ForkServer
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_NOW = "2026-11-26T12:00:00+01:00"
@@ -28,6 +28,15 @@ def run_pressroom(*args: str | Path, cwd: Path | None = None,
     if _FORKS is not None:
         return _FORKS.run([str(a) for a in args], cwd, env, timeout)
     return run_fresh_python(*args, cwd=cwd, timeout=timeout)
+
+
+def start_pressroom(*args: str | Path, cwd: Path | None = None) -> Child | subprocess.Popen[bytes]:
+    """`python -m generator …` started and not waited for (output discarded): poll(), kill(), wait(timeout)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if _FORKS is not None:
+        return _FORKS.start([str(a) for a in args], cwd, env)
+    return subprocess.Popen([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run_fresh_python(*args: str | Path, cwd: Path | None = None,

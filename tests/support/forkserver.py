@@ -18,6 +18,7 @@ speaks one JSON line per request on its stdin and one per answer on its stdout.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -156,8 +157,22 @@ class ForkServer:
 
     def run(self, args: Sequence[str], cwd: Path | None, env: Mapping[str, str],
             timeout: float) -> subprocess.CompletedProcess[str]:
-        with self._lock, tempfile.TemporaryDirectory(prefix="pressroom-run-") as folder:
-            out, err = Path(folder) / "stdout", Path(folder) / "stderr"
+        """Like subprocess.run(capture_output=True, text=True, timeout=…) of `python -m generator ARGS`."""
+        with self.start(args, cwd, env) as child:
+            returncode = child.wait(timeout)
+            if returncode is None:  # the command and its workers
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGKILL)
+                child.wait(None)
+                raise subprocess.TimeoutExpired(child.args, timeout, child.out.read_bytes(), child.err.read_bytes())
+            return subprocess.CompletedProcess(child.args, returncode, _text(child.out), _text(child.err))
+
+    def start(self, args: Sequence[str], cwd: Path | None, env: Mapping[str, str]) -> Child:
+        """Start `python -m generator ARGS` and return at once; the server is busy until it is waited for."""
+        self._lock.acquire()
+        try:
+            folder = tempfile.TemporaryDirectory(prefix="pressroom-run-")
+            out, err = Path(folder.name) / "stdout", Path(folder.name) / "stderr"
             out.touch()
             err.touch()
             server = self._server()
@@ -166,14 +181,10 @@ class ForkServer:
                        "stdout": str(out), "stderr": str(err)}
             server.stdin.write(json.dumps(request).encode() + b"\n")
             pid = self._answer(server, None)["pid"]
-            answer = self._answer(server, timeout)
-            if answer is None:
-                os.killpg(pid, signal.SIGKILL)
-                self._answer(server, None)
-                raise subprocess.TimeoutExpired(["python", "-m", "generator", *args], timeout,
-                                                out.read_bytes(), err.read_bytes())
-            return subprocess.CompletedProcess(["python", "-m", "generator", *args], answer["returncode"],
-                                               _text(out), _text(err))
+        except BaseException:
+            self._lock.release()
+            raise
+        return Child(self, server, pid, ["python", "-m", "generator", *args], folder, out, err)
 
     def _answer(self, server: subprocess.Popen[bytes], timeout: float | None) -> Any:
         """The server's next line, or None when it does not come within `timeout` seconds."""
@@ -190,6 +201,44 @@ class ForkServer:
             self._pending += chunk
         line, _, self._pending = self._pending.partition(b"\n")
         return json.loads(line)
+
+
+class Child:
+    """A command forked by the server: its pid, a way to kill it, its exit code and what it wrote."""
+
+    def __init__(self, forks: ForkServer, server: subprocess.Popen[bytes], pid: int, args: list[str],
+                 folder: tempfile.TemporaryDirectory[str], out: Path, err: Path) -> None:
+        self._forks, self._server, self.pid, self.args = forks, server, pid, args
+        self._folder, self.out, self.err = folder, out, err
+        self.returncode: int | None = None
+
+    def wait(self, timeout: float | None) -> int | None:
+        """The exit code (negative: the signal), or None if the child is still running after `timeout` s."""
+        if self.returncode is None:
+            answer = self._forks._answer(self._server, timeout)
+            if answer is not None:
+                self.returncode = answer["returncode"]
+                self._forks._lock.release()
+        return self.returncode
+
+    def poll(self) -> int | None:
+        return self.wait(0)
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        """The signal to the command itself, as `kill PID` sends it (its worker processes see it end)."""
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):  # it has just ended by itself
+                os.kill(self.pid, sig)
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL)
+            self.wait(None)
+        self._folder.cleanup()
 
 
 def _end(server: subprocess.Popen[bytes]) -> None:
