@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.forkserver import Child, ForkServer
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO_NOW = "2026-11-26T12:00:00+01:00"
 
@@ -17,10 +19,34 @@ DEMO_NOW = "2026-11-26T12:00:00+01:00"
 # tests/commands/test_messages_i18n.py runs the command without it to prove the German ones.
 os.environ["LANGUAGE"] = "en"
 
+# PRESSROOM_TEST_FRESH_PYTHON=1 starts a new interpreter for every command instead (slower, same results).
+_FORKS = None if os.environ.get("PRESSROOM_TEST_FRESH_PYTHON") else ForkServer()
+
 
 def run_pressroom(*args: str | Path, cwd: Path | None = None,
                   timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`python -m generator …` in a child process, as a user would run it."""
+    """`python -m generator …` in a child process, as a user would run it.
+
+    The child is forked from a server that has imported Pressroom once (tests/support/forkserver.py):
+    its own process, folder, environment and output, without a second of start-up each time."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if _FORKS is not None:
+        return _FORKS.run([str(a) for a in args], cwd, env, timeout)
+    return run_fresh_python(*args, cwd=cwd, timeout=timeout)
+
+
+def start_pressroom(*args: str | Path, cwd: Path | None = None) -> Child | subprocess.Popen[bytes]:
+    """`python -m generator …` started and not waited for (output discarded): poll(), kill(), wait(timeout)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if _FORKS is not None:
+        return _FORKS.start([str(a) for a in args], cwd, env)
+    return subprocess.Popen([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_fresh_python(*args: str | Path, cwd: Path | None = None,
+                     timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python -m generator …` in a newly started interpreter: for tests of the start itself."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,30 @@ def run(site: Path, output: Path, now: dt.datetime = NOW, cache: bool = True, jo
         allow_removed: bool = False) -> BuildReport:
     return build(BuildOptions(site=site, output=output, now=now, quiet=True, search=False, cache=cache,
                               jobs=jobs, allow_removed=allow_removed))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    """The site of make_site after its first build (into out/, with its cache), made once per module."""
+    root = tmp_path_factory.mktemp("first-build")
+    report = run(make_site(root), root / "out")
+    assert report.pages_reused == 0
+    shutil.copytree(root / "site", root / "pristine-site", symlinks=True)
+    shutil.copytree(root / "out", root / "pristine-out", symlinks=True)
+    return root, report
+
+
+def first_build(built: tuple[Path, BuildReport]) -> tuple[Path, Path, BuildReport]:
+    """The built site for one test to change: the site with its cache and the first build's output,
+    as that build left them and where (the cache knows files by their absolute paths).
+
+    Restored with the files' times; that the restored cache is really used is proved by
+    test_an_unchanged_rebuild_renders_nothing_and_rewrites_nothing."""
+    root, report = built
+    for name in ("site", "out"):
+        shutil.rmtree(root / name, ignore_errors=True)
+        shutil.copytree(root / f"pristine-{name}", root / name, symlinks=True)
+    return root / "site", root / "out", report
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -105,96 +130,88 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_a_cached_build_after_a_change_equals_a_cold_one(tmp_path: Path, change: str) -> None:
-    site = make_site(tmp_path)
-    first = run(site, tmp_path / "warm")
+def test_a_cached_build_after_a_change_equals_a_cold_one(built: tuple[Path, BuildReport], tmp_path: Path,
+                                                        change: str) -> None:
+    site, out, first = first_build(built)
     assert first.pages_reused == 0
     CHANGES[change](site)
-    warm = run(site, tmp_path / "warm", allow_removed=True)
+    warm = run(site, out, allow_removed=True)
     run(site, tmp_path / "cold", cache=False, allow_removed=True)
     assert warm.pages_rendered > 0, "the change was not noticed"
     if change not in ("template", "settings"):  # those change every page
         assert warm.pages_reused > 0, "the cache was not used"
-    assert_same_site(tmp_path / "warm", tmp_path / "cold")
+    assert_same_site(out, tmp_path / "cold")
 
 
-def test_time_passing_publishes_and_withdraws_in_a_cached_build_as_in_a_cold_one(tmp_path: Path) -> None:
-    site = make_site(tmp_path)
-    run(site, tmp_path / "warm")
-    assert b"Rauchmelder" not in b"".join(tree(tmp_path / "warm").values())
+def test_time_passing_publishes_and_withdraws_in_a_cached_build_as_in_a_cold_one(built: tuple[Path, BuildReport],
+                                                                                tmp_path: Path) -> None:
+    site, out, _ = first_build(built)
+    assert b"Rauchmelder" not in b"".join(tree(out).values())
     for later in (SCHEDULED + dt.timedelta(minutes=1), APPEAL_ENDS + dt.timedelta(hours=1)):
-        report = run(site, tmp_path / "warm", now=later)
+        report = run(site, out, now=later)
         run(site, tmp_path / "cold", now=later, cache=False)
         assert report.pages_reused > 0
-        assert_same_site(tmp_path / "warm", tmp_path / "cold")
-    everything = b"".join(tree(tmp_path / "warm").values())
+        assert_same_site(out, tmp_path / "cold")
+    everything = b"".join(tree(out).values())
     assert b"Rauchmelder" in everything  # published when its time came
     assert b"Vermisste Seniorin" not in everything  # gone when the appeal ended
 
 
-def test_an_unchanged_rebuild_renders_nothing_and_rewrites_nothing(tmp_path: Path) -> None:
-    site = make_site(tmp_path)
-    first = run(site, tmp_path / "out")
-    page = next((tmp_path / "out" / "meldung").rglob("index.html"))
+def test_an_unchanged_rebuild_renders_nothing_and_rewrites_nothing(built: tuple[Path, BuildReport]) -> None:
+    site, out, first = first_build(built)
+    page = next((out / "meldung").rglob("index.html"))
     before = page.stat()
-    again = run(site, tmp_path / "out")
+    again = run(site, out)
     assert again.pages_rendered == 0 and again.pages_reused == first.pages_rendered
     assert again.files_written == 0
     after = page.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
-def test_an_edit_rewrites_only_the_files_that_show_it(tmp_path: Path) -> None:
-    site = make_site(tmp_path)
-    first = run(site, tmp_path / "out")
+def test_an_edit_rewrites_only_the_files_that_show_it(built: tuple[Path, BuildReport]) -> None:
+    site, out, first = first_build(built)
     _body(site)
-    again = run(site, tmp_path / "out")
+    again = run(site, out)
     assert 0 < again.pages_rendered < first.pages_rendered // 5
     assert again.files_written < (first.files_written + first.files_kept) // 5
 
 
-def test_a_hand_edited_output_file_is_made_again(tmp_path: Path) -> None:
-    site = make_site(tmp_path)
-    run(site, tmp_path / "out")
-    page = next((tmp_path / "out" / "meldung").rglob("index.html"))
+def test_a_hand_edited_output_file_is_made_again(built: tuple[Path, BuildReport]) -> None:
+    site, out, _ = first_build(built)
+    page = next((out / "meldung").rglob("index.html"))
     original = page.read_bytes()
     page.write_bytes(b"defaced")
-    run(site, tmp_path / "out")
+    run(site, out)
     assert page.read_bytes() == original
 
 
-def test_a_deleted_output_folder_is_made_again_in_full(tmp_path: Path) -> None:
-    import shutil
-
-    site = make_site(tmp_path)
-    first = run(site, tmp_path / "out")
-    shutil.rmtree(tmp_path / "out")
-    again = run(site, tmp_path / "out")
+def test_a_deleted_output_folder_is_made_again_in_full(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    site, out, first = first_build(built)
+    shutil.rmtree(out)
+    again = run(site, out)
     assert again.pages_rendered == first.pages_rendered and again.pages_reused == 0
     run(site, tmp_path / "cold", cache=False)
-    assert_same_site(tmp_path / "out", tmp_path / "cold")
+    assert_same_site(out, tmp_path / "cold")
 
 
-def test_a_corrupt_cache_is_discarded_with_a_note(tmp_path: Path) -> None:
-    site = make_site(tmp_path)
-    run(site, tmp_path / "out")
+def test_a_corrupt_cache_is_discarded_with_a_note(built: tuple[Path, BuildReport], tmp_path: Path) -> None:
+    site, out, _ = first_build(built)
     database = site / CACHE_DIR / DATABASE
     for leftover in database.parent.glob(DATABASE + "-*"):
         leftover.unlink()
     database.write_bytes(b"this is not a database" * 100)
-    report = run(site, tmp_path / "out")
+    report = run(site, out)
     assert any("discarded" in note for note in report.notes), report.notes
     run(site, tmp_path / "cold", cache=False)
-    assert_same_site(tmp_path / "out", tmp_path / "cold")
-    assert run(site, tmp_path / "out").pages_rendered == 0  # the new cache works
+    assert_same_site(out, tmp_path / "cold")
+    assert run(site, out).pages_rendered == 0  # the new cache works
 
 
-def test_a_cache_of_another_version_is_emptied(tmp_path: Path) -> None:
-    site = make_site(tmp_path)
-    run(site, tmp_path / "out")
+def test_a_cache_of_another_version_is_emptied(built: tuple[Path, BuildReport]) -> None:
+    site, out, _ = first_build(built)
     with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
         db.execute("UPDATE meta SET value = '0.0.0-other' WHERE name = 'version'")
-    report = run(site, tmp_path / "out")
+    report = run(site, out)
     assert any("another Pressroom version" in note for note in report.notes), report.notes
     assert report.pages_reused == 0
 
@@ -210,9 +227,18 @@ def test_the_cli_reports_cache_notes_and_never_a_traceback(tmp_path: Path) -> No
     assert "note: the cache" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.fixture(scope="module")
+def two_jobs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """make_site built cold with two jobs, once per module: the site and its output."""
+    root = tmp_path_factory.mktemp("two-jobs")
+    site = make_site(root)
+    run(site, root / "two", cache=False, jobs=2)
+    return site, root / "two"
+
+
 @pytest.mark.parametrize("jobs", [1, 3])
-def test_output_is_identical_for_every_number_of_jobs(tmp_path: Path, jobs: int) -> None:
-    site = make_site(tmp_path)
-    run(site, tmp_path / "two", cache=False, jobs=2)
+def test_output_is_identical_for_every_number_of_jobs(two_jobs: tuple[Path, Path], tmp_path: Path,
+                                                      jobs: int) -> None:
+    site, two = two_jobs
     run(site, tmp_path / "other", cache=False, jobs=jobs)
-    assert_same_site(tmp_path / "other", tmp_path / "two")
+    assert_same_site(tmp_path / "other", two)

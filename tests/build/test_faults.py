@@ -13,7 +13,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -22,10 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_NOW, REPO, run_pressroom
+from tests.conftest import DEMO_NOW, REPO, run_pressroom, start_pressroom
+from tests.support.forkserver import Child
 
 FAULTS_HOOK = REPO / "tests" / "support" / "faults"
-KILLS = 20
+KILLS = 12
+WRITING_KILLS = 9  # of them while the new site is written: there a wrong order of steps would show
+MID_WRITE = 4  # at least this many must find the build still writing, or the test proved nothing
 SEED = 20261126  # fixed, so that a failure can be replayed; the moments still differ from kill to kill
 
 
@@ -91,15 +93,19 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"old": old, "new": new, "root": root}
 
 
-def install_previous_site(sites: dict[str, Path], target: Path) -> None:
-    """A clean folder holding exactly the previous site, as a server would have it."""
+def install_previous_site(sites: dict[str, Path], target: Path, linked: bool = False) -> None:
+    """A clean folder holding exactly the previous site, as a server would have it.
+
+    `linked`: its files hard links to the reference's (fast); a build that wrote into a file of
+    the previous site instead of replacing it would then change the reference too, which the
+    caller checks at the end."""
     for _ in range(100):  # the killed build's sweeper may still be going for a moment
         shutil.rmtree(target.parent, ignore_errors=True)
         if not target.parent.exists():
             break
         time.sleep(0.05)
     target.parent.mkdir(parents=True)
-    shutil.copytree(sites["old"] / "reference", target)
+    shutil.copytree(sites["old"] / "reference", target, copy_function=os.link if linked else shutil.copy2)
 
 
 def test_the_two_versions_differ(sites: dict[str, Path]) -> None:
@@ -122,51 +128,58 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_site(sites: dict[st
     target = sites["root"] / "server" / "output"
     staging = target.parent / f".{target.name}.staging"
 
-    # How long does a whole build take here? The moments are spread over it.
-    # And how long is the new site being written (the staging folder there)? Every other kill lands in it.
-    install_previous_site(sites, target)
-    start = time.monotonic()
-    calibration = subprocess.Popen(build_args(sites["new"], target), env=env(),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def start() -> Child | subprocess.Popen[bytes]:
+        # A forked child of a server that imported Pressroom (the same build, without the
+        # interpreter's start): SIGKILL ends it at any moment as it ends `python -m generator`.
+        return start_pressroom(*build_args(sites["new"], target)[3:])
+
+    # How long does a build take here before it starts writing, and how long is the new site
+    # being written (the staging folder there)? The kills are spread over those two phases.
+    install_previous_site(sites, target, linked=True)
+    begun = time.monotonic()
     appeared = vanished = None
-    while calibration.poll() is None:
-        here = staging.exists()
-        if here and appeared is None:
-            appeared = time.monotonic()
-        elif not here and appeared is not None and vanished is None:
-            vanished = time.monotonic()
-        time.sleep(0.001)
-    duration = time.monotonic() - start
-    assert calibration.returncode == 0
-    writing = (vanished or time.monotonic()) - (appeared or start)
+    with start() as calibration:
+        while calibration.poll() is None:
+            here = staging.exists()
+            if here and appeared is None:
+                appeared = time.monotonic()
+            elif not here and appeared is not None and vanished is None:
+                vanished = time.monotonic()
+            time.sleep(0.001)
+        assert calibration.wait(60) == 0
+    ended = time.monotonic()
+    before_writing = (appeared or ended) - begun
+    writing = (vanished or ended) - (appeared or begun)
     assert judge(target) == "new"
 
+    # Most kills land while the new site is being written, one in each of WRITING_KILLS equal
+    # parts of that phase (the last ones around the swap); the others in equal parts of what
+    # comes before. Within its part, each moment is random (seeded, so a failure can be replayed).
     rng = random.Random(SEED)
+    moments = [("writing", (part + rng.random()) / WRITING_KILLS * writing) for part in range(WRITING_KILLS)]
+    early = KILLS - WRITING_KILLS
+    moments += [("early", (part + rng.random()) / early * before_writing) for part in range(early)]
     outcomes: list[str] = []
     mid_write = 0
-    for kill in range(KILLS):
-        install_previous_site(sites, target)
-        process = subprocess.Popen(build_args(sites["new"], target), env=env(),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        begun = time.monotonic()
-        if kill % 2:
-            # Every other kill lands while the new site is being written: wait for the staging folder.
-            while not staging.exists() and process.poll() is None and time.monotonic() - begun < 60:
-                time.sleep(0.001)
-            delay = rng.uniform(0, max(0.01, writing))
-        else:
-            delay = rng.uniform(0, duration)
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=60)
+    for kill, (phase, delay) in enumerate(moments):
+        install_previous_site(sites, target, linked=True)
+        with start() as process:
+            begun = time.monotonic()
+            if phase == "writing":
+                while not staging.exists() and process.poll() is None and time.monotonic() - begun < 60:
+                    time.sleep(0.001)
+            time.sleep(delay)
+            process.kill()
+            assert process.wait(60) is not None
         mid_write += staging.exists()
         outcome = judge(target)
-        outcomes.append(f"{outcome}@{time.monotonic() - begun:.3f}s")
+        outcomes.append(f"{phase}:{outcome}@{time.monotonic() - begun:.3f}s")
         assert outcome != "BROKEN", (f"kill {kill + 1} after {delay:.3f} s left neither the old nor the new "
                                      f"site (exists: {target.exists()}); outcomes so far: {outcomes}")
 
-    print(f"build takes {duration:.2f} s; kills: {outcomes}; {mid_write} caught the build mid-write")
-    assert mid_write >= KILLS // 5, f"too few kills hit the writing phase to prove anything: {outcomes}"
+    print(f"build takes {before_writing:.2f} s before and {writing:.2f} s writing; kills: {outcomes}; "
+          f"{mid_write} caught the build mid-write")
+    assert mid_write >= MID_WRITE, f"too few kills hit the writing phase to prove anything: {outcomes}"
 
     # What a killed build left behind (staging folder, lock file) never blocks the next build.
     result = subprocess.run(build_args(sites["new"], target), env=env(), capture_output=True, text=True,
@@ -174,6 +187,8 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_site(sites: dict[st
     assert result.returncode == 0, result.stderr
     assert judge(target) == "new"
     assert not staging.exists()
+    # No build wrote into a file of the previous site (whose files were the reference's own).
+    assert tree_hash(sites["old"] / "reference") == old_hash
 
 
 @pytest.mark.parametrize("successful_writes", [0, 7, 40])

@@ -22,10 +22,8 @@ needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is
 
 
 def init(folder: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    # stdin is not a terminal here: init must not ask
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "generator", "init", str(folder), *flags], env=env,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, check=False)
+    # stdin is not a terminal here (run_pressroom gives the command /dev/null): init must not ask
+    return run_pressroom("init", folder, *flags, timeout=60)
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,13 +103,22 @@ def _tree(path: Path) -> dict[str, str]:
             for p in sorted(path.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture
-def built_site(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
-    site = make_site(tmp_path / "site")
-    out = tmp_path / "out"
-    result = run_pressroom("build", site, "-o", out, "--now", NOW, "--quiet")
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """The good site built once (site/, out/ and what the build keeps beside them) and its output's tree."""
+    root = tmp_path_factory.mktemp("good")
+    result = run_pressroom("build", make_site(root / "site"), "-o", root / "out", "--now", NOW, "--quiet")
     assert result.returncode == 0, result.stderr
-    return site, out, _tree(out)
+    return root, _tree(root / "out")
+
+
+@pytest.fixture
+def built_site(good_build: tuple[Path, dict[str, str]], tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A copy of the good build for one test to break."""
+    root, before = good_build
+    shutil.copytree(root, tmp_path, symlinks=True, dirs_exist_ok=True)
+    assert _tree(tmp_path / "out") == before
+    return tmp_path / "site", tmp_path / "out", before
 
 
 def _expect_failure(site: Path, out: Path, before: dict[str, str], shown: str, line: int, fragment: str) -> None:

@@ -357,7 +357,10 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def large_parsed(large_site: tuple[Path, Path]) -> dict[Path, Any]:
-    return {path: parse(path) for path in feed_paths(large_site[1])}
+    # The tests of the large site read the documents' structure (well-formedness, entries, ids, dates,
+    # links, tags), never an entry's HTML, so feedparser need not sanitize 5,000 bodies (a third of the time).
+    return {path: feedparser.parse(path.read_bytes(), sanitize_html=False, resolve_relative_uris=False)
+            for path in feed_paths(large_site[1])}
 
 
 @pytest.mark.slow
