@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import __version__
 from generator.build import codec
 from generator.build.cache import FORMAT, Cache
+from generator.build.code import code_key
 from generator.build.parallel import map_slices
 from generator.content.releases import ALIAS, RELEASE_ID, LoadContext, load_release
 from generator.core.digest import digest
@@ -51,7 +51,7 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     """The release files `paths` (`content.files.release_files`) as models with rendered bodies."""
     site = context.site
     # Not the authorities: a release depends on its own only, which is compared on every hit.
-    fingerprint = digest(FORMAT, __version__, f"media rules {MEDIA_RULES}", f"body rules {BODY_RULES}",
+    fingerprint = digest(FORMAT, code_key(), f"media rules {MEDIA_RULES}", f"body rules {BODY_RULES}",
                          repr(context.settings))
     problems: list[Problem] = []
     data: list[bytes | None] = []
@@ -106,8 +106,15 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
 
 
 def authority_key(authority: Authority) -> str:
-    """A key of everything an authority says, canonically (its JSON as the cache writes it)."""
-    return digest("authority", codec.dumps(authority, Authority))
+    """A key of everything an authority says, canonically (its JSON as the cache writes it), and
+    of its logo's bytes (the published logo's name carries their hash)."""
+    logo = b""
+    if authority.logo is not None:
+        try:
+            logo = authority.logo.file.source.read_bytes()
+        except OSError:
+            logo = b"missing"
+    return digest("authority", codec.dumps(authority, Authority), logo)
 
 
 def _load(path: Path, context: LoadContext, data: bytes | None) -> tuple[Loaded | None, list[Problem]]:

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from generator import __version__
 from generator.build import seal
 from generator.build.addresses import claim_site
 from generator.build.cache import CACHE_DIR, Cache, Stamp
 from generator.build.cache import FORMAT as CACHE_FORMAT
+from generator.build.code import code_key
 from generator.build.links import link_problems
 from generator.build.loader import load_releases
 from generator.build.parallel import default_jobs, map_slices
@@ -165,6 +165,7 @@ def _build(options: BuildOptions, jobs: int, cache: Cache, display: Display) -> 
         report.search = index_search(staging, jobs, made.keys(), cache) if options.search else None
         staging.commit()
     cache.keep_outputs(staging.target, made.stamps(staging.target))
+    report.output_build = staging.build_id
     report.published = len(catalog.published)
     report.scheduled = sum(1 for s in catalog.states.values() if s.value == "scheduled")
     report.withdrawn = len(catalog.withdrawn)
@@ -262,7 +263,7 @@ def inputs_fingerprint(loaded: LoadedSite, templates: Templates, views: ViewMake
     """What every cached output file depends on besides its own inputs: Pressroom, the cache
     format, the settings, the site-wide view and every theme file. (Authorities reach a page
     through its inputs – the releases and groups it shows – so changing one changes only those.)"""
-    parts: list[bytes | str] = [__version__, CACHE_FORMAT, repr(loaded.settings), repr(views.site())]
+    parts: list[bytes | str] = [code_key(), CACHE_FORMAT, repr(loaded.settings), repr(views.site())]
     for path in templates.source_files():
         parts += [str(path), path.read_bytes()]
     return digest(*parts)

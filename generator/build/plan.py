@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -84,19 +84,24 @@ def _keyed(key: Callable[[Release], str], release: Release) -> tuple[str, ...]:
     return (key(release),)
 
 
-def _entries(groups: Sequence[Group]) -> tuple[str, ...]:
-    """What an index of groups shows of each: its name, address and size."""
-    return tuple(f"{g.name}\0{g.path}\0{len(g.releases)}" for g in groups)
+def _entries(groups: Sequence[Group], about: Mapping[str, str]) -> tuple[str, ...]:
+    """What an index of groups shows of each: its name, address and size, and for an authority
+    what it says of itself (its logo)."""
+    return tuple(f"{g.name}\0{g.path}\0{len(g.releases)}\0{about.get(g.key, '') if g.kind == 'authority' else ''}"
+                 for g in groups)
 
 
 def listing_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> Iterator[Task]:
     site_feeds = views.site_feeds()
     key = data.key
 
+    authority_keys = {a.id: authority_key(a) for a in catalog.all_authorities}
+
     def home_key() -> tuple[str, ...]:
         newest = catalog.published[: views.settings.per_page]
         return (str(len(catalog.published)), *(key(r) for r in newest), "appeals",
-                *(key(r) for r in catalog.running_appeals), "authorities", *_entries(catalog.authorities))
+                *(key(r) for r in catalog.running_appeals), "authorities",
+                *_entries(catalog.authorities, authority_keys))
 
     def home() -> dict[str, Any]:
         newest = catalog.published[: views.settings.per_page]
@@ -118,14 +123,15 @@ def listing_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, template
             return {"kind": kind, "entries": views.index_entries(members), "path": index_path,
                     "canonical": views.absolute(index_path)}
 
-        yield _page(templates, urls.file_of(index_path), "index_of.html", partial(_entries, members), index)
+        yield _page(templates, urls.file_of(index_path), "index_of.html", partial(_entries, members, authority_keys),
+                    index)
         for group in members:
             authority = authorities.get(group.key) if kind == "authority" else None
             # Years have no feeds of their own (SPEC §5); their pages offer the site's.
             feeds = site_feeds if kind == "year" else views.group_feeds(group)
             yield from _listing(views, data, templates, group.kind, group.path, group.name, group.releases, feeds,
                                 authority.description if authority else None,
-                                authority_key(authority) if authority else "")
+                                authority_keys[authority.id] if authority else "")
 
 
 def _listing(views: ViewMaker, data: OutputData, templates: Templates, kind: ListingKind, path: str, title: str,

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
 from generator.build import codec
 from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.cache import Cache
+from generator.build.code import code_key
+from generator.build.search import SearchReport
 from generator.build.site import BuildOptions, BuildReport
 from generator.build.staging import intact
 from generator.core.digest import digest
@@ -37,6 +38,7 @@ SEAL = "seal"
 @dataclass(frozen=True)
 class Seal:
     inputs: str  # the key of every input file's stamp and of the options
+    output: str  # the id of the output tree that build made (`staging.intact`)
     now: dt.datetime  # the last build's now
     due: dt.datetime | None  # and the next moment a release changes state
     published: int
@@ -45,6 +47,7 @@ class Seal:
     drafts: int
     files: int
     pages: int
+    search: tuple[int, int] | None  # releases indexed and parts, if the build made an index
     draft_paths: tuple[str, ...]
     next_due: Due | None
     # The warnings as `_text` writes them (a message keeps its msgid, so it is shown translated);
@@ -55,7 +58,7 @@ class Seal:
 def inputs_key(options: BuildOptions) -> str:
     """The stamps of every file a build reads, and the options that change what it writes."""
     site = options.site
-    parts: list[str] = [__version__, CACHE_FORMAT, str(options.output.absolute()), str(options.base_url),
+    parts: list[str] = [code_key(), CACHE_FORMAT, str(options.output.absolute()), str(options.base_url),
                         str(options.drafts), str(options.search), str(options.allow_removed),
                         str(options.advise is not None)]
     for root in (site / "site.toml", site / "content", site / "templates", theme_folder(), schema_path()):
@@ -73,7 +76,13 @@ def _stamps(root: Path) -> list[str]:
         return [f"{root} missing"]
     if not os.path.isdir(root):
         return [f"{root} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"]
-    for here, folders, files in os.walk(root):
+    seen: set[str] = set()
+    for here, folders, files in os.walk(root, followlinks=True):  # a linked folder is read too
+        real = os.path.realpath(here)
+        if real in seen:  # a link back up: once is enough
+            folders.clear()
+            continue
+        seen.add(real)
         folders.sort()
         found.append(f"{here}/ {os.stat(here).st_mtime_ns}")
         for name in sorted(files):
@@ -100,7 +109,7 @@ def unchanged(options: BuildOptions, cache: Cache) -> BuildReport | None:
         return None
     if not seal.now <= options.now or (seal.due is not None and options.now >= seal.due):
         return None
-    if seal.inputs != inputs_key(options) or not intact(options.output):
+    if seal.inputs != inputs_key(options) or intact(options.output) != seal.output:
         return None
     try:
         report = BuildReport(published=seal.published, scheduled=seal.scheduled, withdrawn=seal.withdrawn,
@@ -109,7 +118,8 @@ def unchanged(options: BuildOptions, cache: Cache) -> BuildReport | None:
                              warnings=[Problem(path, line, _message(message),
                                                "error" if severity == "error" else "warning")
                                        for path, line, severity, message in seal.warnings or ()],
-                             draft_paths=list(seal.draft_paths))
+                             draft_paths=list(seal.draft_paths),
+                             search=SearchReport(seal.search[0], seal.search[1], 0, 0.0) if seal.search else None)
     except (TypeError, ValueError, KeyError):
         return None
     return report
@@ -144,12 +154,27 @@ def _message(data: Any) -> str:
     raise ValueError("not a message")
 
 
+def _due(options: BuildOptions, report: BuildReport) -> dt.datetime | None:
+    """Until when the seal holds: the next moment a release changes state, and – when the
+    warnings were asked for, some of which count hours (an appeal about to end) – the next hour."""
+    due = report.next_due.when if report.next_due else None
+    if options.advise is not None:
+        hour = options.now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+        due = hour if due is None else min(due, hour)
+    return due
+
+
 def keep(options: BuildOptions, cache: Cache, report: BuildReport, inputs: str) -> None:
     """Seal the build just made: `inputs` is its `inputs_key`, taken before it read anything."""
-    seal = Seal(inputs=inputs, now=options.now, due=report.next_due.when if report.next_due else None,
+    if report.output_build is None:
+        cache.keep_value(SEAL, "")  # its output's state could not be kept: no seal
+        return
+    seal = Seal(inputs=inputs, output=report.output_build, now=options.now,
+                due=_due(options, report),
                 published=report.published, scheduled=report.scheduled, withdrawn=report.withdrawn,
                 drafts=report.drafts, files=report.files_written + report.files_kept,
                 pages=report.pages_rendered + report.pages_reused,
+                search=(report.search.pages, report.search.parts) if report.search else None,
                 draft_paths=tuple(report.draft_paths), next_due=report.next_due,
                 warnings=tuple((w.path, w.line, w.severity, _text(w.message)) for w in report.warnings)
                 if options.advise is not None else None)

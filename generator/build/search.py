@@ -360,7 +360,7 @@ def _read(path: Path) -> str | None:
 
 def _carry_over(staging: Staging, name: str, fingerprint: str) -> bool:
     """Take the previous site's part as it is if it was made from the same pages."""
-    folder = staging.target / SEARCH_DIR / name
+    folder = Path(staging.previous(f"{SEARCH_DIR}{name}"))
     if _read(folder / FINGERPRINT) != fingerprint or not (folder / "part.json").is_file():
         return False
     return staging.carry(f"{SEARCH_DIR}{name}")

@@ -68,3 +68,4 @@ class BuildReport:
     pages_reused: int = 0  # carried over from the previous site: their inputs did not change
     notes: list[str] = field(default_factory=list)  # about the cache, for the summary
     draft_paths: list[str] = field(default_factory=list)  # addresses of the drafts shown (serve prints them)
+    output_build: str | None = None  # the id the output's state gives the tree this build made

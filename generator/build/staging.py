@@ -21,6 +21,7 @@ import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from types import TracebackType
 
 from generator.build.addresses import Addresses, normal
@@ -144,6 +145,7 @@ class _State:
     files: frozenset[str]
     folders: dict[str, int]
     stamps: dict[str, tuple[int, int]]  # each live file's size and modification time
+    build: str  # the id of the build that made the live tree
     pending: frozenset[str] | None
 
 
@@ -189,6 +191,8 @@ class Staging:
         self._foreign: set[str] = set()  # files in the live tree no build made (added by hand)
         self._committed = False
         self._touched = False  # the live tree was changed by hand since the last build
+        self.build_id: str | None = None  # set when the state of the new site is recorded
+        self._real_root = ""
 
     def __enter__(self) -> Staging:
         try:
@@ -213,6 +217,7 @@ class Staging:
                 assert self._state is not None and self._state.pending is not None
                 self.root = self._spare
                 self._in_spare = True
+                self._real_root = os.path.realpath(self._spare)
                 (self.root / _STAGING_MARK).mkdir(exist_ok=True)
                 self._bring_up_to_date(self._state.pending | self._foreign)
             else:
@@ -270,6 +275,7 @@ class Staging:
             if not _safe(path):
                 continue
             spare = f"{self._spare}/{path}"
+            self._beneath(spare)
             if os.path.isdir(spare) and not os.path.islink(spare):
                 shutil.rmtree(spare, ignore_errors=True)
             else:
@@ -277,10 +283,19 @@ class Staging:
                     os.unlink(spare)
             if path in self._state.files:
                 self._folder(spare)
+                self._beneath(spare)
                 with contextlib.suppress(FileNotFoundError):  # removed by hand: made again when staged
                     os.link(f"{self.target}/{path}", spare)
             else:
                 self._prune(path)
+
+    def _beneath(self, destination: str) -> None:
+        """Refuse to write or remove through a link that leads out of the spare (someone put it there)."""
+        if not self._in_spare:
+            return
+        folder = os.path.realpath(os.path.dirname(destination))
+        if folder != self._real_root and not folder.startswith(self._real_root + os.sep):
+            raise OSError(errno.ELOOP, "a folder of the spare beside the output is a link out of it", destination)
 
     def _prune(self, path: str) -> None:
         """Remove the folders a removed file leaves empty in the spare."""
@@ -363,6 +378,10 @@ class Staging:
         """Every file of the new site so far, as staged, in the order staged."""
         return tuple(self._paths)
 
+    def previous(self, path: str) -> str:
+        """Where the previous site's file at `path` is read from during this build."""
+        return self._previous(path)
+
     def _previous(self, path: str) -> str:
         """The previous site's file at `path`: in the spare it is the live file's own inode."""
         return f"{self.root}/{path}" if self._in_spare else f"{self.target}/{path}"
@@ -371,6 +390,7 @@ class Staging:
         """The destination for a new file at `path`, with no old inode under it (it may be the live one)."""
         destination = f"{self.root}/{path}"
         self._folder(destination)
+        self._beneath(destination)
         if self._in_spare:
             if os.path.isdir(destination) and not os.path.islink(destination):
                 shutil.rmtree(destination)
@@ -409,8 +429,8 @@ class Staging:
         """
         key = self._check(path)
         try:
-            stat = os.stat(self._previous(path))
-            if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+            stat = os.lstat(self._previous(path))
+            if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
                 return False
             self._same_kept(path)
         except FileNotFoundError:
@@ -431,7 +451,16 @@ class Staging:
             folders.sort()
             inner = os.path.relpath(here, base)
             found.extend(f"{folder}/{name}" if inner == "." else f"{folder}/{inner}/{name}" for name in sorted(files))
-        if not found:
+        if not found or self._state is None:
+            return False
+        for path in found:  # every file as the last build recorded it, or none is taken
+            try:
+                stat = os.lstat(self._previous(path))
+            except OSError:
+                return False
+            if not S_ISREG(stat.st_mode) or self._state.stamps.get(path) != (stat.st_size, stat.st_mtime_ns):
+                return False
+        if set(found) != {p for p in self._state.files if p.startswith(folder + "/")}:
             return False
         for path in found:
             key = self._check(path)
@@ -472,6 +501,7 @@ class Staging:
         files = frozenset(self._paths)
         removed = self._state.files - files
         for path in sorted(removed):
+            self._beneath(f"{self.root}/{path}")
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.root}/{path}")
             self._prune(path)
@@ -479,7 +509,8 @@ class Staging:
         differing = self._changed | removed | self._foreign
         if (differing or self._touched) and not _exchange(self.root, self.target):  # pragma: no cover
             raise OSError(errno.ENOTSUP, "the file system cannot exchange two folders", str(self.target))
-        self._keep_state(files, frozenset(differing))
+        # A tree changed by hand is now the spare, and how it differs is not known: not trusted.
+        self._keep_state(files, None if self._touched else frozenset(differing))
 
     def _commit_fresh(self) -> None:
         (self.root / _STAGING_MARK).rmdir()
@@ -491,7 +522,7 @@ class Staging:
         if _exchange(self.root, self.target):
             # The previous site, now at self.root, becomes the spare when the state says how it
             # differs from the new one; else it goes to the sweep.
-            if self._state is not None and not os.path.lexists(self._spare):
+            if self._state is not None and not self._touched and not os.path.lexists(self._spare):
                 self.root.rename(self._spare)
                 self._keep_state(files, frozenset(self._changed | (self._state.files - files) | self._foreign))
                 return
@@ -525,36 +556,44 @@ class Staging:
                 if not folder:
                     break
                 folder = os.path.dirname(folder)
-        state = {"format": _STATE_FORMAT, "files": stamps, "folders": folders,
+        self.build_id = os.urandom(16).hex()  # names this very tree: a seal is only good for it
+        state = {"format": _STATE_FORMAT, "build": self.build_id, "files": stamps, "folders": folders,
                  "pending": sorted(pending) if pending is not None else None}
         temporary = self._state_path.with_name(self._state_path.name + ".new")
-        with contextlib.suppress(OSError):
-            temporary.write_text(json.dumps(state, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            # Never through a link someone put there: a new file of our own, then one rename.
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with open(handle, "w", encoding="utf-8") as out:
+                out.write(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
             os.replace(temporary, self._state_path)
+        except OSError:
+            self.build_id = None
 
 
 _STATE_FORMAT = "pressroom-output-2"
 
 
-def intact(target: Path) -> bool:
-    """Whether the output folder is exactly as the last build left it: every file and folder it
-    recorded, with the same size and time, and nothing else (a file touched, added or removed by
-    hand makes this False). Without a state, False."""
+def intact(target: Path) -> str | None:
+    """The id of the build that made the output folder, if the folder is exactly as that build
+    left it: every file and folder it recorded, with the same size and time, and nothing else (a
+    file touched, added or removed by hand gives None). Without a state, None."""
     target = target.absolute()
     state = _read_state(target.parent / f".{target.name}.state")
-    if state is None:
-        return False
+    if state is None or not state.build:
+        return None
     try:
         for folder, mtime_ns in state.folders.items():
             if os.stat(f"{target}/{folder}" if folder else target).st_mtime_ns != mtime_ns:
-                return False
+                return None
         for path, (size, mtime_ns) in state.stamps.items():
             found = os.stat(f"{target}/{path}")
             if found.st_size != size or found.st_mtime_ns != mtime_ns:
-                return False
+                return None
     except OSError:
-        return False
-    return True
+        return None
+    return state.build
 
 
 def _safe(path: str) -> bool:
@@ -585,7 +624,9 @@ def _read_state(path: Path) -> _State | None:
     if pending is not None and (not isinstance(pending, list)
                                 or not all(isinstance(f, str) and _safe(f) for f in pending)):
         return None
+    build = value.get("build")
     return _State(frozenset(files), folders, {f: (v[0], v[1]) for f, v in files.items()},
+                  build if isinstance(build, str) else "",
                   frozenset(pending) if pending is not None else None)
 
 
@@ -597,7 +638,8 @@ def _die_with_parent() -> None:
 
 def _same_bytes(previous: str, content: bytes) -> bool:
     try:
-        if os.stat(previous).st_size != len(content):
+        found = os.lstat(previous)
+        if not S_ISREG(found.st_mode) or found.st_size != len(content):
             return False
         with open(previous, "rb") as handle:
             return handle.read() == content
@@ -607,7 +649,8 @@ def _same_bytes(previous: str, content: bytes) -> bool:
 
 def _same_file(previous: str, source: Path) -> bool:
     try:
-        if os.stat(previous).st_size != source.stat().st_size:
+        found = os.lstat(previous)
+        if not S_ISREG(found.st_mode) or found.st_size != source.stat().st_size:
             return False
         with open(previous, "rb") as handle:
             return handle.read() == source.read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -125,5 +126,14 @@ class Templates:
         """Every file the theme consists of, for cache keys."""
         files: list[Path] = []
         for folder in self.folders:
-            files.extend(p for p in sorted(folder.rglob("*")) if p.is_file())
+            seen: set[str] = set()
+            # Linked folders too (Jinja and the static files follow them), each real one once.
+            for here, folders, names in os.walk(folder, followlinks=True):
+                real = os.path.realpath(here)
+                if real in seen:
+                    folders.clear()
+                    continue
+                seen.add(real)
+                folders.sort()
+                files.extend(Path(here) / name for name in sorted(names) if (Path(here) / name).is_file())
         return files
