@@ -24,7 +24,7 @@ from urllib.parse import unquote
 from generator.content.files import split_front_matter
 from generator.content.yaml_source import Key, YamlSource
 from generator.core import urls
-from generator.core.errors import Problem
+from generator.core.errors import Message, Problem
 from generator.core.models import Page, Release
 from generator.lifecycle.manifest import SERVER_DIR
 from generator.outputs.api import release_path
@@ -37,9 +37,9 @@ SITE_FOLDERS = (urls.RELEASES, urls.AUTHORITIES, urls.TOPICS, urls.PLACES, urls.
                 urls.STATIC, urls.MEDIA, "api/", "pagefind/", "sitemaps/", SERVER_DIR)
 SITE_FILES = ("index.html", urls.NOT_FOUND, "robots.txt", "sitemap.xml", NETLIFY, NETLIFY_HEADERS)
 
-_ROLE_NAMES: dict[Role, str] = {
-    "site": "the site's own pages", "page": "its page", "release": "its release page", "api": "its API document",
-    "attachment": "an attachment", "alias": "an alias",
+_ROLE_NAMES: dict[Role, Message] = {
+    "site": Message("the site's own pages"), "page": Message("its page"), "release": Message("its release page"),
+    "api": Message("its API document"), "attachment": Message("an attachment"), "alias": Message("an alias"),
 }
 
 
@@ -96,8 +96,8 @@ class Addresses:
         key = normal(address)
         address = shown or address
         if posixpath.normpath(key) != key or key.startswith("../"):
-            self._fail(owner, f'"{address}" does not name a file of this site once decoded; '
-                       "write the address without encoded \"/\", \".\" or \"..\"")
+            self._fail(owner, Message('"%(address)s" does not name a file of this site once decoded; '
+                                      'write the address without encoded "/", "." or ".."', address=address))
             return
         found = self._files.get(key)
         if found is not None:
@@ -142,19 +142,22 @@ class Addresses:
         shown = "/" + address.lstrip("/")
         where = self._describe(first)
         if inside:
-            message = (f"{shown} lies inside a folder that belongs to {where}; an alias must be an old address "
-                       "of this release, not a file in someone else's folder")
+            message = Message("%(address)s lies inside a folder that belongs to %(owner)s; an alias must be an old "
+                              "address of this release, not a file in someone else's folder",
+                              address=shown, owner=where)
         else:
-            fix = "change the alias" if owner.role == "alias" else "rename one of the two files"
-            message = f"{shown} is already the address of {where}; {fix}"
+            fix = Message("change the alias") if owner.role == "alias" else Message("rename one of the two files")
+            message = Message("%(address)s is already the address of %(owner)s; %(fix)s", address=shown, owner=where,
+                              fix=fix)
         self._fail(owner, message)
 
-    def _describe(self, owner: Owner) -> str:
+    def _describe(self, owner: Owner) -> Message:
         if owner.source is None:
             return _ROLE_NAMES[owner.role]
-        return f"{owner.source}:{self.line(owner)} ({_ROLE_NAMES[owner.role]})"
+        return Message("%(path)s:%(line)s (%(role)s)", path=owner.source, line=self.line(owner),
+                       role=_ROLE_NAMES[owner.role])
 
-    def _fail(self, owner: Owner, message: str) -> None:
+    def _fail(self, owner: Owner, message: Message) -> None:
         if owner.source is None:  # the site's own claims are made first and never conflict
             raise AssertionError(message)
         self.problems.append(Problem(owner.source, self.line(owner), message))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
+from generator.core.errors import Message
 
 CACHE_DIR = ".pressroom-cache"
 _MONTH = re.compile(r"(\d{4}-\d{2})?")  # a search record's month, or "" for a page not indexed
@@ -75,8 +76,9 @@ class Cache:
                 expected = {"format": FORMAT, "version": __version__}
                 if found != expected:
                     if found:
-                        self.notes.append(f"the cache in {path.parent} was made by another Pressroom "
-                                          "version; it was emptied and is filled again by this build")
+                        self.notes.append(Message("the cache in %(folder)s was made by another Pressroom version; "
+                                                  "it was emptied and is filled again by this build",
+                                                  folder=str(path.parent)))
                     db.executescript("DROP TABLE IF EXISTS releases; DROP TABLE IF EXISTS outputs; "
                                      "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS seals; DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
@@ -92,12 +94,14 @@ class Cache:
                 return db
             except (sqlite3.DatabaseError, OSError) as exc:
                 if attempt == 0 and isinstance(exc, sqlite3.DatabaseError):
-                    self.notes.append(f"the cache {path} could not be read ({exc}); it was discarded "
-                                      "and this build runs without it")
+                    self.notes.append(Message("the cache %(cache)s could not be read (%(problem)s); it was "
+                                              "discarded and this build runs without it",
+                                              cache=str(path), problem=str(exc)))
                     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                         leftover.unlink(missing_ok=True)
                     continue
-                self.notes.append(f"the cache {path} cannot be used ({exc}); building without it")
+                self.notes.append(Message("the cache %(cache)s cannot be used (%(problem)s); building without it",
+                                          cache=str(path), problem=str(exc)))
                 return None
         return None  # pragma: no cover
 
@@ -248,7 +252,8 @@ class Cache:
             self._fail(exc)
 
     def _fail(self, exc: sqlite3.DatabaseError) -> None:
-        self.notes.append(f"the cache {self.path} failed ({exc}); it is not used for the rest of this build")
+        self.notes.append(Message("the cache %(cache)s failed (%(problem)s); it is not used for the rest of this "
+                                  "build", cache=str(self.path), problem=str(exc)))
         self.close()
         if self.path is not None:
             self.path.unlink(missing_ok=True)

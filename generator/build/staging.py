@@ -25,7 +25,7 @@ from stat import S_ISREG
 from types import TracebackType
 
 from generator.build.addresses import Addresses, normal
-from generator.core.errors import OutputError, UsageError
+from generator.core.errors import N_, Message, OutputError, UsageError
 from generator.lifecycle.manifest import MANIFEST
 
 # Marks a folder as Pressroom's own: every build writes it, so a folder without it is the user's.
@@ -38,6 +38,9 @@ _SWEEP_MARK = ".pressroom-sweep"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _PR_SET_PDEATHSIG = 1
+# Why a folder a build left beside the output cannot be removed (shown in an `OutputError`).
+_FOREIGN = Message("it holds files no Pressroom build made; move it away")
+_CARRY = N_("cannot carry over %(file)s: %(problem)s; the previous site was left as it was")
 
 
 class OutputRefused(UsageError):
@@ -55,30 +58,34 @@ def guard_output(site: Path, output: Path) -> None:
     shown = str(output)
     target = Path(os.path.abspath(output))
     if target.is_symlink():
-        raise OutputRefused(f"the output {shown} is a symbolic link; a build would replace the link itself, "
-                            f"so give the folder it points to: -o {os.path.realpath(target)}")
+        raise OutputRefused(Message("the output %(output)s is a symbolic link; a build would replace the link "
+                                    "itself, so give the folder it points to: -o %(folder)s",
+                                    output=shown, folder=os.path.realpath(target)))
     real = Path(os.path.realpath(target))
     home = Path(os.path.realpath(site))
     if real == home:
-        raise OutputRefused(f"the output {shown} is the site folder itself; a build replaces its output "
-                            "whole, so choose a folder of its own, e.g. -o SITE/output")
+        raise OutputRefused(Message("the output %(output)s is the site folder itself; a build replaces its output "
+                                    "whole, so choose a folder of its own, e.g. -o SITE/output", output=shown))
     if home.is_relative_to(real):
-        raise OutputRefused(f"the output {shown} contains the site folder {site}; a build replaces its output "
-                            "whole, so choose a folder of its own, e.g. -o SITE/output")
+        raise OutputRefused(Message("the output %(output)s contains the site folder %(site)s; a build replaces its "
+                                    "output whole, so choose a folder of its own, e.g. -o SITE/output",
+                                    output=shown, site=str(site)))
     for inner in ("content", "templates", ".pressroom-cache"):
         if real.is_relative_to(home / inner):
-            raise OutputRefused(f"the output {shown} lies inside the site's {inner}/ folder; choose a folder "
-                                "outside it, e.g. -o SITE/output")
+            raise OutputRefused(Message("the output %(output)s lies inside the site's %(folder)s/ folder; choose a "
+                                        "folder outside it, e.g. -o SITE/output", output=shown, folder=inner))
     if os.path.lexists(real) and not real.is_dir():
-        raise OutputRefused(f"the output {shown} is a file, not a folder; a build would replace it, so choose "
-                            "a new or empty folder, or move the file away")
+        raise OutputRefused(Message("the output %(output)s is a file, not a folder; a build would replace it, so "
+                                    "choose a new or empty folder, or move the file away", output=shown))
     if not ours(real):
-        raise OutputRefused(f"the output {shown} is a folder with files no Pressroom build made (it has no "
-                            f"{PUBLISHED_MARK}); a build would replace them all, so choose a new or empty folder")
+        raise OutputRefused(Message("the output %(output)s is a folder with files no Pressroom build made (it has "
+                                    "no %(mark)s); a build would replace them all, so choose a new or empty folder",
+                                    output=shown, mark=PUBLISHED_MARK))
     for side in side_folders(real):
         if os.path.lexists(side) and not ours(side):
-            raise OutputRefused(f"{side} is beside the output {shown} and holds files no Pressroom build made; "
-                                "a build removes that folder, so move it away or choose another output")
+            raise OutputRefused(Message("%(folder)s is beside the output %(output)s and holds files no Pressroom "
+                                        "build made; a build removes that folder, so move it away or choose another "
+                                        "output", folder=str(side), output=shown))
 
 
 def side_folders(target: Path) -> tuple[Path, ...]:
@@ -109,7 +116,7 @@ def _remove(folder: Path) -> None:
     if not os.path.lexists(folder):
         return
     if not ours(folder):
-        raise OSError(errno.EEXIST, "it holds files no Pressroom build made; move it away", str(folder))
+        raise OSError(errno.EEXIST, _FOREIGN, str(folder))
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -225,8 +232,9 @@ class Staging:
                 (self.root / _STAGING_MARK).mkdir()
         except OSError as exc:
             self._release()
-            raise OutputError(f"cannot prepare the output folder next to {self.target}: {exc.strerror or exc}; "
-                              "check that it exists and is writable") from None
+            raise OutputError(Message("cannot prepare the output folder next to %(output)s: %(problem)s; check "
+                                      "that it exists and is writable", output=str(self.target),
+                                      problem=exc.strerror or str(exc))) from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -241,7 +249,7 @@ class Staging:
     def _discard_spare(self) -> None:
         """A spare no state vouches for goes to the sweep, like an old site."""
         if not ours(self._spare):
-            raise OSError(errno.EEXIST, "it holds files no Pressroom build made; move it away", str(self._spare))
+            raise OSError(errno.EEXIST, _FOREIGN, str(self._spare))
         if os.path.lexists(self._trash):
             shutil.rmtree(self._spare, ignore_errors=True)
         else:
@@ -295,7 +303,8 @@ class Staging:
             return
         folder = os.path.realpath(os.path.dirname(destination))
         if folder != self._real_root and not folder.startswith(self._real_root + os.sep):
-            raise OSError(errno.ELOOP, "a folder of the spare beside the output is a link out of it", destination)
+            raise OSError(errno.ELOOP, Message("a folder of the spare beside the output is a link out of it"),
+                          destination)
 
     def _prune(self, path: str) -> None:
         """Remove the folders a removed file leaves empty in the spare."""
@@ -313,7 +322,7 @@ class Staging:
         if not os.path.lexists(self._trash):
             return
         if not ours(self._trash):
-            raise OSError(errno.EEXIST, "it holds files no Pressroom build made; move it away", str(self._trash))
+            raise OSError(errno.EEXIST, _FOREIGN, str(self._trash))
         # The site goes into a container marked as ours, which keeps the mark until the site is
         # gone: a sweep killed halfway is still recognised by the next build.
         self._sweep.mkdir()
@@ -337,7 +346,7 @@ class Staging:
         if not os.path.lexists(self._old):
             return
         if not ours(self._old):
-            raise OSError(errno.EEXIST, "it holds files no Pressroom build made; move it away", str(self._old))
+            raise OSError(errno.EEXIST, _FOREIGN, str(self._old))
         if not os.path.lexists(self.target):
             self._old.rename(self.target)
         else:
@@ -354,14 +363,16 @@ class Staging:
         """The registry key of a file about to be staged, if it may be staged (else `StagingBug`)."""
         key = normal(path)
         if not _safe(path):
-            raise StagingBug(f"internal error: the build tried to write {path!r}, outside its output folder; "
-                             "the previous site was left as it was – please report this")
+            raise StagingBug(Message("internal error: the build tried to write %(path)s, outside its output "
+                                     "folder; the previous site was left as it was – please report this",
+                                     path=repr(path)))
         if key in self._staged:
-            raise StagingBug(f"internal error: the build wrote {path} twice; the previous site was left as "
-                             "it was – please report this")
+            raise StagingBug(Message("internal error: the build wrote %(path)s twice; the previous site was left "
+                                     "as it was – please report this", path=path))
         if self.addresses is not None and not self.addresses.covers(path):
-            raise StagingBug(f"internal error: the build wrote {path}, which no page, release or section "
-                             "claimed; the previous site was left as it was – please report this")
+            raise StagingBug(Message("internal error: the build wrote %(path)s, which no page, release or section "
+                                     "claimed; the previous site was left as it was – please report this",
+                                     path=path))
         return key
 
     def _stage(self, path: str) -> None:
@@ -419,8 +430,8 @@ class Staging:
                 handle.write(content)
             self.written += 1
         except OSError as exc:
-            raise OutputError(f"cannot write {self.target / path}: {exc.strerror or exc}; "
-                              "the previous site was left as it was") from None
+            raise OutputError(Message("cannot write %(file)s: %(problem)s; the previous site was left as it was",
+                                      file=str(self.target / path), problem=exc.strerror or str(exc))) from None
 
     def keep(self, path: str, size: int, mtime_ns: int) -> bool:
         """Carry the previous site's file over as it is, if it still has that size and time.
@@ -436,8 +447,7 @@ class Staging:
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise OutputError(f"cannot carry over {self._previous(path)}: {exc.strerror or exc}; "
-                              "the previous site was left as it was") from None
+            raise OutputError(Message(_CARRY, file=self._previous(path), problem=exc.strerror or str(exc))) from None
         self._staged.add(key)
         self._paths.append(path)
         return True
@@ -467,8 +477,8 @@ class Staging:
             try:
                 self._same_kept(path)
             except OSError as exc:
-                raise OutputError(f"cannot carry over {self.target / path}: {exc.strerror or exc}; "
-                                  "the previous site was left as it was") from None
+                raise OutputError(Message(_CARRY, file=str(self.target / path),
+                                          problem=exc.strerror or str(exc))) from None
             self._staged.add(key)
             self._paths.append(path)
         return True
@@ -482,8 +492,9 @@ class Staging:
             shutil.copyfile(source, self._replace(path))
             self.written += 1
         except OSError as exc:
-            raise OutputError(f"cannot copy {source} to {self.target / path}: {exc.strerror or exc}; "
-                              "the previous site was left as it was") from None
+            raise OutputError(Message("cannot copy %(source)s to %(file)s: %(problem)s; the previous site was left "
+                                      "as it was", source=str(source), file=str(self.target / path),
+                                      problem=exc.strerror or str(exc))) from None
 
     def commit(self) -> None:
         try:
@@ -492,8 +503,9 @@ class Staging:
             else:
                 self._commit_fresh()
         except OSError as exc:
-            raise OutputError(f"cannot put the new site in place at {self.target}: {exc.strerror or exc}; "
-                              "the previous site was left as it was") from None
+            raise OutputError(Message("cannot put the new site in place at %(output)s: %(problem)s; the previous "
+                                      "site was left as it was", output=str(self.target),
+                                      problem=exc.strerror or str(exc))) from None
         self._committed = True
 
     def _commit_spare(self) -> None:
@@ -508,7 +520,7 @@ class Staging:
         (self.root / _STAGING_MARK).rmdir()
         differing = self._changed | removed | self._foreign
         if (differing or self._touched) and not _exchange(self.root, self.target):  # pragma: no cover
-            raise OSError(errno.ENOTSUP, "the file system cannot exchange two folders", str(self.target))
+            raise OSError(errno.ENOTSUP, Message("the file system cannot exchange two folders"), str(self.target))
         # A tree changed by hand is now the spare, and how it differs is not known: not trusted.
         self._keep_state(files, None if self._touched else frozenset(differing))
 

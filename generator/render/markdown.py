@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from generator.core.errors import Problem
+from generator.core.errors import Message, Problem
 from generator.render.phones import PhoneLinkExtension
 
 ALLOWED_TAGS = {
@@ -101,13 +101,14 @@ class BodyTooComplex(ValueError):
 def check_complexity(source: str) -> None:
     """Refuse, in one linear pass, a body beyond the limits above (raises `BodyTooComplex`)."""
     if len(source) > MAX_CHARACTERS:
-        raise BodyTooComplex(1, f"the body is too complex: {len(source):,} characters, at most "
-                                f"{MAX_CHARACTERS:,}; split the release or link a document")
+        raise BodyTooComplex(1, Message("the body is too complex: %(count)s characters, at most %(limit)s; split "
+                                        "the release or link a document", count=f"{len(source):,}",
+                                        limit=f"{MAX_CHARACTERS:,}"))
     tag_work = (len(_TAG.findall(source)) + _DECLARATION_WEIGHT * len(_DECLARATION.findall(source))) * len(source)
     if tag_work > MAX_TAG_WORK:
         where = _line_of_tags(source)
-        raise BodyTooComplex(where, "the body is too complex: too many HTML tags, or '<' before letters, "
-                                   "'!' or '?'; write Markdown instead of HTML, or '&lt;' for a '<'")
+        raise BodyTooComplex(where, Message("the body is too complex: too many HTML tags, or '<' before letters, "
+                                           "'!' or '?'; write Markdown instead of HTML, or '&lt;' for a '<'"))
     bracket_work = containers = 0
     block_start, block_length, block_brackets, block_markers = 1, 0, 0, 0
     for number, line in enumerate(source.split("\n"), start=1):
@@ -121,13 +122,15 @@ def check_complexity(source: str) -> None:
         prefix = lead[0] if lead else ""
         depth = len(_MARKER.findall(prefix)) + len(_MARKER.sub("", prefix).expandtabs(4)) // 4
         if depth > MAX_DEPTH:
-            raise BodyTooComplex(number, f"the body is too deeply nested: {depth} levels of quotes, lists or "
-                                         f"indentation in one line, at most {MAX_DEPTH}")
+            raise BodyTooComplex(number, Message("the body is too deeply nested: %(depth)s levels of quotes, lists "
+                                                 "or indentation in one line, at most %(limit)s", depth=depth,
+                                                 limit=MAX_DEPTH))
         if _MARKER.match(prefix.lstrip(" \t")):
             containers += 1
             if containers > MAX_CONTAINER_LINES:
-                raise BodyTooComplex(number, f"the body is too complex: more than {MAX_CONTAINER_LINES} list items "
-                                             "and quoted lines; link a document for long lists")
+                raise BodyTooComplex(number, Message("the body is too complex: more than %(limit)s list items and "
+                                                     "quoted lines; link a document for long lists",
+                                                     limit=MAX_CONTAINER_LINES))
         if not block_length:
             block_start = number
         block_length += len(line) + 1
@@ -136,8 +139,8 @@ def check_complexity(source: str) -> None:
     else:
         bracket_work += block_length * (block_brackets + block_markers // _MARKERS_PER_BRACKET)
     if bracket_work > MAX_BRACKET_WORK:
-        raise BodyTooComplex(block_start, "the body is too complex: too many '[', '*', '_' or '`' in this "
-                                          "paragraph; write '\\[', '\\*' … for one that marks nothing")
+        raise BodyTooComplex(block_start, Message("the body is too complex: too many '[', '*', '_' or '`' in this "
+                                                  "paragraph; write '\\[', '\\*' … for one that marks nothing"))
 
 
 def _line_of_tags(source: str) -> int:
