@@ -67,7 +67,6 @@ BENCH_RUNS ?= 3
 BENCH_DIR ?= $(HOME)/.cache/pressroom-bench/corpora
 BENCH_FLAGS ?=
 bench: $(RUNTIME)
-	$(PY) -m tests.support.bench_corpus $(BENCH_RELEASES) $(BENCH_DIR)
 	$(PY) ../shared/bench/compare.py --releases $(BENCH_RELEASES) --runs $(BENCH_RUNS) --warm --workdir $(BENCH_DIR) \
 		--ours "$(abspath $(VENV))/bin/pressroom build {site} -o {out} --now 2026-11-01T00:00:00+01:00 --quiet $(BENCH_FLAGS)"
 

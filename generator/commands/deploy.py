@@ -121,8 +121,10 @@ def _target(site: Path, output: Path, given: str | None) -> str:
 
 
 def _run(rsync: str, step: Pass, source: str, destination: str, *, dry_run: bool) -> list[Item]:
-    command = [rsync, "-a", "--itemize-changes", *step.options, *(("--dry-run",) if dry_run else ()),
-               source, destination]
+    # Times to the nanosecond (a receiver from rsync 3.1.3 on): a rebuild within the same second
+    # as the last one can change a file and keep its size, and whole seconds would call it unchanged.
+    command = [rsync, "-a", "--modify-window=-1", "--itemize-changes", *step.options,
+               *(("--dry-run",) if dry_run else ()), source, destination]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:

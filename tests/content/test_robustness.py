@@ -223,6 +223,8 @@ def _huge_site(tmp_path: Path, front: dict[str, Any], body: str) -> Path:
     (site / "content" / "releases").mkdir(parents=True)
     shutil.copy(REPO / "site.toml", site / "site.toml")
     shutil.copy(REPO / "content" / "authorities.yaml", site / "content" / "authorities.yaml")
+    # authorities.yaml names the logos
+    shutil.copytree(REPO / "content" / "media" / "logos", site / "content" / "media" / "logos")
     data = {"title": "Große Meldung", "date": "2026-11-20T10:00:00+01:00",
             "authority": "polizei-gelsenkirchen", **front}
     (site / "content" / "releases" / "2026-11-20-gross.md").write_bytes(_file(data, body))

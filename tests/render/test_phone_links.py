@@ -169,4 +169,5 @@ authority: polizei-test
     assert "unter 0209 365-8112 oder unter der 110." in wire and "tel:" not in wire
     feed = json.loads((out / "feeds" / "feed.json").read_text(encoding="utf-8"))
     content = feed["items"][0]["content_html"]
-    assert set(_LINK.findall(content)) == {("tel:+492093658112", "0209 365-8112"), ("tel:110", "110")}
+    # Feed readers drop tel: links (feedparser leaves href=""): in feeds the numbers stay text.
+    assert _LINK.findall(content) == [] and "unter 0209 365-8112 oder unter der 110." in content

@@ -44,7 +44,7 @@ PAGES: dict[str, str] = {
     "listing-all": "meldungen/",
     "listing-all-page-2": "meldungen/seite/2/",
     "listing-authority": "behoerden/polizei-gelsenkirchen/",
-    "listing-authority-page-2": "behoerden/polizei-gelsenkirchen/seite/2/",
+    "listing-authority-oldest-page": "behoerden/polizei-gelsenkirchen/seite/1/",
     "listing-topic": "themen/verkehrsunfallflucht/",
     "listing-place": "orte/gelsenkirchen/",
     "listing-year": "jahre/2022/",

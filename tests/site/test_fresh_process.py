@@ -32,8 +32,9 @@ def _fix(site: Path) -> None:
 
 
 def _tree(root: Path) -> dict[str, bytes]:
+    # Not the cache, nor the state a build keeps beside its output (it names this tree's file times).
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".pressroom-cache" not in p.parts}
+            if p.is_file() and ".pressroom-cache" not in p.parts and not p.name.startswith(".output.")}
 
 
 # (name, how to prepare the site, the command line with {site} and {root}, its exit code)

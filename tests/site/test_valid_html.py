@@ -3,15 +3,18 @@ HTML according to the Nu Html Checker (vnu), in one Java run."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import DEMO_NOW, run_pressroom
-from tests.support.bench_corpus import MAKE_CORPUS
-from tests.support.bench_corpus import make as make_bench_corpus
 from tests.support.corpus import write_releases, write_site
 from tests.support.vnu import format_errors, validate_html, vnu_available
+
+# The shared benchmark's corpus generator, beside the clone (it writes conference reports' events).
+MAKE_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bench" / "make_corpus.py"
 
 pytestmark = pytest.mark.skipif(not vnu_available(), reason="needs java and node_modules/vnu-jar")
 
@@ -20,7 +23,8 @@ pytestmark = pytest.mark.skipif(not vnu_available(), reason="needs java and node
 def corpus_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("corpus") / "site"
     if MAKE_CORPUS.is_file():
-        make_bench_corpus(200, site)
+        subprocess.run([sys.executable, str(MAKE_CORPUS), "--releases", "200", "--out", str(site)],
+                       check=True, stdout=subprocess.DEVNULL)
     else:  # a clone without the shared benchmark beside it: the project's own generated site
         write_site(site)
         write_releases(site, 200)
