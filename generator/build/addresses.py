@@ -19,13 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote
 
 from generator.content.files import split_front_matter
 from generator.content.yaml_source import Key, YamlSource
 from generator.core import urls
 from generator.core.errors import Message, Problem
 from generator.core.models import Page, Release
+from generator.core.urls import normal as normal  # where it always was
 from generator.lifecycle.manifest import SERVER_DIR
 from generator.outputs.api import release_path
 from generator.outputs.servers import NETLIFY, NETLIFY_HEADERS
@@ -55,14 +55,6 @@ class Owner:
     @staticmethod
     def site() -> Owner:
         return Owner("site", "pressroom")
-
-
-def normal(address: str) -> str:
-    """The address as a server finds it: decoded, lower-case, a folder as its index.html."""
-    text = unquote(address, errors="replace").lstrip("/")
-    if text == "" or text.endswith("/"):
-        text += "index.html"
-    return text.casefold()
 
 
 class Addresses:

@@ -23,14 +23,12 @@ from generator.build import codec
 from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.cache import Cache
 from generator.build.code import code_key
-from generator.build.search import SearchReport
 from generator.build.site import BuildOptions, BuildReport
 from generator.build.staging import intact
 from generator.core.digest import digest
 from generator.core.errors import Joined, Message, Param, Problem
+from generator.core.paths import schema_path, theme_folder
 from generator.lifecycle.states import Due
-from generator.outputs.api import schema_path
-from generator.render.templates import theme_folder
 
 SEAL = "seal"
 
@@ -111,6 +109,8 @@ def unchanged(options: BuildOptions, cache: Cache) -> BuildReport | None:
         return None
     if seal.inputs != inputs_key(options) or intact(options.output) != seal.output:
         return None
+    from generator.build.search import SearchReport  # only now: a sealed build needs no search code
+
     try:
         report = BuildReport(published=seal.published, scheduled=seal.scheduled, withdrawn=seal.withdrawn,
                              drafts=seal.drafts, files_kept=seal.files, pages_reused=seal.pages,

@@ -10,13 +10,16 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.build.addresses import Addresses
-from generator.build.search import SearchReport
 from generator.core.errors import Problem
 from generator.core.models import Authority, Page, Release, Settings
 from generator.lifecycle.states import Due
-from generator.render.markdown import Body
+
+if TYPE_CHECKING:  # a build that changes nothing needs none of them (build/seal.py)
+    from generator.build.addresses import Addresses
+    from generator.build.search import SearchReport
+    from generator.render.markdown import Body
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from generator.build.addresses import Addresses, normal
 from generator.core.errors import N_, Message, OutputError, UsageError
+from generator.core.urls import normal
 from generator.lifecycle.manifest import MANIFEST
+
+if TYPE_CHECKING:
+    from generator.build.addresses import Addresses
 
 # Marks a folder as Pressroom's own: every build writes it, so a folder without it is the user's.
 PUBLISHED_MARK = MANIFEST

@@ -8,18 +8,14 @@ import datetime as dt
 import itertools
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from generator import __version__
-from generator.build.links import check_links
-from generator.build.pipeline import BuildOptions, BuildReport, build, check, due
+from generator.build.pipeline import BuildOptions, BuildReport, LoadedSite, build, check, due
 from generator.build.staging import OutputRefused
-from generator.commands import check as advice
 from generator.commands import clock, speech
-from generator.commands import new as scaffold
 from generator.commands.speech import plural, say
-from generator.content.authorities import load_authorities
-from generator.content.files import page_files, release_files
 from generator.core.dates import iso
 from generator.core.errors import N_, BuildErrors, Message, PressroomError, Problem, UsageError
 from generator.lifecycle.states import Due
@@ -245,7 +241,7 @@ def _build(args: argparse.Namespace) -> int:
         allow_removed=args.allow_removed,
         search=args.search,
         cache=args.cache,
-        advise=None if args.quiet else (lambda loaded: advice.advise(loaded, now)),
+        advise=None if args.quiet else partial(_advise, now=now),
     )
     report = build(options)
     if not args.quiet:
@@ -258,6 +254,13 @@ NOTE = N_("note")
 
 # A build lists this many warnings at most; `check` lists them all.
 BUILD_WARNINGS_SHOWN = 10
+
+
+def _advise(loaded: LoadedSite, now: dt.datetime) -> list[Problem]:
+    """The warnings `check` would give, for a build that was asked for them."""
+    from generator.commands import check as advice
+
+    return advice.advise(loaded, now)
 
 
 def _build_warnings(warnings: Sequence[Problem]) -> None:
@@ -275,6 +278,9 @@ def _build_warnings(warnings: Sequence[Problem]) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from generator.build.links import check_links
+    from generator.commands import check as advice
+
     site: Path = args.site
     if not site.is_dir():
         raise UsageError(Message("%(site)s is not a folder", site=str(site)))
@@ -310,6 +316,9 @@ def _check(args: argparse.Namespace) -> int:
 
 def _files_in(site: Path) -> tuple[int, int, int]:
     """(releases, pages, authorities) as found in the folder, for a site that did not load."""
+    from generator.content.authorities import load_authorities
+    from generator.content.files import page_files, release_files
+
     authorities, _ = load_authorities(site)
     return len(release_files(site)), len(page_files(site)), len(authorities)
 
@@ -326,6 +335,8 @@ def _checked(counts: tuple[int, int, int], errors: int, warnings: int) -> str:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from generator.commands import new as scaffold
+
     site: Path = args.site
     if not (site / "site.toml").is_file():
         raise UsageError(Message("%(site)s is not a site folder (it has no site.toml); use --site FOLDER",

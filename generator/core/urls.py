@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from generator.core.slugs import slug
 
@@ -114,3 +114,11 @@ class Links:
 
     def absolute(self, path: str) -> str:
         return self.base_url + path
+
+
+def normal(address: str) -> str:
+    """The address as a server finds it: decoded, lower-case, a folder as its index.html."""
+    text = unquote(address, errors="replace").lstrip("/")
+    if text == "" or text.endswith("/"):
+        text += "index.html"
+    return text.casefold()

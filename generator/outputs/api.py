@@ -22,12 +22,12 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-import generator
 from generator.core import mime as mime_types
 from generator.core import urls
 from generator.core.dates import iso
 from generator.core.models import Authority, Release
 from generator.core.paging import archive_chunk, archive_pages
+from generator.core.paths import schema_path as schema_path  # where it always was
 from generator.core.phone import tel_uri
 from generator.lifecycle.catalog import Catalog
 from generator.lifecycle.states import withdrawn_on
@@ -41,15 +41,7 @@ RELEASES = urls.API + "releases/"
 OFFICES = urls.API + "offices/"
 SCHEMA = urls.API + "schema.json"
 WITHDRAWN = urls.API + "withdrawn.json"
-SCHEMA_FILE = "api-v1.schema.json"
 
-
-
-def schema_path() -> Path:
-    """The JSON Schema: inside the installed package, or the repository's `schema/`."""
-    package = Path(generator.__file__).parent
-    installed = package / "schema" / SCHEMA_FILE
-    return installed if installed.is_file() else package.parent / "schema" / SCHEMA_FILE
 
 
 def release_path(release_slug: str) -> str:

@@ -14,15 +14,8 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
-import generator
+from generator.core.paths import theme_folder as theme_folder  # where it always was
 from generator.render.markdown import strip_controls
-
-
-def theme_folder() -> Path:
-    """The built-in theme: inside the installed package, or the repository's `templates/`."""
-    package = Path(generator.__file__).parent
-    installed = package / "theme"
-    return installed if (installed / "base.html").is_file() else package.parent / "templates"
 
 
 def theme_folders(site: Path) -> list[Path]:

@@ -291,12 +291,12 @@ def test_a_release_cached_before_the_rules_changed_is_checked_anew(tmp_path: Pat
     (site / "content" / "releases" / "a.md").write_text(release(["seite.html"]), encoding="utf-8")
     options = BuildOptions(site=site, output=tmp_path / "out", now=dt.datetime.fromisoformat(NOW), quiet=True,
                            search=False)
-    from generator.build import pipeline, seal
+    from generator.build import seal, stages
 
     with monkeypatch.context() as older:
         older.setattr(media_refs, "check_attachment", lambda path: "text/html")
         older.setattr(loader, "MEDIA_RULES", 0)
-        for module in (loader, pipeline, seal):  # an older Pressroom is other code
+        for module in (loader, stages, seal):  # an older Pressroom is other code
             older.setattr(module, "code_key", lambda: "an older Pressroom")
         build_in_process(options)
     assert (tmp_path / "out" / "media" / "seite.html").is_file()
