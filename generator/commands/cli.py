@@ -156,7 +156,10 @@ def _early_language(argv: Sequence[str]) -> None:
             option = value
     site = next((Path(value) for value in argv if _is_site(value)), Path("."))
     speech.choose(option if option in speech.LANGUAGES else None, site)
-    # argparse translates its words ("usage:", "the following arguments are required: …") with gettext.
+
+
+def _argparse_speaks() -> None:
+    """argparse translates its words ("usage:", "the following arguments are required: …") with gettext."""
     vars(argparse).update(_=speech.say, ngettext=speech.ngettext)
 
 
@@ -184,7 +187,15 @@ def _translated(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     _early_language(arguments)
-    parser = _translated(_parser())
+    # The help texts are read in the catalog only when they are shown (reading it is most of the
+    # time of a quick run); argparse's own words are looked up when it prints them.
+    if any(a in ("-h", "--help") or (a.startswith("-") and not a.startswith("--") and "h" in a[1:])
+           for a in arguments):
+        _argparse_speaks()
+        parser = _translated(_parser())
+    else:
+        parser = _parser()
+        _argparse_speaks()
     args = parser.parse_args(arguments)
     site = args.folder if args.command == "init" else args.site
     speech.choose(args.lang, site)

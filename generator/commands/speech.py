@@ -14,18 +14,19 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 from babel.support import NullTranslations
 
 from generator.core.errors import Message, Param, Problem, localized
 from generator.core.models import Language
-from generator.render.templates import theme_folder, theme_folders, translations
+from generator.core.paths import theme_folder
 
 LANGUAGES: tuple[Language, ...] = ("de", "en")
 DEFAULT: Language = "de"
 
-_chosen: tuple[Language, NullTranslations] = ("en", NullTranslations())
+_chosen: tuple[Language, _Catalog | NullTranslations] = ("en", NullTranslations())
 
 
 def language_from_environment(environ: Mapping[str, str]) -> Language | None:
@@ -64,12 +65,36 @@ def choose(option: str | None, site: Path | None, environ: Mapping[str, str] | N
     language: Language = (_language(option) if option else None) \
         or language_from_environment(os.environ if environ is None else environ) \
         or site_language(site) or DEFAULT
-    try:
-        found = translations(theme_folders(site) if site is not None else [theme_folder()], language)
-    except Exception:  # a site's broken catalog: the build reports it; the theme's texts will do
-        found = translations([theme_folder()], language)
-    _chosen = (language, found)
+    _chosen = (language, _Catalog(language, site))
     return language
+
+
+class _Catalog:
+    """The catalog of a language, read when the first message is shown (a quiet build that
+    changes nothing shows none, and reading the catalogs is most of a quick run's time)."""
+
+    def __init__(self, language: Language, site: Path | None) -> None:
+        self.key = (language, site)
+
+    @property
+    def texts(self) -> NullTranslations:
+        return _texts(*self.key)
+
+    def gettext(self, msgid: str) -> str:
+        return self.texts.gettext(msgid)
+
+    def ngettext(self, singular: str, many: str, count: int) -> str:
+        return self.texts.ngettext(singular, many, count)
+
+
+@cache
+def _texts(language: Language, site: Path | None) -> NullTranslations:
+    from generator.render.templates import theme_folders, translations
+
+    try:
+        return translations(theme_folders(site) if site is not None else [theme_folder()], language)
+    except Exception:  # a site's broken catalog: the build reports it; the theme's texts will do
+        return translations([theme_folder()], language)
 
 
 def language() -> Language:
