@@ -1,6 +1,6 @@
 # Test tool setup, included from the top-level Makefile:  include tests/support/setup.mk
 #
-#   make test-deps   Debian chromium, newsboat and rsync (root only) + axe-core and vnu-jar from npm.
+#   make test-deps   Debian chromium, newsboat and rsync (root only) + axe-core, pa11y and vnu-jar from npm.
 #
 # Idempotent and silent when everything is already in place.
 
@@ -46,7 +46,7 @@ test-deps-npm: $(PRESSROOM_TEST_ROOT)/node_modules/.package-lock.json
 # "node_modules is up to date". --ignore-scripts: vnu-jar's postinstall tries to
 # download a JDK from GitHub; we use the system Java instead.
 $(PRESSROOM_TEST_ROOT)/node_modules/.package-lock.json: $(PRESSROOM_TEST_ROOT)/package.json $(wildcard $(PRESSROOM_TEST_ROOT)/package-lock.json)
-	@echo "test-deps: installing npm test tools (axe-core, vnu-jar)"
+	@echo "test-deps: installing npm test tools (axe-core, pa11y, vnu-jar; no browser download)"
 	@cd "$(PRESSROOM_TEST_ROOT)" && \
 	  if [ -f package-lock.json ]; then \
 	    $(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
