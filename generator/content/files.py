@@ -31,8 +31,14 @@ class FileProblem(Exception):
 
 
 def release_files(site: Path) -> list[Path]:
+    """Every release file under content/releases/, in a stable order (a walk with plain strings:
+    a large archive has tens of thousands)."""
     folder = site / RELEASES_DIR
-    return sorted(p for p in folder.rglob("*.md") if not hidden(p.relative_to(folder)))
+    found: list[Path] = []
+    for here, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(Path(here, name) for name in files if name.endswith(".md") and not name.startswith("."))
+    return sorted(found)
 
 
 def page_files(site: Path) -> list[Path]:
