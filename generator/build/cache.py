@@ -211,15 +211,15 @@ class Cache:
             self._fail(exc)
             return {}
 
-    def keep_search_records(self, rows: dict[str, tuple[str, str, str]]) -> None:
-        """Keep exactly these rows (pages that are gone are forgotten)."""
+    def keep_search_records(self, changed: dict[str, tuple[str, str, str]], gone: Iterable[str]) -> None:
+        """Store the `changed` rows and forget the pages that are `gone`; the rest stay as they are."""
         if self._db is None:
             return
         try:
             self._db.execute("BEGIN")
-            self._db.execute("DELETE FROM search")
-            self._db.executemany("INSERT INTO search VALUES (?, ?, ?, ?)",
-                                 ((path, *row) for path, row in sorted(rows.items())))
+            self._db.executemany("DELETE FROM search WHERE path = ?", ((path,) for path in sorted(gone)))
+            self._db.executemany("INSERT OR REPLACE INTO search VALUES (?, ?, ?, ?)",
+                                 ((path, *row) for path, row in sorted(changed.items())))
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)

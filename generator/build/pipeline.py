@@ -39,7 +39,7 @@ def build(options: BuildOptions) -> BuildReport:
     cache = Cache(options.site / CACHE_DIR) if options.cache else Cache.disabled()
     try:
         inputs = seal.inputs_key(options) if cache.usable else ""
-        unchanged = seal.unchanged(options, cache) if cache.usable else None
+        unchanged = seal.unchanged(options, cache, inputs) if cache.usable else None
         if unchanged is not None:
             report = unchanged
         else:

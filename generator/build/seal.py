@@ -23,11 +23,11 @@ from generator.build import codec
 from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.cache import Cache
 from generator.build.code import code_key
+from generator.build.output_state import intact
 from generator.build.site import BuildOptions, BuildReport
-from generator.build.staging import intact
 from generator.core.digest import digest
 from generator.core.errors import Joined, Message, Param, Problem
-from generator.core.paths import schema_path, theme_folder
+from generator.core.paths import schema_path, theme_folder, walk
 from generator.lifecycle.states import Due
 
 SEAL = "seal"
@@ -74,16 +74,9 @@ def _stamps(root: Path) -> list[str]:
         return [f"{root} missing"]
     if not os.path.isdir(root):
         return [f"{root} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"]
-    seen: set[str] = set()
-    for here, folders, files in os.walk(root, followlinks=True):  # a linked folder is read too
-        real = os.path.realpath(here)
-        if real in seen:  # a link back up: once is enough
-            folders.clear()
-            continue
-        seen.add(real)
-        folders.sort()
+    for here, files in walk(root):  # a linked folder is read too
         found.append(f"{here}/ {os.stat(here).st_mtime_ns}")
-        for name in sorted(files):
+        for name in files:
             path = f"{here}/{name}"
             try:
                 stat = os.stat(path)
@@ -94,8 +87,9 @@ def _stamps(root: Path) -> list[str]:
     return found
 
 
-def unchanged(options: BuildOptions, cache: Cache) -> BuildReport | None:
-    """The last build's report, if this build would change nothing; else None."""
+def unchanged(options: BuildOptions, cache: Cache, inputs: str) -> BuildReport | None:
+    """The last build's report, if this build would change nothing; else None. `inputs` is this
+    build's `inputs_key`."""
     text = cache.value(SEAL)
     if text is None:
         return None
@@ -107,7 +101,7 @@ def unchanged(options: BuildOptions, cache: Cache) -> BuildReport | None:
         return None
     if not seal.now <= options.now or (seal.due is not None and options.now >= seal.due):
         return None
-    if seal.inputs != inputs_key(options) or intact(options.output) != seal.output:
+    if seal.inputs != inputs or intact(options.output) != seal.output:
         return None
     from generator.build.search import SearchReport  # only now: a sealed build needs no search code
 

@@ -37,7 +37,6 @@ the stop words.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -62,7 +61,6 @@ FORMAT = 1  # of the files below (search.js checks it); raise it when part_files
 FINGERPRINT = "pressroom-fingerprint.txt"
 DOCS_PER_FILE = 20
 # Release pages are the only ones carrying data-pagefind-body.
-PAGE_GLOB = "meldung/**/index.html"
 MARKER = b"data-pagefind-body"
 FILTERS = ("authority", "topic", "place", "year")
 CONFIRMED = 32  # flag of a compound part whose first part is a word of the same index part
@@ -94,11 +92,6 @@ class Record:
     names: tuple[str, ...]  # its authority, places and topics: found, never shown as excerpt
     filters: tuple[tuple[str, tuple[str, ...]], ...]  # (filter, values), in FILTERS order
 
-    @property
-    def part(self) -> str:
-        years = dict(self.filters).get("year", ())
-        return years[0] if years else "other"
-
 
 @dataclass(frozen=True)
 class SearchReport:
@@ -119,22 +112,18 @@ class RecordStore(Protocol):
     """Where the records of earlier builds are kept (the build cache), by page path."""
 
     def search_records(self) -> dict[str, tuple[str, str, str]]: ...  # path → (page key, month, record)
-    def keep_search_records(self, rows: dict[str, tuple[str, str, str]]) -> None: ...
+    def keep_search_records(self, changed: dict[str, tuple[str, str, str]], gone: Iterable[str]) -> None: ...
 
 
-def index_search(staging: Staging, jobs: int = 1, pages: Mapping[str, str] | None = None,
-                 store: RecordStore | None = None) -> SearchReport:
+def index_search(staging: Staging, jobs: int, pages: Mapping[str, str], store: RecordStore) -> SearchReport:
     """Put a search index for the staged release pages into the staging folder.
 
-    `pages` gives each release page's key (what it was made from): a page whose record the
-    `store` keeps under the same key is not read again, and a part whose records are all as
-    they were is carried over as it is. Without them every staged page is read.
+    `pages` gives each staged file's key (what it was made from): a release page whose record
+    the `store` keeps under the same key is not read again, and a part whose records are all as
+    they were is carried over as it is.
     """
     started = time.perf_counter()
-    if pages is None:
-        records = [record_of(path, content) for path, content in indexed_pages(staging.root, staging.paths).items()]
-        return write_index(staging, [r for r in records if r is not None], jobs, started)
-    known = store.search_records() if store is not None else {}
+    known = store.search_records()
     rows: dict[str, tuple[str, str, str]] = {}
     fresh: dict[str, Record] = {}
     for path in sorted(p for p in pages if _is_page(p)):
@@ -147,8 +136,8 @@ def index_search(staging: Staging, jobs: int = 1, pages: Mapping[str, str] | Non
             if record is not None:
                 fresh[path] = record
         rows[path] = row
-    if store is not None:
-        store.keep_search_records(rows)
+    store.keep_search_records({path: row for path, row in rows.items() if known.get(path) != row},
+                              known.keys() - rows.keys())
     members: dict[str, list[str]] = defaultdict(list)
     for path, name in _parts({path: row[1] for path, row in rows.items() if row[2] != "null"}).items():
         members[name].append(path)
@@ -163,7 +152,7 @@ def index_search(staging: Staging, jobs: int = 1, pages: Mapping[str, str] | Non
                 assert found is not None  # the page was indexed when its record was kept
         return found
 
-    fingerprints = {name: _keyed_fingerprint(paths, rows) for name, paths in members.items()}
+    fingerprints = {name: _fingerprint(paths, rows) for name, paths in members.items()}
     return _write_parts(staging, {name: partial(_loaded, load, paths) for name, paths in members.items()},
                         fingerprints, sum(len(paths) for paths in members.values()), jobs, started)
 
@@ -172,7 +161,7 @@ def _loaded(load: Callable[[str], Record], paths: list[str]) -> list[Record]:
     return [load(path) for path in paths]
 
 
-def _keyed_fingerprint(paths: list[str], rows: Mapping[str, tuple[str, str, str]]) -> str:
+def _fingerprint(paths: list[str], rows: Mapping[str, tuple[str, str, str]]) -> str:
     """What a part depends on: the index format, the word rules and its records (as the cache
     keeps them: a page made anew whose record did not change leaves its part as it was)."""
     return digest(f"pressroom search {FORMAT} words {german.VERSION} records", *(
@@ -190,18 +179,6 @@ def _parts(months: Mapping[str, str]) -> dict[str, str]:
     newest = max((month[:4] for month in months.values() if month), default="")
     busy = sum(1 for month in months.values() if month[:4] == newest) > SPLIT
     return {path: (month if busy and month[:4] == newest else month[:4]) or "other" for path, month in months.items()}
-
-
-def write_index(staging: Staging, records: list[Record], jobs: int = 1, started: float | None = None) -> SearchReport:
-    """The index of these records, in parts by year (or month, in a busy year)."""
-    started = time.perf_counter() if started is None else started
-    named = {r.url: r for r in records}
-    parts: dict[str, list[Record]] = defaultdict(list)
-    for url, name in _parts({r.url: r.sort[:7] if r.part != "other" else "" for r in records}).items():
-        parts[name].append(named[url])
-    fingerprints = {name: _fingerprint(members) for name, members in parts.items()}
-    return _write_parts(staging, {name: partial(list, members) for name, members in parts.items()},
-                        fingerprints, len(records), jobs, started)
 
 
 def _write_parts(staging: Staging, parts: Mapping[str, Callable[[], list[Record]]], fingerprints: Mapping[str, str],
@@ -225,22 +202,6 @@ def _write_parts(staging: Staging, parts: Mapping[str, Callable[[], list[Record]
                    "stop": sorted(german.NORMAL_STOP_WORDS)}
         staging.write(PARTS, _json(listing))
     return SearchReport(pages, len(names), len(changed), time.perf_counter() - started)
-
-
-def indexed_pages(root: Path, staged: Iterable[str] | None = None) -> dict[str, bytes]:
-    """The staged pages that go into the index (site path → content), in a stable order.
-
-    `staged` names the files of the new site; without it every page under `root` counts."""
-    if staged is None:
-        found = sorted(path.relative_to(root).as_posix() for path in root.glob(PAGE_GLOB))
-    else:
-        found = sorted(path for path in staged if path.startswith("meldung/") and path.endswith("/index.html"))
-    pages = {}
-    for path in found:
-        content = (root / path).read_bytes()
-        if MARKER in content:
-            pages[path] = content
-    return pages
 
 
 def record_of(path: str, content: bytes) -> Record | None:
@@ -340,15 +301,6 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def _fingerprint(records: list[Record]) -> str:
-    """What a part depends on: the index format, the word rules and its records."""
-    digest = hashlib.sha256(f"pressroom search {FORMAT} words {german.VERSION}\n".encode())
-    for record in sorted(records, key=lambda r: r.url):
-        digest.update(_json([record.url, record.title, record.date, record.sort, record.text,
-                             record.names, record.filters]).encode())
-    return digest.hexdigest() + "\n"
 
 
 def _read(path: Path) -> str | None:

@@ -14,17 +14,17 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import shutil
 import signal
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from generator.build import output_state
+from generator.build.output_state import safe
 from generator.core.errors import N_, Message, OutputError, UsageError
 from generator.core.urls import normal
 from generator.lifecycle.manifest import MANIFEST
@@ -144,22 +144,6 @@ class StagingBug(OutputError):
     """A file written twice in one build, or one no owner claimed: a bug, never an overwrite."""
 
 
-@dataclass(frozen=True)
-class _State:
-    """What the output tree and the spare beside it hold, as the last build left them.
-
-    `files` are the live site's files; `folders` the modification times of its folders (a
-    file added, removed or replaced by hand changes its folder's time); `pending` the paths at
-    which the spare differs from the live site, or None when there is no usable spare.
-    """
-
-    files: frozenset[str]
-    folders: dict[str, int]
-    stamps: dict[str, tuple[int, int]]  # each live file's size and modification time
-    build: str  # the id of the build that made the live tree
-    pending: frozenset[str] | None
-
-
 class Staging:
     """Collects the new site; `commit()` makes it the target, leaving it as it was on any failure.
 
@@ -184,7 +168,7 @@ class Staging:
         self._fresh = parent / f".{name}.staging"
         self.root = self._fresh
         self._spare = parent / f".{name}.spare"
-        self._state_path = parent / f".{name}.state"
+        self._state_path = output_state.path_of(self.target)
         self._old = parent / f".{name}.old"
         # A site no longer needed is moved here and removed during the next build, by a
         # separate `rm` that runs while that build renders, instead of at the end of this one.
@@ -196,7 +180,7 @@ class Staging:
         self.written = 0
         self.kept = 0
         self._folders: set[str] = set()
-        self._state: _State | None = None
+        self._state: output_state.OutputState | None = None
         self._in_spare = False
         self._changed: set[str] = set()  # paths whose new file differs from the live site's
         self._foreign: set[str] = set()  # files in the live tree no build made (added by hand)
@@ -212,7 +196,7 @@ class Staging:
             fcntl.flock(self._lock, fcntl.LOCK_EX)
             self._recover()
             _remove(self._fresh)
-            self._state = _read_state(self._state_path) if os.path.isdir(self.target) else None
+            self._state = output_state.read(self._state_path) if os.path.isdir(self.target) else None
             # From here on the spare is untrusted until `commit` records it again: a build killed
             # while it works on the spare leaves no state, and the next one starts afresh.
             with contextlib.suppress(FileNotFoundError):
@@ -259,7 +243,7 @@ class Staging:
         else:
             self._spare.rename(self._trash)
 
-    def _hand_made(self, state: _State) -> set[str]:
+    def _hand_made(self, state: output_state.OutputState) -> set[str]:
         """Entries of the live tree that no build made: found in the folders whose time changed."""
         found: set[str] = set()
         for folder, mtime_ns in state.folders.items():
@@ -276,7 +260,7 @@ class Staging:
                 continue
             for name in names:
                 entry = f"{folder}/{name}" if folder else name
-                if entry not in state.files and entry not in state.folders and _safe(entry):
+                if entry not in state.stamps and entry not in state.folders and safe(entry):
                     found.add(entry)
         return found
 
@@ -284,7 +268,7 @@ class Staging:
         """Make the spare equal to the live site at `paths`, sharing the live files' inodes."""
         assert self._state is not None
         for path in sorted(paths):
-            if not _safe(path):
+            if not safe(path):
                 continue
             spare = f"{self._spare}/{path}"
             self._beneath(spare)
@@ -293,7 +277,7 @@ class Staging:
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(spare)
-            if path in self._state.files:
+            if path in self._state.stamps:
                 self._folder(spare)
                 self._beneath(spare)
                 with contextlib.suppress(FileNotFoundError):  # removed by hand: made again when staged
@@ -366,7 +350,7 @@ class Staging:
     def _check(self, path: str) -> str:
         """The registry key of a file about to be staged, if it may be staged (else `StagingBug`)."""
         key = normal(path)
-        if not _safe(path):
+        if not safe(path):
             raise StagingBug(Message("internal error: the build tried to write %(path)s, outside its output "
                                      "folder; the previous site was left as it was – please report this",
                                      path=repr(path)))
@@ -394,11 +378,8 @@ class Staging:
         return tuple(self._paths)
 
     def previous(self, path: str) -> str:
-        """Where the previous site's file at `path` is read from during this build."""
-        return self._previous(path)
-
-    def _previous(self, path: str) -> str:
-        """The previous site's file at `path`: in the spare it is the live file's own inode."""
+        """Where the previous site's file at `path` is read from during this build: in the spare it
+        is the live file's own inode."""
         return f"{self.root}/{path}" if self._in_spare else f"{self.target}/{path}"
 
     def _replace(self, path: str) -> str:
@@ -427,7 +408,7 @@ class Staging:
         self._stage(path)
         content = data.encode("utf-8") if isinstance(data, str) else data
         try:
-            if _same_bytes(self._previous(path), content):
+            if _same_bytes(self.previous(path), content):
                 self._same_kept(path)
                 return
             with open(self._replace(path), "xb") as handle:
@@ -444,14 +425,14 @@ class Staging:
         """
         key = self._check(path)
         try:
-            stat = os.lstat(self._previous(path))
+            stat = os.lstat(self.previous(path))
             if not S_ISREG(stat.st_mode) or (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
                 return False
             self._same_kept(path)
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise OutputError(Message(_CARRY, file=self._previous(path), problem=exc.strerror or str(exc))) from None
+            raise OutputError(Message(_CARRY, file=self.previous(path), problem=exc.strerror or str(exc))) from None
         self._staged.add(key)
         self._paths.append(path)
         return True
@@ -469,12 +450,12 @@ class Staging:
             return False
         for path in found:  # every file as the last build recorded it, or none is taken
             try:
-                stat = os.lstat(self._previous(path))
+                stat = os.lstat(self.previous(path))
             except OSError:
                 return False
             if not S_ISREG(stat.st_mode) or self._state.stamps.get(path) != (stat.st_size, stat.st_mtime_ns):
                 return False
-        if set(found) != {p for p in self._state.files if p.startswith(folder + "/")}:
+        if len(found) != self._state.count_under(folder):  # each found one is recorded: none is missing
             return False
         for path in found:
             key = self._check(path)
@@ -490,7 +471,7 @@ class Staging:
     def copy(self, path: str, source: Path) -> None:
         self._stage(path)
         try:
-            if _same_file(self._previous(path), source):
+            if _same_file(self.previous(path), source):
                 self._same_kept(path)
                 return
             shutil.copyfile(source, self._replace(path))
@@ -515,7 +496,7 @@ class Staging:
     def _commit_spare(self) -> None:
         assert self._state is not None
         files = frozenset(self._paths)
-        removed = self._state.files - files
+        removed = self._state.stamps.keys() - files
         for path in sorted(removed):
             self._beneath(f"{self.root}/{path}")
             with contextlib.suppress(FileNotFoundError):
@@ -540,7 +521,7 @@ class Staging:
             # differs from the new one; else it goes to the sweep.
             if self._state is not None and not self._touched and not os.path.lexists(self._spare):
                 self.root.rename(self._spare)
-                self._keep_state(files, frozenset(self._changed | (self._state.files - files) | self._foreign))
+                self._keep_state(files, frozenset(self._changed | (self._state.stamps.keys() - files) | self._foreign))
                 return
             with contextlib.suppress(OSError):  # else __exit__ removes it at once
                 self.root.rename(self._trash)
@@ -551,99 +532,10 @@ class Staging:
         self._keep_state(files, None)
 
     def _keep_state(self, files: frozenset[str], pending: frozenset[str] | None) -> None:
-        """Record the live site for the next build (best effort: without it, the next starts afresh)."""
+        """Record the live site for the next build (best effort: without it, the next starts afresh).
+        A file this build did not change keeps the stamp the last state gave it."""
         known = self._state.stamps if self._state is not None else {}
-        stamps: dict[str, list[int]] = {}
-        for path in sorted(files):
-            stamp = known.get(path)
-            if stamp is None or path in self._changed:
-                try:
-                    stat = os.stat(f"{self.target}/{path}")
-                except OSError:
-                    return  # no state: the next build starts afresh
-                stamp = (stat.st_size, stat.st_mtime_ns)
-            stamps[path] = list(stamp)
-        folders: dict[str, int] = {}
-        for folder in sorted({os.path.dirname(path) for path in files} | {""}):
-            while True:
-                if folder not in folders:
-                    with contextlib.suppress(OSError):
-                        folders[folder] = os.stat(f"{self.target}/{folder}" if folder else self.target).st_mtime_ns
-                if not folder:
-                    break
-                folder = os.path.dirname(folder)
-        self.build_id = os.urandom(16).hex()  # names this very tree: a seal is only good for it
-        state = {"format": _STATE_FORMAT, "build": self.build_id, "files": stamps, "folders": folders,
-                 "pending": sorted(pending) if pending is not None else None}
-        temporary = self._state_path.with_name(self._state_path.name + ".new")
-        try:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-            # Never through a link someone put there: a new file of our own, then one rename.
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            with open(handle, "w", encoding="utf-8") as out:
-                out.write(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
-            os.replace(temporary, self._state_path)
-        except OSError:
-            self.build_id = None
-
-
-_STATE_FORMAT = "pressroom-output-2"
-
-
-def intact(target: Path) -> str | None:
-    """The id of the build that made the output folder, if the folder is exactly as that build
-    left it: every file and folder it recorded, with the same size and time, and nothing else (a
-    file touched, added or removed by hand gives None). Without a state, None."""
-    target = target.absolute()
-    state = _read_state(target.parent / f".{target.name}.state")
-    if state is None or not state.build:
-        return None
-    try:
-        for folder, mtime_ns in state.folders.items():
-            if os.stat(f"{target}/{folder}" if folder else target).st_mtime_ns != mtime_ns:
-                return None
-        for path, (size, mtime_ns) in state.stamps.items():
-            found = os.stat(f"{target}/{path}")
-            if found.st_size != size or found.st_mtime_ns != mtime_ns:
-                return None
-    except OSError:
-        return None
-    return state.build
-
-
-def _safe(path: str) -> bool:
-    """A relative path inside the output folder, without tricks."""
-    parts = path.split("/")
-    return bool(path) and not path.startswith("/") and "\0" not in path and not any(
-        p in ("", ".", "..") for p in parts)
-
-
-def _read_state(path: Path) -> _State | None:
-    """The state the last build recorded, if it is well formed (anything else: no state)."""
-    try:
-        if os.path.islink(path):
-            return None
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(value, dict) or value.get("format") != _STATE_FORMAT:
-        return None
-    files, folders, pending = value.get("files"), value.get("folders"), value.get("pending")
-    if not isinstance(files, dict) or not all(
-            isinstance(f, str) and _safe(f) and type(v) is list and len(v) == 2 and type(v[0]) is int
-            and type(v[1]) is int for f, v in files.items()):
-        return None
-    if not isinstance(folders, dict) or not all(
-            isinstance(k, str) and type(v) is int and (k == "" or _safe(k)) for k, v in folders.items()):
-        return None
-    if pending is not None and (not isinstance(pending, list)
-                                or not all(isinstance(f, str) and _safe(f) for f in pending)):
-        return None
-    build = value.get("build")
-    return _State(frozenset(files), folders, {f: (v[0], v[1]) for f, v in files.items()},
-                  build if isinstance(build, str) else "",
-                  frozenset(pending) if pending is not None else None)
+        self.build_id = output_state.write(self._state_path, self.target, files, known, self._changed, pending)
 
 
 def _die_with_parent() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import generator
@@ -21,3 +23,17 @@ def schema_path() -> Path:
     package = Path(generator.__file__).parent
     installed = package / "schema" / SCHEMA_FILE
     return installed if installed.is_file() else package.parent / "schema" / SCHEMA_FILE
+
+
+def walk(root: Path | str) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under `root` with its file names, both sorted, following linked folders as
+    Jinja and the theme's static files do, each real folder once (a link back up ends there)."""
+    seen: set[str] = set()
+    for here, folders, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:
+            folders.clear()
+            continue
+        seen.add(real)
+        folders.sort()
+        yield here, sorted(files)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
 from generator.core.paths import theme_folder as theme_folder  # where it always was
+from generator.core.paths import walk
 from generator.render.markdown import strip_controls
 
 
@@ -119,14 +119,6 @@ class Templates:
         """Every file the theme consists of, for cache keys."""
         files: list[Path] = []
         for folder in self.folders:
-            seen: set[str] = set()
-            # Linked folders too (Jinja and the static files follow them), each real one once.
-            for here, folders, names in os.walk(folder, followlinks=True):
-                real = os.path.realpath(here)
-                if real in seen:
-                    folders.clear()
-                    continue
-                seen.add(real)
-                folders.sort()
-                files.extend(Path(here) / name for name in sorted(names) if (Path(here) / name).is_file())
+            for here, names in walk(folder):  # linked folders too, as Jinja follows them
+                files.extend(Path(here) / name for name in names if (Path(here) / name).is_file())
         return files
