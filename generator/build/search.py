@@ -22,8 +22,10 @@ build cache. Each part is a function of its own pages only, so a rebuild and a c
 the same bytes.
 
 A part (`pagefind/<year>/`):
-- `part.json`: number of releases, the values of each filter with their counts, the shards.
-- `terms/<shard>.json`: by the first two letters of a term, `{"w": {stem: postings},
+- `part.json`: number of releases, the values of each filter with their counts, the shards
+  and their depth.
+- `terms/<shard>.json`: by the first `depth` letters of a term (two, or for a small part one,
+  or none: then all terms are in `terms/all.json`), `{"w": {stem: postings},
   "h": {compound part: postings}}`; postings are `[doc, flags, doc, flags, …]`, flags =
   occurrences in the text (0–7) + 8 if in the title + 16 if in a name (authority, place, topic)
   + 32 (compound parts only) if the part was confirmed: what comes before it is a word too.
@@ -57,7 +59,9 @@ from generator.core.digest import digest
 
 SEARCH_DIR = "pagefind/"  # the folder's public name is kept (robots.txt, reserved slugs)
 PARTS = SEARCH_DIR + "parts.json"
-FORMAT = 1  # of the files below (search.js checks it); raise it when part_files writes differently
+FORMAT = 2  # of the files below (search.js checks it); raise it when part_files writes differently
+ALL = "all"  # the one term file of a part of depth 0
+SHARD_BYTES = 32 * 1024  # the most a term file of a part named by fewer than two characters holds
 FINGERPRINT = "pressroom-fingerprint.txt"
 DOCS_PER_FILE = 20
 # Release pages are the only ones carrying data-pagefind-body.
@@ -240,9 +244,25 @@ def _plain(fragment: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
-def shard_of(term: str) -> str:
-    """The file a term is in: its first two characters, others than a–z and 0–9 as "_"."""
-    return "".join(c if c.isascii() and c.isalnum() else "_" for c in term[:2])
+def shard_of(term: str, depth: int = 2) -> str:
+    """The file a term is in: its first `depth` characters, others than a–z and 0–9 as "_";
+    a part of depth 0 keeps all its terms in one file, `ALL`."""
+    if depth == 0:
+        return ALL
+    return "".join(c if c.isascii() and c.isalnum() else "_" for c in term[:depth])
+
+
+def _depth(sizes: Mapping[str, int]) -> int:
+    """How many characters name a part's term files: the fewest for which none of them is
+    larger than SHARD_BYTES (judged from the sizes of its two-character files), or two. A small
+    part then comes as one file or a few instead of hundreds of tiny ones, and a big part keeps
+    the small files that let a query of one word fetch little."""
+    if sum(sizes.values()) <= SHARD_BYTES:
+        return 0
+    firsts: dict[str, int] = defaultdict(int)
+    for name, size in sizes.items():
+        firsts[name[:1]] += size
+    return 1 if max(firsts.values()) <= SHARD_BYTES else 2
 
 
 def part_files(records: list[Record]) -> dict[str, bytes]:
@@ -285,12 +305,22 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
         for term, postings in table.items():
             shards[shard_of(term)][kind][term] = [n for doc in sorted(postings) for n in (doc, postings[doc])]
     files = {f"terms/{name}.json": _json(shard) for name, shard in shards.items()}
+    depth = _depth({name: len(files[f"terms/{name}.json"]) for name in shards})
+    if depth < 2:
+        merged: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "h": {}})
+        for name, shard in shards.items():
+            into = merged[ALL if depth == 0 else name[:1]]
+            into["w"].update(shard["w"])
+            into["h"].update(shard["h"])
+        shards = merged
+        files = {f"terms/{name}.json": _json(shard) for name, shard in shards.items()}
     files["filters.json"] = _json(filters)
     for first in range(0, len(ordered), DOCS_PER_FILE):
         files[f"docs/{first // DOCS_PER_FILE}.json"] = _json(
             [[r.url, r.title, r.date, r.text] for r in ordered[first:first + DOCS_PER_FILE]])
     files["part.json"] = _json({
         "count": len(ordered),
+        "depth": depth,
         "docs": DOCS_PER_FILE,
         "filters": {name: [[value, len(docs)] for value, docs in sorted(values.items())]
                     for name, values in filters.items()},

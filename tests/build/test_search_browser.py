@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from generator.build import search_german as german
+from generator.build.search import shard_of as german_shard
 from tests.build.search_fixture import ALL, SECRET_WORDS, A, B, C, D, E, F, build, make_site, open_search, titles
 from tests.conftest import REPO
 from tests.support.browser import chromium_available, chromium_browser, serve_directory
@@ -242,4 +245,49 @@ def test_more_than_fifty_results_come_on_request(browser: Browser, tmp_path: Pat
         page.wait_for_function("document.querySelectorAll('#search-results li').length === 55")
         assert page.locator("#search-more").is_hidden()
         assert page.evaluate("document.activeElement.textContent") == "POL-TS: Meldung 04"  # read on there
+        page.close()
+
+
+def _words(rng: random.Random, first: str | None, count: int, seen: set[str]) -> list[str]:
+    """Made-up words of four syllables whose stems are not in `seen`, all beginning with `first`
+    if given."""
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    found: list[str] = []
+    while len(found) < count:
+        word = "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(4))
+        word = (first + word[1:]) if first else word
+        if german.stem(word) not in seen:
+            seen.add(german.stem(word))
+            found.append(word)
+    return found
+
+
+def test_parts_of_every_size_find_their_words(browser: Browser, tmp_path: Path) -> None:
+    """A small part keeps its terms in one file, a middle one by first letter, a big one by
+    two: the browser looks each word up where the build put it."""
+    rng = random.Random(7)
+    site = minimal_site(tmp_path / "site")
+    seen: set[str] = set()
+    years = {"2023": _words(rng, "k", 2400, seen), "2024": _words(rng, None, 2400, seen),
+             "2025": _words(rng, None, 20, seen)}
+    planted: dict[str, str] = {}
+    for year, words in years.items():
+        for n in range(0, len(words), 20):
+            # A word of letters no made-up word has, so it is no beginning of another.
+            probe = "qy" + "".join("qxyj"[(len(planted) >> shift) & 3] for shift in (0, 2, 4, 6))
+            title = planted[probe] = f"Meldung {year} {n:04d}"
+            write_release(site, f"{year}/r{year}-{n:04d}", f"title: {title}\ndate: {year}-03-01T10:{n % 60:02d}"
+                          ":00+01:00\nauthority: polizei-test", " ".join([probe, *words[n:n + 20]]) + ".\n")
+    out = build(site, tmp_path / "out")
+    depths = {year: json.loads((out / "pagefind" / year / "part.json").read_text())["depth"] for year in years}
+    assert depths == {"2023": 2, "2024": 1, "2025": 0}
+    assert [p.name for p in (out / "pagefind" / "2025" / "terms").iterdir()] == ["all.json"]
+    with serve_directory(out) as url:
+        page = open_search(browser.new_page(), url + "suche/")
+        for word, title in sorted(planted.items()):
+            assert titles(page, word) == [title], word
+        terms = ["kabu", "ä", "ßa", "9x", "\U0001F600b", "e"]
+        shards = page.evaluate("async (terms) => { const s = await import('/static/search.js');"
+                               " return [0, 1, 2].map((d) => terms.map((t) => s.shardOf(t, d))); }", terms)
+        assert shards == [[german_shard(term, depth) for term in terms] for depth in (0, 1, 2)]
         page.close()

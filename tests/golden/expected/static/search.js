@@ -135,8 +135,10 @@ export function heads(word) {
   return found;
 }
 
-export function shardOf(term) {
-  return Array.from(term.slice(0, 2)).map((c) => (/^[a-z0-9]$/.test(c) ? c : "_")).join("");
+// A part names its term files by the first `depth` characters of a term (0: one file, "all").
+export function shardOf(term, depth = 2) {
+  if (depth === 0) return "all";
+  return Array.from(term).slice(0, depth).map((c) => (/^[a-z0-9]$/.test(c) ? c : "_")).join("");
 }
 
 // ---------------------------------------------------------------- the index
@@ -155,7 +157,8 @@ function partFile(part, path) {
   return fetchJson(`${bundle}${part.name}/${path}?v=${part.key}`);
 }
 
-function shard(part, name) {
+function shard(part, term) {
+  const name = shardOf(term, part.meta.depth);
   if (!part.meta.shards.includes(name)) return Promise.resolve({ w: {}, h: {} });
   if (!part.shards.has(name)) part.shards.set(name, partFile(part, `terms/${name}.json`));
   return part.shards.get(name);
@@ -174,7 +177,7 @@ function docOf(part, doc) {
 
 async function load() {
   const listing = await (await fetch(bundle + "parts.json", { cache: "no-cache" })).json();
-  if (listing.format !== 1) throw new Error("unknown index format");
+  if (listing.format !== 2) throw new Error("unknown index format");
   STOP = new Set(listing.stop);
   parts = await Promise.all(listing.parts.map(async (p) => {
     const part = { name: p.name, key: p.key, shards: new Map(), filters: null, docs: new Map() };
@@ -206,8 +209,7 @@ function flagScore(kind, flags) {
 
 // For each term: in every part, doc → best score; `real` says whether the term is a word by itself.
 async function matchTerm(term) {
-  const name = shardOf(term);
-  const tables = await Promise.all(parts.map((part) => shard(part, name)));
+  const tables = await Promise.all(parts.map((part) => shard(part, term)));
   const prefix = Array.from(term).length >= 2;
   let real = false;
   const perPart = tables.map((table) => {
