@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from functools import cached_property
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from generator.core.paths import theme_folder as theme_folder  # where it always was
@@ -28,8 +31,32 @@ def theme_folders(site: Path) -> list[Path]:
     return seen
 
 
+class _CompiledInMemory(jinja2.BytecodeCache):
+    """Each template compiled once per process, by its name, file and source (Jinja's own bucket
+    key and checksum), for `serve`'s rebuilds and for processes forked after a first build.
+    Only ever in memory: a code object read back from a file could run anything. Every
+    environment here is made with the same options, which the compiled code depends on."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self._codes.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self._codes[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _CompiledInMemory()
+_CATALOGS: dict[tuple[str, bytes], bytes] = {}  # (language, digest of the .po) → the compiled catalog
+
+
 def translations(folders: list[Path], language: str) -> NullTranslations:
-    """The interface texts for `language`, compiled in memory from the .po catalogs.
+    """The interface texts for `language`, compiled in memory from the .po catalogs (once per
+    process and catalog text).
 
     A site's own catalog comes first and the theme's is its fallback, so a site
     that adds one template text needs to translate only that text."""
@@ -37,12 +64,14 @@ def translations(folders: list[Path], language: str) -> NullTranslations:
     for folder in folders:
         po = folder / "locale" / language / "LC_MESSAGES" / "messages.po"
         if po.is_file():
-            with po.open("rb") as handle:
-                catalog = read_po(handle, locale=language)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            found = Translations(buffer)
+            text = po.read_bytes()
+            key = (language, hashlib.blake2b(text, digest_size=16).digest())
+            compiled = _CATALOGS.get(key)
+            if compiled is None:
+                buffer = io.BytesIO()
+                write_mo(buffer, read_po(io.BytesIO(text), locale=language))
+                compiled = _CATALOGS[key] = buffer.getvalue()
+            found = Translations(io.BytesIO(compiled))
             if chain is None:
                 chain = found
             else:
@@ -83,6 +112,7 @@ class Templates:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             auto_reload=False,
+            bytecode_cache=_COMPILED,
         )
         found = translations(self.folders, language)
         # Texts the build hands to templates as values (a listing's name) come from the same catalog.

@@ -99,9 +99,7 @@ def serve() -> None:
     os.dup2(null, 0)
     os.dup2(null, 1)
     os.close(null)
-    import importlib
-
-    importlib.import_module("generator.commands.cli")  # all a command needs, imported once here
+    _prepare()
 
     reader = os.fdopen(command_in, "rb", buffering=0)
     writer = os.fdopen(answer_out, "w", buffering=1)
@@ -119,6 +117,24 @@ def serve() -> None:
         writer.write(json.dumps({"pid": pid}) + "\n")
         _, status = os.waitpid(pid, 0)
         writer.write(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}) + "\n")
+
+
+def _prepare() -> None:
+    """What every child would do first: import all of Pressroom (the command imports the build
+    stages only when it builds) and compile the built-in theme's templates and catalogs, which
+    Pressroom keeps in memory per process (`render.templates`), so that children inherit them."""
+    import importlib
+
+    for module in ("generator.commands.cli", "generator.build.stages", "generator.build.search",
+                   "generator.commands.serve", "generator.commands.check"):
+        importlib.import_module(module)
+    from generator.core.paths import theme_folder
+    from generator.render.templates import Templates
+
+    for language in ("de", "en"):
+        templates = Templates(theme_folder().parent, language, None)
+        for name in templates.env.list_templates(extensions=["html"]):
+            templates.env.get_template(name)
 
 
 def _readline(reader: IO[bytes]) -> bytes:
