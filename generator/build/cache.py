@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,14 +239,19 @@ class Cache:
             self._fail(exc)
             return {}
 
-    def keep_outputs(self, folder: Path, stamps: dict[str, Stamp]) -> None:
+    def keep_outputs(self, folder: Path, stamps: dict[str, Stamp], previous: Mapping[str, Stamp]) -> None:
+        """Keep `stamps` as the outputs of `folder`, which held `previous` (as `outputs` read
+        them): only the rows that differ are written, so a rebuild writes as many as it changed."""
         if self._db is None:
             return
+        where = str(folder)
         try:
             self._db.execute("BEGIN")
-            self._db.execute("DELETE FROM outputs WHERE folder = ?", (str(folder),))
-            self._db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?)",
-                                 ((str(folder), path, s.key, s.size, s.mtime_ns) for path, s in stamps.items()))
+            self._db.executemany("DELETE FROM outputs WHERE folder = ? AND path = ?",
+                                 ((where, path) for path in sorted(previous.keys() - stamps.keys())))
+            self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                                 ((where, path, s.key, s.size, s.mtime_ns) for path, s in sorted(stamps.items())
+                                  if previous.get(path) != s))
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)

@@ -132,7 +132,7 @@ def build_site(options: BuildOptions, jobs: int, cache: Cache, display: Display)
                            jobs, display, report)
         report.search = index_search(staging, jobs, made.keys(), cache) if options.search else None
         staging.commit()
-    cache.keep_outputs(staging.target, made.stamps(staging.target))
+    cache.keep_outputs(staging.target, made.stamps(staging.target), made.previous)
     report.output_build = staging.build_id
     report.published = len(catalog.published)
     report.scheduled = sum(1 for s in catalog.states.values() if s.value == "scheduled")
@@ -153,12 +153,12 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
                 display: Display, report: BuildReport) -> _Made:
     """Stage every file of the site; returns what the tasks made, for the cache."""
     previous = cache.outputs(staging.target)
+    made = _Made(previous=previous)
     tasks = page_tasks(catalog, views, data, templates)
     progress = display.stage("Rendering pages", len(tasks))
     # The workers start on the pages while this process makes the other files and the feeds,
     # writing the workers' pages now and then as they come rather than holding them in memory.
     site = str(staging.target)
-    made = _Made()
     count = 0
 
     def take(batches: Iterable[Sequence[Done]]) -> None:
@@ -191,6 +191,7 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
 class _Made:
     """The files the tasks staged: carried over (their stamps stay as they were) or written."""
 
+    previous: dict[str, Stamp]  # what the cache knew of the output's task files before
     kept: dict[str, Stamp] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)  # path → key
 
