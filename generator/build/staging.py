@@ -188,6 +188,7 @@ class Staging:
         self._touched = False  # the live tree was changed by hand since the last build
         self.build_id: str | None = None  # set when the state of the new site is recorded
         self._real_root = ""
+        self._sound: set[str] = set()  # folders of the spare found to lie inside it
 
     def __enter__(self) -> Staging:
         try:
@@ -286,13 +287,18 @@ class Staging:
                 self._prune(path)
 
     def _beneath(self, destination: str) -> None:
-        """Refuse to write or remove through a link that leads out of the spare (someone put it there)."""
+        """Refuse to write or remove through a link that leads out of the spare (someone put it there
+        before the build: the build itself makes no links, so a folder found sound stays sound)."""
         if not self._in_spare:
             return
-        folder = os.path.realpath(os.path.dirname(destination))
-        if folder != self._real_root and not folder.startswith(self._real_root + os.sep):
+        folder = os.path.dirname(destination)
+        if folder in self._sound:
+            return
+        real = os.path.realpath(folder)
+        if real != self._real_root and not real.startswith(self._real_root + os.sep):
             raise OSError(errno.ELOOP, Message("a folder of the spare beside the output is a link out of it"),
                           destination)
+        self._sound.add(folder)
 
     def _prune(self, path: str) -> None:
         """Remove the folders a removed file leaves empty in the spare."""
@@ -411,8 +417,14 @@ class Staging:
             if _same_bytes(self.previous(path), content):
                 self._same_kept(path)
                 return
-            with open(self._replace(path), "xb") as handle:
-                handle.write(content)
+            # os calls, not a file object: a cold build writes tens of thousands of files.
+            handle = os.open(self._replace(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            try:
+                left = memoryview(content)
+                while left:
+                    left = left[os.write(handle, left):]
+            finally:
+                os.close(handle)
             self.written += 1
         except OSError as exc:
             raise OutputError(Message("cannot write %(file)s: %(problem)s; the previous site was left as it was",
