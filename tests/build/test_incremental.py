@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.build.pipeline import BuildOptions, build
+from generator.core.errors import OutputError
 from tests.support.corpus import BERLIN, write_release, write_releases, write_site
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=BERLIN)
@@ -121,3 +123,31 @@ def test_nothing_changed_rewrites_nothing(tmp_path: Path) -> None:
     site = make_site(tmp_path, 60)
     rewritten, differing = rewritten_after(tmp_path, site, lambda: None)
     assert rewritten == differing == set()
+
+
+def test_a_link_planted_in_the_spare_leads_no_write_out_of_it(tmp_path: Path) -> None:
+    """Someone replaced a folder of the spare tree beside the output with a link to a folder
+    elsewhere: the next build writes nothing there, and the site it makes is the right one."""
+    site = make_site(tmp_path, 12)
+    out = tmp_path / "out"
+    run(site, out)
+    release = sorted((site / "content" / "releases").rglob("*.md"))[0]
+    release.write_text(release.read_text(encoding="utf-8") + "\nErster Nachtrag.\n", encoding="utf-8")
+    run(site, out)  # the site before is now the spare tree beside the output
+    spare = tmp_path / ".out.spare"
+    assert spare.is_dir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine", encoding="utf-8")
+    page = next(p for p in (spare / "meldung").iterdir() if p.name.endswith(release.stem.split("-", 3)[-1]))
+    shutil.rmtree(page)
+    page.symlink_to(elsewhere, target_is_directory=True)
+    release.write_text(release.read_text(encoding="utf-8") + "\nNachtrag.\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="link out of it"):
+        run(site, out)  # refused, the site before left as it was ...
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+    run(site, out)  # ... and the next build starts from a fresh folder
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+    cold = tmp_path / "cold"
+    run(site, cold, cache=False)
+    assert contents(out) == contents(cold)
