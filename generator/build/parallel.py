@@ -8,8 +8,11 @@ same code path, so output is identical for every `--jobs`.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import IMapIterator, Pool
 from typing import Generic, TypeVar
@@ -19,7 +22,19 @@ Result = TypeVar("Result")
 # Set just before the pool forks, read by the children: the fork carries it over.
 _work: Callable[[int, int], list[object]] | None = None
 
+_PR_SET_PDEATHSIG = 1
+
 SLICES_PER_JOB = 16  # small enough to balance uneven slices and show progress, large enough to be cheap
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """In a child process: end when the build that started it ends, even when it is killed
+    (SIGKILL runs no clean-up of its own), so that a killed build leaves no process behind.
+    `parent`: the pid the child was started from, if it may already be gone."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # the build ended before this child could ask to follow it
 
 
 def default_jobs() -> int:
@@ -96,7 +111,7 @@ def map_slices(work: Callable[[int, int], Sequence[Result]], count: int, jobs: i
         return Slices((work(start, end) for start, end in bounds))
     _work = work  # type: ignore[assignment]
     try:
-        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)))
+        pool = multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)), die_with_parent, (os.getpid(),))
     finally:
         _work = None  # the workers are forked by now and carry their own copy
     return Slices(None, pool, pool.imap(_run_slice, bounds))  # type: ignore[arg-type]

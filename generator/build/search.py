@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import time
 import typing
@@ -54,6 +55,7 @@ from typing import Protocol
 
 from generator.build import codec
 from generator.build import search_german as german
+from generator.build.parallel import die_with_parent
 from generator.build.staging import Staging
 from generator.core.digest import digest
 
@@ -192,7 +194,7 @@ def _write_parts(staging: Staging, parts: Mapping[str, Callable[[], list[Record]
     records = {name: parts[name]() for name in changed}
     workers = min(jobs, len(changed))
     if workers > 1:  # indexing is Python work: one process per core, not threads
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             made = list(pool.map(part_files, [records[name] for name in changed]))
     else:
         made = [part_files(records[name]) for name in changed]

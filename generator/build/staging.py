@@ -16,7 +16,6 @@ import errno
 import fcntl
 import os
 import shutil
-import signal
 import subprocess
 from pathlib import Path
 from stat import S_ISREG
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from generator.build import output_state
 from generator.build.output_state import safe
+from generator.build.parallel import die_with_parent
 from generator.core.errors import N_, Message, OutputError, UsageError
 from generator.core.urls import normal
 from generator.lifecycle.manifest import MANIFEST
@@ -41,7 +41,6 @@ _SWEEP_MARK = ".pressroom-sweep"
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-_PR_SET_PDEATHSIG = 1
 # Why a folder a build left beside the output cannot be removed (shown in an `OutputError`).
 _FOREIGN = Message("it holds files no Pressroom build made; move it away")
 _CARRY = N_("cannot carry over %(file)s: %(problem)s; the previous site was left as it was")
@@ -326,7 +325,7 @@ class Staging:
             self._sweeper = subprocess.Popen(["sh", "-c", 'rm -rf -- "$1/site" && rm -rf -- "$1"', "sweep",
                                               str(self._sweep)], stdin=subprocess.DEVNULL,
                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                             preexec_fn=_die_with_parent)
+                                             preexec_fn=die_with_parent)  # a killed build: the next finishes the sweep
         except OSError:
             shutil.rmtree(self._sweep, ignore_errors=True)
 
@@ -548,12 +547,6 @@ class Staging:
         A file this build did not change keeps the stamp the last state gave it."""
         known = self._state.stamps if self._state is not None else {}
         self.build_id = output_state.write(self._state_path, self.target, files, known, self._changed, pending)
-
-
-def _die_with_parent() -> None:
-    """A killed build takes its sweeper along; the next build finishes the sweep."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _same_bytes(previous: str, content: bytes) -> bool:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from generator.build.parallel import map_slices, slices
+from tests.conftest import REPO
+from tests.support.corpus import BERLIN, write_releases, write_site
 
 
 def numbers(start: int, end: int) -> list[tuple[int, int]]:
@@ -53,3 +61,55 @@ def test_slices_cover_the_range_without_overlap() -> None:
     for count in (0, 1, 31, 32, 1000, 12345):
         bounds = slices(count, 2)
         assert [n for start, end in bounds for n in range(start, end)] == list(range(count))
+
+
+def _session(leader: int) -> set[int]:
+    """The processes still alive in the session `leader` started."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z" and int(fields[3]) == leader:  # state, …, session id
+                found.add(int(entry))
+    return found
+
+
+@pytest.mark.parametrize("stage", ["first workers", "search index"])
+def test_a_killed_build_leaves_no_worker_behind(tmp_path: Path, stage: str) -> None:
+    """SIGKILL runs no clean-up: the build's workers (reading, rendering, the search index) end
+    with it, at once and without a word (they used to die later of a broken pipe, each printing
+    a traceback to the terminal)."""
+    site = tmp_path / "site"
+    write_site(site)
+    write_releases(site, 900, start=dt.datetime(2020, 1, 1, tzinfo=BERLIN), days=1500)
+    staging = tmp_path / ".out.staging" / "meldung"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", str(site), "-o", str(tmp_path / "out"), "--jobs", "2",
+         "--now", "2026-11-01T00:00:00+01:00", "--quiet"], env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        seen: set[int] = set()  # the workers before the search index's
+        while True:
+            assert time.monotonic() < deadline and build.poll() is None, "no worker of that stage was seen"
+            workers = _session(build.pid) - {build.pid}
+            if stage == "first workers" and workers:
+                time.sleep(0.5)  # well into their work
+                break
+            if stage == "search index":
+                if sum(1 for _ in staging.glob("*/index.html")) < 900:
+                    seen |= workers
+                elif workers - seen:
+                    break
+            time.sleep(0.005)
+        os.kill(build.pid, signal.SIGKILL)
+        _, err = build.communicate(timeout=30)  # until every process holding its stderr is gone
+        assert err == ""
+        assert _session(build.pid) == set()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build.pid, signal.SIGKILL)
