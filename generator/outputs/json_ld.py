@@ -7,6 +7,7 @@ is absolute, because crawlers and link previews see the page out of its site.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -68,7 +69,16 @@ def discovery(release: Release, data: OutputData) -> Discovery:
 
 def dumps(data: Any) -> str:
     """Deterministic JSON: sorted keys, real UTF-8, no spaces that vary, no control characters."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # JSON writes C0 controls as escapes and the others as they are: when neither is in the text,
+    # no string held one and stripping would change nothing (walking the data costs more than
+    # the dump). Any doubt – an escaped backslash before such a letter, too – takes the long way.
+    if not _CONTROL_IN_JSON.search(text):
+        return text
     return json.dumps(strip_control_all(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_CONTROL_IN_JSON = re.compile(r"\\[ubfr]|[\x7f-\x9f\ufffe\uffff]")
 
 
 def json_ld_script(data: Any) -> Markup:

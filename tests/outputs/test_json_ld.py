@@ -10,9 +10,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator.core.text import strip_control_all
 from generator.outputs.html_links import absolute_links
-from generator.outputs.json_ld import json_ld_script
+from generator.outputs.json_ld import dumps, json_ld_script
 from tests.support.vnu import format_errors, validate_html, vnu_available
 
 BASE = "https://presse.example.org/"
@@ -159,3 +162,18 @@ def test_pages_with_meta_tags_and_the_search_page_are_valid_html(demo_output: Pa
              demo_output / "suche" / "index.html"]
     errors = validate_html(files)
     assert errors == [], format_errors(errors)
+
+
+_TEXT = st.text(st.sampled_from(["a", "ä", "\\", "u", "r", "\n", "\t", "\r", "\x00", "\x08", "\x0c", "\x1f",
+                                 "\x7f", "\x85", "\u2028", "\ufffe", "\uffff", '"', "€", "\U0001F600"]))
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | _TEXT,
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+                     max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON)
+def test_json_is_written_without_control_characters_whatever_the_strings(data: object) -> None:
+    text = dumps(data)
+    assert text == json.dumps(strip_control_all(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert json.loads(text) == strip_control_all(data)
