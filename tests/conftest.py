@@ -19,6 +19,14 @@ DEMO_NOW = "2026-11-26T12:00:00+01:00"
 # tests/commands/test_messages_i18n.py runs the command without it to prove the German ones.
 os.environ["LANGUAGE"] = "en"
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with browser or slow tests first: each module runs on one worker (`--dist
+    loadscope`), and a long one dealt out last would keep the other worker idle at the end."""
+    heavy = {item.nodeid.split("::")[0] for item in items
+             if item.get_closest_marker("browser") or item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)
+
+
 # PRESSROOM_TEST_FRESH_PYTHON=1 starts a new interpreter for every command instead (slower, same results).
 _FORKS = None if os.environ.get("PRESSROOM_TEST_FRESH_PYTHON") else ForkServer()
 
