@@ -10,6 +10,7 @@ because the release model carries both. Whatever else is found is a miss: read a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from generator.build.parallel import map_slices
 from generator.content.releases import ALIAS, RELEASE_ID, LoadContext, load_release
 from generator.core.digest import digest
 from generator.core.errors import Message, Problem
-from generator.core.models import Authority, MediaFile, Release
+from generator.core.models import Authority, MediaFile, Release, Settings
 from generator.core.slugs import slug
 from generator.media.documents import RULES_VERSION as MEDIA_RULES
 from generator.render.markdown import BODY_RULES, Body, BodyTooComplex, render_body
@@ -52,7 +53,7 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     site = context.site
     # Not the authorities: a release depends on its own only, which is compared on every hit.
     fingerprint = digest(FORMAT, code_key(), f"media rules {MEDIA_RULES}", f"body rules {BODY_RULES}",
-                         repr(context.settings))
+                         settings_key(context.settings))
     problems: list[Problem] = []
     data: list[bytes | None] = []
     keys: list[str] = []
@@ -103,6 +104,16 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     kept = [(key, o) for key, o in zip(keys, outcomes, strict=True) if o is not None]
     return LoadedReleases(releases=[o.release for _, o in kept], bodies={o.release.id: o.body for _, o in kept},
                           problems=problems, keys={o.release.id: key_of(key, o) for key, o in kept})
+
+
+def settings_key(settings: Settings) -> str:
+    """The settings as the cache writes JSON: every field, `extra` too. Settings JSON cannot
+    carry unchanged (a TOML date in `extra`) give a key of their own each time, so nothing made
+    from them is ever taken from the cache."""
+    try:
+        return codec.dumps(settings, Settings)
+    except codec.Unencodable:
+        return f"settings not canonical {os.urandom(16).hex()}"
 
 
 def authority_key(authority: Authority) -> str:

@@ -7,7 +7,9 @@ command's start (`pressroom --version`) import none of the libraries they need.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +21,7 @@ from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.cache import Cache, Stamp
 from generator.build.code import code_key
 from generator.build.links import link_problems
-from generator.build.loader import load_releases
+from generator.build.loader import load_releases, settings_key
 from generator.build.parallel import default_jobs, map_slices
 from generator.build.plan import other_files, page_tasks
 from generator.build.progress import Display
@@ -232,10 +234,19 @@ def inputs_fingerprint(loaded: LoadedSite, templates: Templates, views: ViewMake
     """What every cached output file depends on besides its own inputs: Pressroom, the cache
     format, the settings, the site-wide view and every theme file. (Authorities reach a page
     through its inputs – the releases and groups it shows – so changing one changes only those.)"""
-    parts: list[bytes | str] = [code_key(), CACHE_FORMAT, repr(loaded.settings), repr(views.site())]
+    parts: list[bytes | str] = [code_key(), CACHE_FORMAT, settings_key(loaded.settings), _site_key(views)]
     for path in templates.source_files():
         parts += [str(path), path.read_bytes()]
     return digest(*parts)
+
+
+def _site_key(views: ViewMaker) -> str:
+    """What every page shows of the site (name, footer, feeds, theme files' names) as sorted JSON;
+    a value JSON cannot carry gives a key of its own each time (every page is made anew)."""
+    try:
+        return json.dumps(dataclasses.asdict(views.site()), ensure_ascii=False, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return f"site not canonical {os.urandom(16).hex()}"
 
 
 def guard_links(output: Path, loaded: LoadedSite, catalog: Catalog) -> None:

@@ -7,6 +7,7 @@ be identical file for file, and the warm one must really have used the cache.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -17,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from generator.build.cache import CACHE_DIR, DATABASE
+from generator.build.loader import settings_key
 from generator.build.pipeline import BuildOptions, BuildReport, build
+from generator.core.models import Settings
 from tests.support.corpus import BERLIN, write_release, write_releases, write_site
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=BERLIN)
@@ -246,3 +249,14 @@ def test_output_is_identical_for_every_number_of_jobs(two_jobs: tuple[Path, Path
     site, two = two_jobs
     run(site, tmp_path / "other", cache=False, jobs=jobs)
     assert_same_site(tmp_path / "other", two)
+
+
+def test_the_settings_key_names_every_field_and_never_matches_what_json_cannot_carry() -> None:
+    base = Settings(title="Presse", base_url="https://presse.example.org/", extra={"banner": "Hinweis"})
+    assert settings_key(base) == settings_key(Settings(title="Presse", base_url="https://presse.example.org/",
+                                                       extra={"banner": "Hinweis"}))
+    # `extra` is not compared by the model, but templates may show it: it is in the key.
+    assert settings_key(base) != settings_key(dataclasses.replace(base, extra={"banner": "Anders"}))
+    assert settings_key(base) != settings_key(dataclasses.replace(base, per_page=21))
+    dated = dataclasses.replace(base, extra={"since": dt.date(2024, 1, 1)})
+    assert settings_key(dated) != settings_key(dated)
