@@ -8,7 +8,6 @@ same code path, so output is identical for every `--jobs`.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -27,12 +26,24 @@ _PR_SET_PDEATHSIG = 1
 SLICES_PER_JOB = 16  # small enough to balance uneven slices and show progress, large enough to be cheap
 
 
+def _find_prctl() -> Callable[..., int] | None:
+    try:
+        found: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+    return found
+
+
+# Looked up here, in the build: a child between fork and exec should not load libraries.
+_PRCTL = _find_prctl()
+
+
 def die_with_parent(parent: int | None = None) -> None:
     """In a child process: end when the build that started it ends, even when it is killed
     (SIGKILL runs no clean-up of its own), so that a killed build leaves no process behind.
     `parent`: the pid the child was started from, if it may already be gone."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if parent is not None and os.getppid() != parent:
         os._exit(1)  # the build ended before this child could ask to follow it
 

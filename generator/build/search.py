@@ -307,7 +307,7 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
         for term, postings in table.items():
             shards[shard_of(term)][kind][term] = [n for doc in sorted(postings) for n in (doc, postings[doc])]
     files = {f"terms/{name}.json": _json(shard) for name, shard in shards.items()}
-    depth = _depth({name: len(files[f"terms/{name}.json"]) for name in shards})
+    depth = _depth({name: len(files[f"terms/{name}.json"].encode("utf-8")) for name in shards})
     if depth < 2:
         merged: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "h": {}})
         for name, shard in shards.items():

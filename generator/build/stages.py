@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,7 @@ from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.cache import Cache, Stamp
 from generator.build.code import code_key
 from generator.build.links import link_problems
-from generator.build.loader import load_releases, settings_key
+from generator.build.loader import load_releases, settings_key, typed_json
 from generator.build.parallel import default_jobs, map_slices
 from generator.build.plan import other_files, page_tasks
 from generator.build.progress import Display
@@ -241,11 +240,11 @@ def inputs_fingerprint(loaded: LoadedSite, templates: Templates, views: ViewMake
 
 
 def _site_key(views: ViewMaker) -> str:
-    """What every page shows of the site (name, footer, feeds, theme files' names) as sorted JSON;
-    a value JSON cannot carry gives a key of its own each time (every page is made anew)."""
+    """What every page shows of the site (name, footer, feeds, theme files' names) as canonical
+    JSON; a value that is no TOML value gives a key of its own each time (every page made anew)."""
     try:
-        return json.dumps(dataclasses.asdict(views.site()), ensure_ascii=False, sort_keys=True, allow_nan=False)
-    except (TypeError, ValueError):
+        return typed_json(dataclasses.asdict(views.site()))
+    except TypeError:
         return f"site not canonical {os.urandom(16).hex()}"
 
 
