@@ -11,8 +11,6 @@ because the release model carries both. Whatever else is found is a miss: read a
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ from generator.build.cache import FORMAT, Cache
 from generator.build.code import code_key
 from generator.build.parallel import map_slices
 from generator.content.releases import ALIAS, RELEASE_ID, LoadContext, load_release
-from generator.core.digest import digest
+from generator.core.digest import digest, typed_json
 from generator.core.errors import Message, Problem
 from generator.core.models import Authority, MediaFile, Release, Settings
 from generator.core.slugs import slug
@@ -112,27 +110,6 @@ def settings_key(settings: Settings) -> str:
     """Every field of the settings, `extra` too, as JSON in which each value names its type, so
     that two settings have the same key only when they are the same."""
     return typed_json(dataclasses.asdict(settings))
-
-
-def typed_json(value: object) -> str:
-    """`value` (TOML values: what settings and the views made of them hold) as canonical JSON."""
-    return json.dumps(_typed(value), ensure_ascii=False, separators=(",", ":"))
-
-
-def _typed(value: object) -> object:
-    """A TOML value as JSON that cannot be mistaken for another: tables, arrays and times each
-    wrapped with a tag of their own (a TOML date and the text of one differ)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return {"float": value.hex()}  # exact, and JSON has no nan or inf
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return {type(value).__name__: value.isoformat()}
-    if isinstance(value, dict):
-        return {"table": [[str(key), _typed(item)] for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))]}
-    if isinstance(value, list | tuple):
-        return {"array": [_typed(item) for item in value]}
-    raise TypeError(f"not a TOML value: {type(value).__name__}")
 
 
 def authority_key(authority: Authority) -> str:

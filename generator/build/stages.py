@@ -20,7 +20,7 @@ from generator.build.cache import FORMAT as CACHE_FORMAT
 from generator.build.cache import Cache, Stamp
 from generator.build.code import code_key
 from generator.build.links import link_problems
-from generator.build.loader import load_releases, settings_key, typed_json
+from generator.build.loader import load_releases, settings_key
 from generator.build.parallel import default_jobs, map_slices
 from generator.build.plan import other_files, page_tasks
 from generator.build.progress import Display
@@ -36,7 +36,7 @@ from generator.content.pages import load_pages
 from generator.content.releases import LoadContext
 from generator.content.settings import load_settings
 from generator.core import urls
-from generator.core.digest import digest
+from generator.core.digest import digest, typed_json
 from generator.core.errors import BuildErrors, Problem
 from generator.core.models import Release, Settings
 from generator.lifecycle.catalog import Catalog, make_catalog

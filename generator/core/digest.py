@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 
 
 def digest(*parts: bytes | str) -> str:
@@ -14,3 +16,24 @@ def digest(*parts: bytes | str) -> str:
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()
+
+
+def typed_json(value: object) -> str:
+    """`value` (TOML values: what settings and the views made of them hold) as canonical JSON."""
+    return json.dumps(_typed(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _typed(value: object) -> object:
+    """A TOML value as JSON that cannot be mistaken for another: tables, arrays and times each
+    wrapped with a tag of their own (a TOML date and the text of one differ)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return {"float": value.hex()}  # exact, and JSON has no nan or inf
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return {type(value).__name__: value.isoformat()}
+    if isinstance(value, dict):
+        return {"table": [[str(key), _typed(item)] for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))]}
+    if isinstance(value, list | tuple):
+        return {"array": [_typed(item) for item in value]}
+    raise TypeError(f"not a TOML value: {type(value).__name__}")

@@ -15,14 +15,13 @@ from generator.build import search_german as german
 from generator.build.search import shard_of as german_shard
 from tests.build.search_fixture import ALL, SECRET_WORDS, A, B, C, D, E, F, build, make_site, open_search, titles
 from tests.conftest import REPO
-from tests.support.browser import chromium_available, chromium_browser, serve_directory
+from tests.support.browser import NEEDS_CHROMIUM, chromium_browser, serve_directory
 from tests.support.sites import minimal_site, write_release
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="needs Chromium and Playwright")]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")

@@ -14,15 +14,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from generator.outputs.servers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
-from tests.support.browser import chromium_available, chromium_browser, serve_directory
+from tests.support.browser import NEEDS_CHROMIUM, chromium_browser, serve_directory
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium, Playwright and axe-core"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 CONFERENCE = "meldung/2019-04-29-eine-konferenz-fuer-die-sicherheit-in-gelsenkirchen/"
 PAGES = {

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import DEMO_NOW, REPO, run_pressroom
 from tests.support.browser import (
     ARTIFACTS_DIR,
-    chromium_available,
+    NEEDS_CHROMIUM,
     chromium_browser,
     format_violations,
     run_axe,
@@ -26,10 +26,7 @@ from tests.support.browser import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium, Playwright and axe-core"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 APPEAL = "meldung/2026-11-20-vermisster-14-jaehriger-aus-erle/"
 IMAGE = "meldung/2025-03-11-verkehrsunfallbilanz-2024/"

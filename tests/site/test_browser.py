@@ -19,9 +19,9 @@ import pytest
 
 from tests.conftest import DEMO_NOW, REPO, run_pressroom
 from tests.support.browser import (
+    NEEDS_CHROMIUM,
     check_focus_indicators,
     check_keyboard,
-    chromium_available,
     chromium_browser,
     format_violations,
     run_axe,
@@ -33,10 +33,7 @@ from tests.support.browser import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium, Playwright and axe-core"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 # One page of every type; a failure names the type.
 PAGES: dict[str, str] = {

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import DEMO_NOW, REPO, run_pressroom
 from tests.support.browser import (
-    chromium_available,
+    NEEDS_CHROMIUM,
     chromium_browser,
     format_violations,
     run_axe,
@@ -23,10 +23,7 @@ from tests.support.browser import (
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium, Playwright and axe-core"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 AUTHORITY = "behoerden/polizei-gelsenkirchen/"
 PHONE = {"width": 390, "height": 844}

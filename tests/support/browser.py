@@ -19,6 +19,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
+import pytest
+
 if TYPE_CHECKING:  # Playwright is a test extra; importing this module must not require it.
     from playwright.sync_api import Browser, Page, Playwright
 
@@ -133,6 +135,13 @@ def serve_directory(path: Path | str, headers: Sequence[tuple[str, str]] = ()) -
 def chromium_available() -> bool:
     """True when Debian's Chromium, Playwright and axe-core are all installed."""
     return CHROMIUM_PATH.exists() and AXE_JS.is_file() and importlib.util.find_spec("playwright") is not None
+
+
+# A browser test module's marks: `pytestmark = NEEDS_CHROMIUM`.
+NEEDS_CHROMIUM = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium, Playwright and axe-core"),
+]
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
