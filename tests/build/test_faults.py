@@ -134,23 +134,26 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_site(sites: dict[st
         return start_pressroom(*build_args(sites["new"], target)[3:])
 
     # How long does a build take here before it starts writing, and how long is the new site
-    # being written (the staging folder there)? The kills are spread over those two phases.
-    install_previous_site(sites, target, linked=True)
-    begun = time.monotonic()
-    appeared = vanished = None
-    with start() as calibration:
-        while calibration.poll() is None:
-            here = staging.exists()
-            if here and appeared is None:
-                appeared = time.monotonic()
-            elif not here and appeared is not None and vanished is None:
-                vanished = time.monotonic()
-            time.sleep(0.001)
-        assert calibration.wait(60) == 0
-    ended = time.monotonic()
-    before_writing = (appeared or ended) - begun
-    writing = (vanished or ended) - (appeared or begun)
-    assert judge(target) == "new"
+    # being written (the staging folder there)? The kills are spread over those two phases. The
+    # shortest of three builds: one slowed by a busy machine would spread them past the swap.
+    before_writing = writing = float("inf")
+    for _ in range(3):
+        install_previous_site(sites, target, linked=True)
+        begun = time.monotonic()
+        appeared = vanished = None
+        with start() as calibration:
+            while calibration.poll() is None:
+                here = staging.exists()
+                if here and appeared is None:
+                    appeared = time.monotonic()
+                elif not here and appeared is not None and vanished is None:
+                    vanished = time.monotonic()
+                time.sleep(0.001)
+            assert calibration.wait(60) == 0
+        ended = time.monotonic()
+        before_writing = min(before_writing, (appeared or ended) - begun)
+        writing = min(writing, (vanished or ended) - (appeared or begun))
+        assert judge(target) == "new"
 
     # Most kills land while the new site is being written, one in each of WRITING_KILLS equal
     # parts of that phase (the last ones around the swap); the others in equal parts of what
