@@ -3,8 +3,13 @@
 It remembers three things, all keyed by content hashes:
 
 - releases as loaded and their Markdown as rendered, under a key made of the file's bytes,
-  its path and everything loading depends on (settings, authorities, Pressroom's version,
-  this format); the media files a release refers to are checked again on every use;
+  its path and everything loading depends on (settings, Pressroom's version, this format); its
+  authority and the media files it refers to are checked again on every use. The long texts
+  (the Markdown and its HTML and plain text) are columns of their own, so that reading a
+  release back parses only its few short fields as JSON;
+- for each release file, the size, times and inode it had when its bytes were last hashed,
+  and that hash: a file whose stamp is unchanged is not read again (the trust a build that
+  changes nothing places in stamps, `seal`);
 - for each output file, the key of everything it was rendered from and the size and
   modification time it had, so a page whose inputs did not change is carried over from
   the previous site instead of being rendered again – unless the file there was touched;
@@ -34,9 +39,15 @@ from generator.core.errors import Message
 CACHE_DIR = ".pressroom-cache"
 _MONTH = re.compile(r"(\d{4}-\d{2})?")  # a search record's month, or "" for a page not indexed
 DATABASE = "build.sqlite"
-FORMAT = "4"  # 4: JSON entries instead of pickles
+FORMAT = "5"  # 4: JSON entries instead of pickles; 5: long texts in columns, file stamps
 MAX_ENTRY = 16 * 1024 * 1024  # characters; a larger entry is not stored, and not read if found
 MAX_MEDIA_ENTRY = 64 * 1024  # a media entry names a few variants: anything larger is not one
+
+
+# A release entry as stored: its short fields as JSON, then its Markdown, HTML, plain text and
+# first paragraph.
+Entry = tuple[str, str, str, str, str]
+FileStamp = tuple[int, int, int, int]  # size, modification and change time (ns), inode
 
 
 @dataclass(frozen=True)
@@ -80,10 +91,15 @@ class Cache:
                                                   "it was emptied and is filled again by this build",
                                                   folder=str(path.parent)))
                     db.executescript("DROP TABLE IF EXISTS releases; DROP TABLE IF EXISTS outputs; "
-                                     "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS seals; DELETE FROM meta;")
+                                     "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS seals; "
+                                     "DROP TABLE IF EXISTS sources; DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
                 db.executescript(
-                    "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+                    " markdown TEXT NOT NULL, html TEXT NOT NULL, plain TEXT NOT NULL, first TEXT NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+                    " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,"
+                    " hash TEXT NOT NULL) WITHOUT ROWID;"
                     "CREATE TABLE IF NOT EXISTS outputs (folder TEXT NOT NULL, path TEXT NOT NULL,"
                     " key TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
                     " PRIMARY KEY (folder, path)) WITHOUT ROWID;"
@@ -107,27 +123,29 @@ class Cache:
 
     # --- releases ------------------------------------------------------------------------
 
-    def releases(self, keys: Iterable[str]) -> dict[str, str]:
-        """The stored JSON text for those keys that are present (the caller decodes and checks it)."""
+    def releases(self, keys: Iterable[str]) -> dict[str, Entry]:
+        """The stored entries for those keys that are present, as text (the caller decodes and checks them)."""
         if self._db is None:
             return {}
         wanted = list(keys)
-        found: dict[str, str] = {}
+        found: dict[str, Entry] = {}
         try:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 rows = self._db.execute(
-                    f"SELECT key, value FROM releases WHERE key IN ({','.join('?' * len(chunk))})"
-                    " AND typeof(value) = 'text' AND length(value) <= ?", (*chunk, MAX_ENTRY))
-                for key, value in rows:
-                    if isinstance(key, str) and isinstance(value, str):
-                        found[key] = value
+                    "SELECT key, value, markdown, html, plain, first FROM releases"
+                    f" WHERE key IN ({','.join('?' * len(chunk))}) AND typeof(value) = 'text'"
+                    " AND length(value) + length(markdown) + length(html) + length(plain) + length(first) <= ?",
+                    (*chunk, MAX_ENTRY))
+                for row in rows:
+                    if all(type(column) is str for column in row):
+                        found[row[0]] = row[1:]
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
             return {}
         return found
 
-    def keep_releases(self, used: Iterable[str], new: dict[str, str]) -> None:
+    def keep_releases(self, used: Iterable[str], new: dict[str, Entry]) -> None:
         """Store the `new` entries and forget every entry not `used` (deleted or changed files)."""
         if self._db is None:
             return
@@ -137,8 +155,39 @@ class Cache:
             self._db.execute("DELETE FROM used")
             self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
             self._db.execute("DELETE FROM releases WHERE key NOT IN (SELECT key FROM used)")
-            self._db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?)",
-                                 ((k, v) for k, v in new.items() if len(v) <= MAX_ENTRY))
+            self._db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?, ?, ?, ?, ?)",
+                                 ((k, *v) for k, v in new.items() if sum(map(len, v)) <= MAX_ENTRY))
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+
+    # --- release files -------------------------------------------------------------------
+
+    def sources(self) -> dict[str, tuple[FileStamp, str]]:
+        """Each release file's stamp when its bytes were last hashed, and that hash, by path."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("SELECT path, size, mtime_ns, ctime_ns, inode, hash FROM sources")
+            return {path: ((size, mtime, ctime, inode), hashed) for path, size, mtime, ctime, inode, hashed in rows
+                    if type(path) is str and type(size) is int and type(mtime) is int and type(ctime) is int
+                    and type(inode) is int and type(hashed) is str}
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return {}
+
+    def keep_sources(self, found: Mapping[str, tuple[FileStamp, str]],
+                     previous: Mapping[str, tuple[FileStamp, str]]) -> None:
+        """Keep `found` as the release files' stamps, writing only the rows that differ from `previous`."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.executemany("DELETE FROM sources WHERE path = ?",
+                                 ((path,) for path in sorted(previous.keys() - found.keys())))
+            self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+                                 ((path, *stamp, hashed) for path, (stamp, hashed) in sorted(found.items())
+                                  if previous.get(path) != (stamp, hashed)))
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)

@@ -248,6 +248,49 @@ def decoder(hint: Any) -> Decoder:
     raise TypeError(f"the cache codec cannot handle {hint!r}")
 
 
+@cache
+def encoder_without(cls: type, omitted: tuple[str, ...]) -> Encoder:
+    """The encoder of the dataclass `cls` that leaves the `omitted` fields out (the caller keeps
+    them elsewhere: a release's authority by reference, its long texts in columns of their own)."""
+    fields = [(name, encode) for name, encode in _fields(cls) if name not in omitted]
+
+    def record(value: Any) -> Any:
+        if type(value) is not cls:
+            raise Unencodable(f"expected {cls.__name__}, got {type(value).__name__}")
+        return {name: encode(getattr(value, name)) for name, encode in fields}
+    return record
+
+
+@cache
+def decoder_without(cls: type, supplied: tuple[str, ...]) -> Callable[[Any, dict[str, Any]], Any]:
+    """The decoder of what `encoder_without(cls, supplied)` wrote; the caller gives the values of
+    the `supplied` fields, of their types (they are not checked here)."""
+    fields = [(f.name, decoder(_hint_of(cls, f.name))) for f in dataclasses.fields(cls) if f.name not in supplied]
+    names = {name for name, _ in fields}
+    order = [f.name for f in dataclasses.fields(cls)]
+    direct = not hasattr(cls, "__post_init__") and not getattr(cls, "__slots__", ())
+    new = object.__new__
+
+    def record(data: Any, given: dict[str, Any]) -> Any:
+        if type(data) is not dict or data.keys() != names or given.keys() != set(supplied):
+            raise Invalid(f"not a {cls.__name__}")
+        try:
+            values = {name: decode(data[name]) for name, decode in fields}
+        except RecursionError:
+            raise Invalid("nested too deeply") from None
+        except (TypeError, ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError) as exc:
+            if isinstance(exc, Invalid):
+                raise
+            raise Invalid(str(exc)) from None
+        values.update(given)
+        if not direct:
+            return cls(**values)
+        made: Any = new(cls)
+        made.__dict__.update({name: values[name] for name in order})  # in field order, as __init__ makes it
+        return made
+    return record
+
+
 def _fields(cls: type) -> list[tuple[str, Encoder]]:
     return [(f.name, encoder(_hint_of(cls, f.name))) for f in dataclasses.fields(cls)]
 

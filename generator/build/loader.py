@@ -1,7 +1,10 @@
 """Reading every release file: in parallel, and only the files that changed since the last build.
 
 A file's cache key is its bytes, its path and everything loading depends on (settings,
-Pressroom's version); the value is the validated release with its rendered body, as JSON.
+Pressroom's version); the value is the validated release with its rendered body: its short
+fields as JSON, its authority by id and key, its long texts as they are. A file whose size,
+times and inode are those it had when its bytes were last hashed is not read again: its
+hash is taken from the cache (a build that changes nothing trusts the same stamps, `seal`).
 A hit is used only if it decodes to exactly the types of a release, belongs to the file it
 is stored for (its path, slug and media under that site), the release's authority is still
 the same and every media file it refers to still has the size and modification time it had,
@@ -11,12 +14,14 @@ because the release model carries both. Whatever else is found is a miss: read a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build import codec
-from generator.build.cache import FORMAT, Cache
+from generator.build.cache import FORMAT, Cache, Entry, FileStamp
 from generator.build.code import code_key
 from generator.build.parallel import map_slices
 from generator.content.releases import ALIAS, RELEASE_ID, LoadContext, load_release
@@ -55,26 +60,52 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     fingerprint = digest(FORMAT, code_key(), f"media rules {MEDIA_RULES}", f"body rules {BODY_RULES}",
                          settings_key(context.settings))
     problems: list[Problem] = []
-    data: list[bytes | None] = []
-    keys: list[str] = []
+    known = cache.sources()
+    stamps: dict[str, tuple[FileStamp, str]] = {}
+    data: list[bytes | None] = []  # the bytes read by this build (none for a file whose stamp is unchanged)
+    keys: list[str | None] = []  # None: the file cannot be read
     for path in paths:
+        source = _source(path, site)
         try:
-            raw = path.read_bytes()
+            # The stamp before the bytes: a file changed while it is read has another stamp next time.
+            status = os.stat(path)
+            stamp = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+            seen = known.get(source)
+            if seen is not None and seen[0] == stamp:
+                raw, hashed = None, seen[1]
+            else:
+                raw = path.read_bytes()
+                hashed = digest(raw)
         except OSError as exc:
-            problems.append(Problem(path.relative_to(site).as_posix(), 1, Message(
+            problems.append(Problem(source, 1, Message(
                 "cannot read the file (%(problem)s); check its permissions", problem=str(exc.strerror or exc))))
-            raw = None
+            data.append(None)
+            keys.append(None)
+            continue
+        stamps[source] = (stamp, hashed)
         data.append(raw)
-        keys.append(digest(fingerprint, _source(path, site), raw or b""))
-    cached = cache.releases(k for k, raw in zip(keys, data, strict=True) if raw is not None)
+        keys.append(digest(fingerprint, source, hashed))
+    authority_keys = AuthorityKeys(context.authorities)
+    cached = cache.releases(k for k in keys if k is not None)
     outcomes: list[Loaded | None] = [None] * len(paths)
     missing: list[int] = []
     for index, key in enumerate(keys):
-        entry = _decode(cached.get(key), paths[index], context)
+        if key is None:
+            continue
+        stored = cached.get(key)
+        entry = _decode(stored, paths[index], context, authority_keys) if stored is not None else None
         if entry is not None and _media_unchanged(entry.media):
             outcomes[index] = entry
-        elif data[index] is not None:
-            missing.append(index)
+            continue
+        missing.append(index)
+        if data[index] is None:  # its stamp vouched for it, but there is no entry to use: read it now
+            try:
+                data[index] = raw = paths[index].read_bytes()
+            except OSError:
+                continue  # gone since: loading reports it
+            source = _source(paths[index], site)
+            stamps[source] = (stamps[source][0], digest(raw))
+            keys[index] = digest(fingerprint, source, stamps[source][1])
     progress(len(paths) - len(missing))
 
     def work(start: int, end: int) -> Sequence[tuple[Loaded | None, list[Problem]]]:
@@ -90,20 +121,33 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
                 position += 1
             done += len(batch)
             progress(done)
-    cache.keep_releases((key for key, outcome in zip(keys, outcomes, strict=True) if outcome is not None),
-                        _encode({keys[i]: outcomes[i] for i in missing}))
-    authority_keys: dict[str, str] = {}
+    kept = [(key, o) for key, o in zip(keys, outcomes, strict=True) if o is not None and key is not None]
+    cache.keep_releases((key for key, _ in kept),
+                        _encode({key: o for key, o in ((keys[i], outcomes[i]) for i in missing) if key is not None},
+                                authority_keys))
+    cache.keep_sources(stamps, known)
 
     def key_of(source_key: str, loaded: Loaded) -> str:
-        authority = loaded.release.authority
-        found = authority_keys.get(authority.id)
-        if found is None:
-            found = authority_keys[authority.id] = authority_key(authority)
-        return digest(source_key, found, *(f"{path}\0{size}\0{mtime}" for path, size, mtime in loaded.media))
+        return digest(source_key, authority_keys(loaded.release.authority.id),
+                      *(f"{path}\0{size}\0{mtime}" for path, size, mtime in loaded.media))
 
-    kept = [(key, o) for key, o in zip(keys, outcomes, strict=True) if o is not None]
     return LoadedReleases(releases=[o.release for _, o in kept], bodies={o.release.id: o.body for _, o in kept},
                           problems=problems, keys={o.release.id: key_of(key, o) for key, o in kept})
+
+
+class AuthorityKeys:
+    """Each authority's key (`authority_key`), made once per build when first asked for."""
+
+    def __init__(self, authorities: Mapping[str, Authority]) -> None:
+        self._authorities = authorities
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, authority_id: str) -> str:
+        found = self._keys.get(authority_id)
+        if found is None:
+            authority = self._authorities.get(authority_id)
+            found = self._keys[authority_id] = authority_key(authority) if authority is not None else ""
+        return found
 
 
 def settings_key(settings: Settings) -> str:
@@ -136,34 +180,78 @@ def _load(path: Path, context: LoadContext, data: bytes | None) -> tuple[Loaded 
     return Loaded(release, body, _media_stamps(release)), problems
 
 
-def _encode(entries: dict[str, Loaded | None]) -> dict[str, str]:
-    """The entries as JSON; one that JSON cannot carry unchanged is not cached (read afresh each time)."""
+# Kept apart from a release's JSON: its authority (by id and key: every release of an authority
+# shares it) and its Markdown (in a column, like the rendered body).
+_APART = ("authority", "body")
+_RELEASE_OUT = codec.encoder_without(Release, _APART)
+_RELEASE_IN = codec.decoder_without(Release, _APART)
+_MEDIA_OUT = codec.encoder(tuple[MediaStamp, ...])
+_MEDIA_IN = codec.decoder(tuple[MediaStamp, ...])
+_HEAD = {"release", "authority", "media"}
+
+
+def encode_entry(entry: Loaded, authority_keys: Callable[[str], str]) -> Entry:
+    """A loaded release as the cache stores it (`codec.Unencodable` if JSON cannot carry it unchanged)."""
+    release = entry.release
+    head = {"release": _RELEASE_OUT(release), "authority": [release.authority.id, authority_keys(release.authority.id)],
+            "media": _MEDIA_OUT(entry.media)}
+    try:
+        text = json.dumps(head, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (ValueError, TypeError) as exc:
+        raise codec.Unencodable(str(exc)) from None
+    body = entry.body
+    return text, release.body, body.html, body.text, body.first_paragraph
+
+
+def decode_entry(stored: Entry, context: LoadContext, authority_keys: Callable[[str], str]) -> Loaded | None:
+    """The entry as stored, if it is exactly a loaded release of an authority the site still has
+    as it was (else None: a miss). Which file it belongs to is `_decode`'s check."""
+    head, markdown, html, plain, first = stored
+    try:
+        data = json.loads(head)
+    except (ValueError, RecursionError):
+        return None
+    if type(data) is not dict or data.keys() != _HEAD:
+        return None
+    named = data["authority"]
+    if type(named) is not list or len(named) != 2 or not all(type(part) is str for part in named):
+        return None
+    authority = context.authorities.get(named[0])
+    if authority is None or authority_keys(named[0]) != named[1]:
+        return None
+    try:
+        release: Release = _RELEASE_IN(data["release"], {"authority": authority, "body": markdown})
+        media: tuple[MediaStamp, ...] = _MEDIA_IN(data["media"])
+    except (codec.Invalid, RecursionError):
+        return None
+    return Loaded(release, Body(html, plain, first), media)
+
+
+def _encode(entries: dict[str, Loaded | None], authority_keys: Callable[[str], str]) -> dict[str, Entry]:
+    """The entries as the cache stores them; one that JSON cannot carry unchanged is not cached
+    (read afresh each time)."""
     found = {}
     for key, entry in entries.items():
         if entry is None:
             continue
         try:
-            found[key] = codec.dumps(entry, Loaded)
+            found[key] = encode_entry(entry, authority_keys)
         except codec.Unencodable:
             continue
     return found
 
 
-def _decode(text: str | None, path: Path, context: LoadContext) -> Loaded | None:
+def _decode(stored: Entry, path: Path, context: LoadContext, authority_keys: Callable[[str], str]) -> Loaded | None:
     """The cached entry for the release file `path`, if it is well-formed and is that file's."""
-    if text is None:
-        return None
-    try:
-        entry: Loaded = codec.loads(text, Loaded)
-    except codec.Invalid:
+    entry = decode_entry(stored, context, authority_keys)
+    if entry is None:
         return None
     release = entry.release
     site = context.site
     # The key names the file; the entry must be that file's release as loading would make it.
     if (release.source != _source(path, context.site) or release.slug != slug(path.stem)
             or not RELEASE_ID.match(release.id)
-            or not all(ALIAS.match(a) and ".." not in a.split("/") and "//" not in a for a in release.aliases)
-            or context.authorities.get(release.authority.id) != release.authority):
+            or not all(ALIAS.match(a) and ".." not in a.split("/") and "//" not in a for a in release.aliases)):
         return None
     files = [*(i.file for i in release.images), *(a.file for a in release.attachments)]
     if not all(_inside(file, site) for file in files):

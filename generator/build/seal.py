@@ -65,7 +65,7 @@ def inputs_key(options: BuildOptions) -> str:
 
 
 def _stamps(root: Path) -> list[str]:
-    """Path, size, time and inode of every file under `root` (hidden ones too: a build may read
+    """Path, size, times and inode of every file under `root` (hidden ones too: a build may read
     them to refuse them), in a stable order."""
     found: list[str] = []
     try:
@@ -73,7 +73,7 @@ def _stamps(root: Path) -> list[str]:
     except OSError:
         return [f"{root} missing"]
     if not os.path.isdir(root):
-        return [f"{root} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}"]
+        return [f"{root} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns} {stat.st_ino}"]
     for here, files in walk(root):  # a linked folder is read too
         found.append(f"{here}/ {os.stat(here).st_mtime_ns}")
         for name in files:
@@ -83,7 +83,9 @@ def _stamps(root: Path) -> list[str]:
             except OSError:
                 found.append(f"{path} missing")
                 continue
-            found.append(f"{path} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}")
+            # The change time too: a file rewritten and given its old modification time back
+            # (`touch -d`, a restore) keeps its size and mtime, but not its ctime.
+            found.append(f"{path} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns} {stat.st_ino}")
     return found
 
 

@@ -183,6 +183,46 @@ def test_an_edit_rewrites_only_the_files_that_show_it(built: tuple[Path, BuildRe
     assert again.files_written < (first.files_written + first.files_kept) // 5
 
 
+def test_a_rebuild_reads_only_the_release_files_that_changed(built: tuple[Path, BuildReport],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    site, out, _ = first_build(built)
+    run(site, out)  # the restored copies are other files (inodes, change times): read once more
+    _body(site)
+    edited = sorted((site / "content" / "releases").rglob("*.md"))[3]
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def reading(path: Path) -> bytes:
+        if path.suffix == ".md" and (site / "content" / "releases") in path.parents:
+            read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    report = run(site, out)
+    assert read == [edited.name]
+    assert report.pages_rendered > 0
+
+
+def test_a_release_rewritten_with_its_old_size_and_time_is_read_again(built: tuple[Path, BuildReport],
+                                                                     tmp_path: Path) -> None:
+    """A stamp (size, times, inode) vouches for a file's bytes only while nothing wrote to it: a
+    restore or `touch -d` can give back the modification time, never the change time."""
+    site, out, _ = first_build(built)
+    run(site, out)
+    path = sorted((site / "content" / "releases").rglob("*.md"))[3]
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace('title: "Meldung', 'title: "Meldunx', 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    run(site, out)
+    run(site, tmp_path / "cold", cache=False)
+    assert b"Meldunx" in b"".join(tree(out).values())
+    assert_same_site(out, tmp_path / "cold")
+
+
 def test_a_hand_edited_output_file_is_made_again(built: tuple[Path, BuildReport]) -> None:
     site, out, _ = first_build(built)
     page = next((out / "meldung").rglob("index.html"))
