@@ -118,8 +118,19 @@ class Addresses:
 
     def covers(self, path: str) -> bool:
         """Whether a file the build writes at `path` was claimed (itself, or a folder it is in)."""
-        key = normal(path)
-        return key in self._files or any(f in self._folders for f in _folders_of(key))
+        return self.covers_key(normal(path))
+
+    def covers_key(self, key: str) -> bool:
+        """`covers` for a path already made `normal` (a build stages tens of thousands)."""
+        if key in self._files:
+            return True
+        folders = self._folders
+        position = key.find("/")
+        while position != -1:
+            if key[:position + 1] in folders:
+                return True
+            position = key.find("/", position + 1)
+        return False
 
     def _inside_folder(self, key: str, owner: Owner) -> Owner | None:
         for folder in _folders_of(key):

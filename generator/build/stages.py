@@ -27,7 +27,7 @@ from generator.build.progress import Display
 from generator.build.search import index_search
 from generator.build.site import BuildOptions, BuildReport, LoadedSite
 from generator.build.staging import Staging, guard_output
-from generator.build.tasks import Done, each_task, make_now, run_tasks
+from generator.build.tasks import Done, Made, each_task, make_now, run_tasks
 from generator.content.authorities import load_authorities
 from generator.content.checks import check_together
 from generator.content.files import release_files
@@ -159,7 +159,6 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
     progress = display.stage("Rendering pages", len(tasks))
     # The workers start on the pages while this process makes the other files and the feeds,
     # writing the workers' pages now and then as they come rather than holding them in memory.
-    site = str(staging.target)
     count = 0
 
     def take(batches: Iterable[Sequence[Done]]) -> None:
@@ -170,8 +169,8 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
             count += len(batch)
             progress(count)
 
-    with map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous, site=site),
-                    len(tasks), jobs) as rendered:
+    with map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous), len(tasks),
+                    jobs) as rendered:
         for number, (path, content) in enumerate(other_files(loaded, catalog, views, data, templates, page_bodies)):
             if number % 64 == 0:
                 take(rendered.ready())
@@ -180,7 +179,7 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
             else:
                 staging.write(path, content)
         feeds = list(feed_tasks(catalog, data))
-        for number, done in enumerate(each_task(feeds, fingerprint, previous, site)):
+        for number, done in enumerate(each_task(feeds, fingerprint, previous)):
             _publish(done, feeds, staging, previous, made, report)
             if number % 16 == 0:
                 take(rendered.ready())
@@ -214,18 +213,19 @@ class _Made:
 
 def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict[str, Stamp], made: _Made,
              report: BuildReport) -> None:
-    if done.content is None:
-        stamp = previous[done.path]
-        if staging.keep(done.path, stamp.size, stamp.mtime_ns):
-            made.kept[done.path] = stamp
+    if isinstance(done, Made):
+        path, key, content = tasks[done.index].path, done.key, done.content
+    else:
+        path = tasks[done].path
+        stamp = previous[path]
+        if staging.keep(path, stamp.size, stamp.mtime_ns):
+            made.kept[path] = stamp
             report.pages_reused += 1
             return
-        # The previous file changed since the worker looked: make it anew (rare, so a search is fine).
-        content = make_now(next(t for t in tasks if t.path == done.path))
-    else:
-        content = done.content
-    staging.write(done.path, content)
-    made.written[done.path] = done.key
+        # The previous file was changed or removed since that build: make it anew.
+        key, content = stamp.key, make_now(tasks[done])
+    staging.write(path, content)
+    made.written[path] = key
     report.pages_rendered += 1
 
 

@@ -362,7 +362,7 @@ class Staging:
         if key in self._staged:
             raise StagingBug(Message("internal error: the build wrote %(path)s twice; the previous site was left "
                                      "as it was – please report this", path=path))
-        if self.addresses is not None and not self.addresses.covers(path):
+        if self.addresses is not None and not self.addresses.covers_key(key):
             raise StagingBug(Message("internal error: the build wrote %(path)s, which no page, release or section "
                                      "claimed; the previous site was left as it was – please report this",
                                      path=path))

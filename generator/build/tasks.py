@@ -8,8 +8,7 @@ over untouched and nothing of it is built.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from generator.build.cache import Stamp
@@ -18,36 +17,35 @@ from generator.outputs.files import Task, encode
 
 
 @dataclass(frozen=True)
-class Done:
-    """A task's outcome: its key, and its bytes unless the previous file can be carried over."""
+class Made:
+    """A task's file, made: its key and its bytes."""
 
-    path: str
+    index: int  # of the task in the list the build made
     key: str
-    content: bytes | None
+    content: bytes
 
 
-def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str, previous: dict[str, Stamp],
-              site: str) -> list[Done]:
-    return list(each_task(tasks[start:end], fingerprint, previous, site))
+# A task's outcome: its index alone when the previous build's file has the same key (the file
+# is carried over; that it is still as that build left it is checked where it is staged), else
+# the file made. An index is all a worker sends back for the many files that did not change.
+Done = int | Made
 
 
-def each_task(tasks: Iterable[Task], fingerprint: str, previous: dict[str, Stamp], site: str) -> Iterator[Done]:
-    """Make each task's file, or none where the previous `site` has it as the same inputs made it."""
-    for task in tasks:
+def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str, previous: dict[str, Stamp]) -> list[Done]:
+    return list(each_task(tasks, fingerprint, previous, start, end))
+
+
+def each_task(tasks: Sequence[Task], fingerprint: str, previous: dict[str, Stamp], start: int = 0,
+              end: int | None = None) -> Iterator[Done]:
+    """Make each task's file, or none where the previous build made it from the same inputs."""
+    for index in range(start, len(tasks) if end is None else end):
+        task = tasks[index]
         key = digest(fingerprint, task.path, *task.key())
         stamp = previous.get(task.path)
-        if stamp is not None and stamp.key == key and _unchanged(f"{site}/{task.path}", stamp):
-            yield Done(task.path, key, None)
+        if stamp is not None and stamp.key == key:
+            yield index
         else:
-            yield Done(task.path, key, encode(task.make()))
-
-
-def _unchanged(path: str, stamp: Stamp) -> bool:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return False
-    return (found.st_size, found.st_mtime_ns) == (stamp.size, stamp.mtime_ns)
+            yield Made(index, key, encode(task.make()))
 
 
 def make_now(task: Task) -> bytes:

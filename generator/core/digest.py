@@ -9,13 +9,14 @@ import json
 
 def digest(*parts: bytes | str) -> str:
     """A key for the given inputs (each part length-prefixed, so parts cannot run together)."""
-    hasher = hashlib.blake2b(digest_size=20)
+    chunks: list[bytes] = []
     for part in parts:
         # surrogatepass: a file name that is not UTF-8 still gets a key (loading then reports the name)
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
+        chunks.append(len(data).to_bytes(8, "little"))
+        chunks.append(data)
+    # One update of the joined parts: the same hash as one update per part, at a fraction of the calls.
+    return hashlib.blake2b(b"".join(chunks), digest_size=20).hexdigest()
 
 
 def typed_json(value: object) -> str:
