@@ -11,8 +11,9 @@ from typing import Any
 from generator.build.loader import authority_key
 from generator.build.site import LoadedSite
 from generator.core import urls
-from generator.core.models import Release
+from generator.core.models import Page, Release
 from generator.lifecycle.catalog import Catalog, Group
+from generator.lifecycle.states import withdrawn_on
 from generator.media.publish import MediaIndex
 from generator.outputs.api import api_files, api_tasks
 from generator.outputs.data import OutputData
@@ -35,15 +36,19 @@ def page_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: 
             *api_tasks(catalog, data)]
 
 
+def site_tasks(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates,
+               page_bodies: dict[str, Body]) -> list[Task]:
+    """The few pages made in the build process, as tasks: the site's own pages, the notices of
+    withdrawn releases and the redirects of old addresses (made only when their key changed)."""
+    return [*standalone_pages(loaded, views, templates, page_bodies), *notices(catalog, views, data, templates),
+            *redirects(catalog, views, templates)]
+
+
 def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates,
                 page_bodies: dict[str, Body]) -> Iterator[SiteFile]:
     """Every file that is not a task, in a stable order."""
-    yield from standalone_pages(loaded, views, templates, page_bodies)
-    yield from notices(catalog, views, templates)
-    yield from redirects(catalog, views, templates)
     yield from media_files(catalog, views.media)
     yield from theme_files(templates)
-    yield urls.NOT_FOUND, templates.render("404.html")
     yield from sitemap_files(catalog, data, (page.slug for page in loaded.pages))
     yield from server_files(catalog, data.links)
     yield from api_files(catalog, data)
@@ -156,26 +161,51 @@ def _listing(views: ViewMaker, data: OutputData, templates: Templates, kind: Lis
         yield _page(templates, urls.file_of(urls.numbered(path, number)), "listing.html", listing_key, listing)
 
 
+def _nothing() -> tuple[str, ...]:
+    return ()
+
+
 def standalone_pages(loaded: LoadedSite, views: ViewMaker, templates: Templates,
-                     page_bodies: dict[str, Body]) -> Iterator[SiteFile]:
+                     page_bodies: dict[str, Body]) -> Iterator[Task]:
+    """The site's pages, its search page and its 404 page: what they show besides the site (which
+    every key holds) is the page itself."""
     for page in loaded.pages:
-        view = views.page(page, page_bodies[page.slug])
-        yield urls.file_of(view.path), templates.render("page.html", page=view)
-    yield urls.file_of(urls.SEARCH), templates.render("search.html", canonical=views.absolute(urls.SEARCH))
+        def shown(page: Page = page) -> tuple[str, ...]:
+            return (page.slug, page.title, page.description, page.lang or "", page.body)
+
+        def made(page: Page = page) -> str:
+            return templates.render("page.html", page=views.page(page, page_bodies[page.slug]))
+
+        yield Task(urls.file_of(urls.page(page.slug)), shown, made)
+    yield Task(urls.file_of(urls.SEARCH), _nothing,
+               lambda: templates.render("search.html", canonical=views.absolute(urls.SEARCH)))
+    yield Task(urls.NOT_FOUND, _nothing, lambda: templates.render("404.html"))
 
 
-def notices(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[SiteFile]:
+def notices(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> Iterator[Task]:
     for release in catalog.withdrawn:
-        notice = views.notice(release)
-        yield urls.file_of(notice.path), templates.render("withdrawn.html", notice=notice)
+        def shown(release: Release = release) -> tuple[str, ...]:
+            when = withdrawn_on(release, catalog.now)
+            return (data.key(release), when.isoformat() if when else "")
+
+        def made(release: Release = release) -> str:
+            return templates.render("withdrawn.html", notice=views.notice(release))
+
+        yield Task(urls.file_of(urls.release(release.slug)), shown, made)
 
 
-def redirects(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[SiteFile]:
+def redirects(catalog: Catalog, views: ViewMaker, templates: Templates) -> Iterator[Task]:
     for release in (*catalog.published, *catalog.withdrawn):
         target = urls.release(release.slug)
         for alias in release.aliases:
-            yield urls.file_of(alias.lstrip("/")), templates.render(
-                "redirect.html", target=views.url(target), canonical=views.absolute(target))
+            def made(target: str = target) -> str:
+                return templates.render("redirect.html", target=views.url(target), canonical=views.absolute(target))
+
+            yield Task(urls.file_of(alias.lstrip("/")), partial(_named, target), made)
+
+
+def _named(target: str) -> tuple[str, ...]:
+    return (target,)
 
 
 def media_files(catalog: Catalog, media: MediaIndex | None) -> Iterator[SiteFile]:

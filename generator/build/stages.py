@@ -22,7 +22,7 @@ from generator.build.code import code_key
 from generator.build.links import link_problems
 from generator.build.loader import load_releases, settings_key
 from generator.build.parallel import default_jobs, map_slices
-from generator.build.plan import other_files, page_tasks
+from generator.build.plan import other_files, page_tasks, site_tasks
 from generator.build.progress import Display
 from generator.build.search import index_search
 from generator.build.site import BuildOptions, BuildReport, LoadedSite
@@ -178,9 +178,9 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
                 staging.copy(path, content)
             else:
                 staging.write(path, content)
-        feeds = list(feed_tasks(catalog, data))
-        for number, done in enumerate(each_task(feeds, fingerprint, previous)):
-            _publish(done, feeds, staging, previous, made, report)
+        here = [*site_tasks(loaded, catalog, views, data, templates, page_bodies), *feed_tasks(catalog, data)]
+        for number, done in enumerate(each_task(here, fingerprint, previous)):
+            _publish(done, here, staging, previous, made, report)
             if number % 16 == 0:
                 take(rendered.ready())
         take(rendered)

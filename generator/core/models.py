@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -173,7 +174,7 @@ class Release:
     def headline(self) -> str:
         return f"{self.authority.code}: {self.title}"
 
-    @property
+    @cached_property  # asked for by every listing, feed and sitemap entry that shows the release
     def updated(self) -> dt.datetime:
         """The newest major update, or the publication time."""
         majors = [u.date for u in self.updates if u.major]
