@@ -5,8 +5,9 @@ It remembers three things, all keyed by content hashes:
 - releases as loaded and their Markdown as rendered, under a key made of the file's bytes,
   its path and everything loading depends on (settings, Pressroom's version, this format); its
   authority and the media files it refers to are checked again on every use. The long texts
-  (the Markdown and its HTML and plain text) are columns of their own, so that reading a
-  release back parses only its few short fields as JSON;
+  are columns of their own, so that reading a release back parses only its few short fields
+  as JSON, and the body's HTML and plain text a table of their own, read only for the pages
+  a build makes (a rebuild makes few);
 - for each release file, the size, times and inode it had when its bytes were last hashed,
   and that hash: a file whose stamp is unchanged is not read again (the trust a build that
   changes nothing places in stamps, `seal`);
@@ -26,6 +27,7 @@ rewrote changes nothing but the time a build takes.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -44,9 +46,11 @@ MAX_ENTRY = 16 * 1024 * 1024  # characters; a larger entry is not stored, and no
 MAX_MEDIA_ENTRY = 64 * 1024  # a media entry names a few variants: anything larger is not one
 
 
-# A release entry as stored: its short fields as JSON, then its Markdown, HTML, plain text and
-# first paragraph.
-Entry = tuple[str, str, str, str, str]
+# A release entry as stored: its short fields as JSON, its Markdown, the first paragraph of its
+# body and whether the body has links. The body's HTML and plain text (`Texts`) are kept apart
+# and read only when a page that shows them is made (`read_texts`).
+Entry = tuple[str, str, str, bool]
+Texts = tuple[str, str]
 FileStamp = tuple[int, int, int, int]  # size, modification and change time (ns), inode
 
 
@@ -92,11 +96,13 @@ class Cache:
                                                   folder=str(path.parent)))
                     db.executescript("DROP TABLE IF EXISTS releases; DROP TABLE IF EXISTS outputs; "
                                      "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS seals; "
-                                     "DROP TABLE IF EXISTS sources; DELETE FROM meta;")
+                                     "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS texts; DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
                 db.executescript(
                     "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
-                    " markdown TEXT NOT NULL, html TEXT NOT NULL, plain TEXT NOT NULL, first TEXT NOT NULL);"
+                    " markdown TEXT NOT NULL, first TEXT NOT NULL, linked INTEGER NOT NULL);"
+                    "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, html TEXT NOT NULL,"
+                    " plain TEXT NOT NULL);"
                     "CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
                     " mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,"
                     " hash TEXT NOT NULL) WITHOUT ROWID;"
@@ -133,19 +139,19 @@ class Cache:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 rows = self._db.execute(
-                    "SELECT key, value, markdown, html, plain, first FROM releases"
+                    "SELECT key, value, markdown, first, linked FROM releases"
                     f" WHERE key IN ({','.join('?' * len(chunk))}) AND typeof(value) = 'text'"
-                    " AND length(value) + length(markdown) + length(html) + length(plain) + length(first) <= ?",
-                    (*chunk, MAX_ENTRY))
-                for row in rows:
-                    if all(type(column) is str for column in row):
-                        found[row[0]] = row[1:]
+                    " AND length(value) + length(markdown) + length(first) <= ?", (*chunk, MAX_ENTRY))
+                for key, value, markdown, first, linked in rows:
+                    if (type(key) is str and type(value) is str and type(markdown) is str and type(first) is str
+                            and linked in (0, 1)):
+                        found[key] = (value, markdown, first, bool(linked))
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
             return {}
         return found
 
-    def keep_releases(self, used: Iterable[str], new: dict[str, Entry]) -> None:
+    def keep_releases(self, used: Iterable[str], new: dict[str, tuple[Entry, Texts]]) -> None:
         """Store the `new` entries and forget every entry not `used` (deleted or changed files)."""
         if self._db is None:
             return
@@ -155,8 +161,13 @@ class Cache:
             self._db.execute("DELETE FROM used")
             self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
             self._db.execute("DELETE FROM releases WHERE key NOT IN (SELECT key FROM used)")
-            self._db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?, ?, ?, ?, ?)",
-                                 ((k, *v) for k, v in new.items() if sum(map(len, v)) <= MAX_ENTRY))
+            self._db.execute("DELETE FROM texts WHERE key NOT IN (SELECT key FROM used)")
+            kept = {k: v for k, v in new.items() if len(v[0][0]) + len(v[0][1]) + len(v[0][2]) <= MAX_ENTRY
+                    and sum(map(len, v[1])) <= MAX_ENTRY}
+            self._db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?, ?, ?, ?)",
+                                 ((k, *entry[:3], int(entry[3])) for k, (entry, _) in kept.items()))
+            self._db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)",
+                                 ((k, *texts) for k, (_, texts) in kept.items()))
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
@@ -318,3 +329,33 @@ class Cache:
                 self._db.close()
             finally:
                 self._db = None
+
+
+class TextReader:
+    """Reads bodies' texts from a cache in whichever process asks: a page worker forked from the
+    build opens a connection of its own (a connection must not cross a fork). Read-only; any
+    failure is None, and the caller makes the texts anew."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro" if path is not None else ""
+        self._pid = -1
+        self._db: sqlite3.Connection | None = None
+
+    def texts(self, key: str) -> Texts | None:
+        if self.path is None:
+            return None
+        try:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._db = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+            if self._db is None:
+                return None
+            row = self._db.execute("SELECT html, plain FROM texts WHERE key = ? AND length(html) + length(plain) <= ?",
+                                   (key, MAX_ENTRY)).fetchone()
+        except sqlite3.Error:
+            self._db = None
+            return None
+        if row is None or type(row[0]) is not str or type(row[1]) is not str:
+            return None
+        return row[0], row[1]

@@ -25,10 +25,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
 from generator.build.addresses import normal
+from generator.build.bodies import Bodies
 from generator.build.plan import page_tasks, theme_files
 from generator.build.search import SEARCH_DIR
 from generator.build.site import LoadedSite
@@ -44,7 +44,7 @@ from generator.outputs.data import OutputData
 from generator.outputs.feeds import feed_tasks
 from generator.outputs.servers import server_files
 from generator.outputs.sitemap import sitemap_files
-from generator.render.markdown import strip_controls
+from generator.render.markdown import hrefs, strip_controls
 from generator.render.templates import Templates
 from generator.render.views import ViewMaker
 
@@ -101,9 +101,11 @@ def link_problems(loaded: LoadedSite, catalog: Catalog, planned: frozenset[str])
     for release in loaded.releases:
         if catalog.states[release.id] is State.WITHDRAWN:
             continue  # its body is no longer shown anywhere
-        body = loaded.bodies.get(release.id)
-        if body is not None:
-            found.update(checker.body(release.source, release.body, body.html, urls.release(release.slug), release))
+        if release.id in loaded.bodies:
+            # A body the cache knows to have no link is not read (`Bodies.linked_html`).
+            bodies = loaded.bodies
+            html = bodies.linked_html(release.id) if isinstance(bodies, Bodies) else bodies[release.id].html
+            found.update(checker.body(release.source, release.body, html, urls.release(release.slug), release))
         found.update(checker.follows(release))
     for page in loaded.pages:
         body = loaded.page_bodies.get(page.slug)
@@ -299,18 +301,6 @@ def _occurrences(text: str, address: str) -> Iterator[int]:
     """Where `address` stands in Markdown as a whole: `(x)`, `<x>`, `[a]: x`, `href="x"`."""
     for match in re.finditer(r"(?:(?<=[(<\"'\s])|^)" + re.escape(address) + r"(?=[)>\"'\s]|$)", text):
         yield match.start()
-
-
-# A link as the sanitizer writes it: attributes in double quotes, "&" and '"' as references.
-_HREF = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"')
-
-
-def hrefs(html: str) -> list[str]:
-    """The addresses of the links of a sanitized HTML fragment (`markdown.sanitize`), in order."""
-    if "<a" not in html:  # most bodies: no link at all
-        return []
-    # A character reference may name a control character (an escape sequence in a terminal): none of it.
-    return [strip_controls(unescape(found)) for found in _HREF.findall(html) if found]
 
 
 __all__ = ["check_links", "hrefs", "link_problems", "planned_paths"]

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build import codec
-from generator.build.cache import FORMAT, Cache, Entry, FileStamp
+from generator.build.bodies import Bodies, StoredBody
+from generator.build.cache import FORMAT, Cache, Entry, FileStamp, TextReader, Texts
 from generator.build.code import code_key
 from generator.build.parallel import map_slices
 from generator.content.releases import ALIAS, RELEASE_ID, LoadContext, load_release
@@ -30,7 +31,7 @@ from generator.core.errors import Message, Problem
 from generator.core.models import Authority, MediaFile, Release, Settings
 from generator.core.slugs import slug
 from generator.media.documents import RULES_VERSION as MEDIA_RULES
-from generator.render.markdown import BODY_RULES, Body, BodyTooComplex, render_body
+from generator.render.markdown import BODY_RULES, Body, BodyTooComplex, hrefs, render_body
 
 MediaStamp = tuple[str, int, int]  # absolute path, size, modification time (ns)
 
@@ -43,9 +44,19 @@ class Loaded:
 
 
 @dataclass(frozen=True)
+class Cached:
+    """A release as the cache gave it back: its body's HTML and text are read when needed (`Bodies`)."""
+
+    release: Release
+    first_paragraph: str
+    linked: bool
+    media: tuple[MediaStamp, ...]
+
+
+@dataclass(frozen=True)
 class LoadedReleases:
     releases: list[Release]
-    bodies: dict[str, Body]  # by release id
+    bodies: Bodies  # by release id
     problems: list[Problem]
     # By release id: a key of everything the release and its body were made from (the file, the
     # settings, its authority, its media files) – what every output showing it is keyed by.
@@ -87,7 +98,7 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
         keys.append(digest(fingerprint, source, hashed))
     authority_keys = AuthorityKeys(context.authorities)
     cached = cache.releases(k for k in keys if k is not None)
-    outcomes: list[Loaded | None] = [None] * len(paths)
+    outcomes: list[Loaded | Cached | None] = [None] * len(paths)
     missing: list[int] = []
     for index, key in enumerate(keys):
         if key is None:
@@ -122,16 +133,20 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
             done += len(batch)
             progress(done)
     kept = [(key, o) for key, o in zip(keys, outcomes, strict=True) if o is not None and key is not None]
-    cache.keep_releases((key for key, _ in kept),
-                        _encode({key: o for key, o in ((keys[i], outcomes[i]) for i in missing) if key is not None},
-                                authority_keys))
+    fresh = {key: o for key, o in ((keys[i], outcomes[i]) for i in missing)
+             if key is not None and isinstance(o, Loaded)}
+    cache.keep_releases((key for key, _ in kept), _encode(fresh, authority_keys))
     cache.keep_sources(stamps, known)
 
-    def key_of(source_key: str, loaded: Loaded) -> str:
+    def key_of(source_key: str, loaded: Loaded | Cached) -> str:
         return digest(source_key, authority_keys(loaded.release.authority.id),
                       *(f"{path}\0{size}\0{mtime}" for path, size, mtime in loaded.media))
 
-    return LoadedReleases(releases=[o.release for _, o in kept], bodies={o.release.id: o.body for _, o in kept},
+    made = {o.release.id: o.body for _, o in kept if isinstance(o, Loaded)}
+    held = {o.release.id: StoredBody(key, o.release.body, o.first_paragraph, o.linked)
+              for key, o in kept if isinstance(o, Cached)}
+    return LoadedReleases(releases=[o.release for _, o in kept],
+                          bodies=Bodies(made, held, TextReader(cache.path if cache.usable else None)),
                           problems=problems, keys={o.release.id: key_of(key, o) for key, o in kept})
 
 
@@ -190,7 +205,7 @@ _MEDIA_IN = codec.decoder(tuple[MediaStamp, ...])
 _HEAD = {"release", "authority", "media"}
 
 
-def encode_entry(entry: Loaded, authority_keys: Callable[[str], str]) -> Entry:
+def encode_entry(entry: Loaded, authority_keys: Callable[[str], str]) -> tuple[Entry, Texts]:
     """A loaded release as the cache stores it (`codec.Unencodable` if JSON cannot carry it unchanged)."""
     release = entry.release
     head = {"release": _RELEASE_OUT(release), "authority": [release.authority.id, authority_keys(release.authority.id)],
@@ -200,13 +215,13 @@ def encode_entry(entry: Loaded, authority_keys: Callable[[str], str]) -> Entry:
     except (ValueError, TypeError) as exc:
         raise codec.Unencodable(str(exc)) from None
     body = entry.body
-    return text, release.body, body.html, body.text, body.first_paragraph
+    return (text, release.body, body.first_paragraph, bool(hrefs(body.html))), (body.html, body.text)
 
 
-def decode_entry(stored: Entry, context: LoadContext, authority_keys: Callable[[str], str]) -> Loaded | None:
+def decode_entry(stored: Entry, context: LoadContext, authority_keys: Callable[[str], str]) -> Cached | None:
     """The entry as stored, if it is exactly a loaded release of an authority the site still has
     as it was (else None: a miss). Which file it belongs to is `_decode`'s check."""
-    head, markdown, html, plain, first = stored
+    head, markdown, first, linked = stored
     try:
         data = json.loads(head)
     except (ValueError, RecursionError):
@@ -224,16 +239,14 @@ def decode_entry(stored: Entry, context: LoadContext, authority_keys: Callable[[
         media: tuple[MediaStamp, ...] = _MEDIA_IN(data["media"])
     except (codec.Invalid, RecursionError):
         return None
-    return Loaded(release, Body(html, plain, first), media)
+    return Cached(release, first, linked, media)
 
 
-def _encode(entries: dict[str, Loaded | None], authority_keys: Callable[[str], str]) -> dict[str, Entry]:
+def _encode(entries: dict[str, Loaded], authority_keys: Callable[[str], str]) -> dict[str, tuple[Entry, Texts]]:
     """The entries as the cache stores them; one that JSON cannot carry unchanged is not cached
     (read afresh each time)."""
     found = {}
     for key, entry in entries.items():
-        if entry is None:
-            continue
         try:
             found[key] = encode_entry(entry, authority_keys)
         except codec.Unencodable:
@@ -241,7 +254,7 @@ def _encode(entries: dict[str, Loaded | None], authority_keys: Callable[[str], s
     return found
 
 
-def _decode(stored: Entry, path: Path, context: LoadContext, authority_keys: Callable[[str], str]) -> Loaded | None:
+def _decode(stored: Entry, path: Path, context: LoadContext, authority_keys: Callable[[str], str]) -> Cached | None:
     """The cached entry for the release file `path`, if it is well-formed and is that file's."""
     entry = decode_entry(stored, context, authority_keys)
     if entry is None:

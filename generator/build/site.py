@@ -7,7 +7,7 @@ without importing the pipeline that calls them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,7 +48,7 @@ class LoadedSite:
     authorities: dict[str, Authority]
     releases: tuple[Release, ...]
     pages: tuple[Page, ...]
-    bodies: dict[str, Body] = field(default_factory=dict)  # by release id
+    bodies: Mapping[str, Body] = field(default_factory=dict)  # by release id (`build.bodies`)
     page_bodies: dict[str, Body] = field(default_factory=dict)  # by page slug
     addresses: Addresses | None = field(default=None, compare=False, repr=False)  # who owns each output file
     # By release id: the key of everything the release was made from (`loader.LoadedReleases.keys`).

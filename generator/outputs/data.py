@@ -13,7 +13,7 @@ from typing import Protocol
 
 from generator.core.models import Language, Release, Settings
 from generator.core.urls import Links
-from generator.render.markdown import Body, teaser
+from generator.render.markdown import Body, first_paragraph, teaser
 
 _NONCE = os.urandom(16).hex()  # this process's own: no key made with it was ever stored
 
@@ -74,7 +74,7 @@ class OutputData:
         """The release's summary, or the start of its first paragraph."""
         found = self._teasers.get(release.id)
         if found is None:
-            found = self._teasers[release.id] = teaser(release.summary, self.bodies[release.id].first_paragraph)
+            found = self._teasers[release.id] = teaser(release.summary, first_paragraph(self.bodies, release.id))
         return found
 
     def first_image(self, release: Release) -> ImageFile | None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
+from typing import Protocol, runtime_checkable
 
 import markdown
 import nh3
@@ -229,6 +232,20 @@ def _allowed_address(tag: str, attribute: str, value: str) -> str | None:
     return value if scheme is None or scheme[1].lower() in URL_SCHEMES else None
 
 
+@runtime_checkable
+class FirstParagraphs(Protocol):
+    """Bodies that can tell their first paragraph without reading the rest (`build.bodies`)."""
+
+    def first_paragraph(self, release_id: str) -> str: ...
+
+
+def first_paragraph(bodies: Mapping[str, Body], release_id: str) -> str:
+    """A body's first paragraph, the teaser's source (listings and feeds show it)."""
+    if isinstance(bodies, FirstParagraphs):
+        return bodies.first_paragraph(release_id)
+    return bodies[release_id].first_paragraph
+
+
 def teaser(summary: str | None, first_paragraph: str, limit: int = TEASER_LENGTH) -> str:
     """The summary, or the start of the first paragraph cut at a word boundary."""
     text = _WHITESPACE.sub(" ", summary or first_paragraph).strip()
@@ -290,3 +307,14 @@ def _strip_lines(paragraph: str) -> str:
     return "\n".join(line.strip() if not line.lstrip().startswith("- ") else line.rstrip()
                      for line in paragraph.strip("\n").splitlines() if line.strip())
 
+
+# A link as the sanitizer writes it: attributes in double quotes, "&" and '"' as references.
+_HREF = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"')
+
+
+def hrefs(html: str) -> list[str]:
+    """The addresses of the links of a sanitized HTML fragment (`markdown.sanitize`), in order."""
+    if "<a" not in html:  # most bodies: no link at all
+        return []
+    # A character reference may name a control character (an escape sequence in a terminal): none of it.
+    return [strip_controls(unescape(found)) for found in _HREF.findall(html) if found]

@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 
 from generator.build import loader
-from generator.build.cache import CACHE_DIR, DATABASE, Entry
-from generator.build.loader import AuthorityKeys, Loaded, decode_entry, encode_entry
+from generator.build.cache import CACHE_DIR, DATABASE, Entry, Texts
+from generator.build.loader import AuthorityKeys, Cached, Loaded, decode_entry, encode_entry
 from generator.build.pipeline import BuildOptions, build
 from generator.content.authorities import load_authorities
 from generator.content.releases import LoadContext
 from generator.content.settings import load_settings
 from generator.media.publish import CACHE_DIR as MEDIA_CACHE
+from generator.render.markdown import Body
 from tests.conftest import REPO
 
 NOW = dt.datetime.fromisoformat("2026-11-26T12:00:00+01:00")
@@ -91,9 +92,12 @@ def rows(site: Path) -> dict[str, Any]:
         return dict(db.execute("SELECT key, value FROM releases"))
 
 
-def entries(site: Path) -> list[Entry]:
+def entries(site: Path) -> list[tuple[Entry, Texts]]:
+    """Each release entry as stored, with its body's HTML and plain text."""
     with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
-        return [row for row in db.execute("SELECT value, markdown, html, plain, first FROM releases")]
+        rows = db.execute("SELECT value, markdown, first, linked, html, plain FROM releases JOIN texts USING (key)")
+        return [((value, markdown, first, bool(linked)), (html, plain))
+                for value, markdown, first, linked, html, plain in rows]
 
 
 def reader(site: Path) -> tuple[LoadContext, AuthorityKeys]:
@@ -120,8 +124,9 @@ def test_a_warm_build_takes_every_release_from_json_entries(tmp_path: Path, demo
     stored = entries(site)
     assert len(stored) == demo["releases"]
     context, keys = reader(site)
-    for row in stored:
-        assert all(isinstance(column, str) for column in row) and isinstance(decode_entry(row, context, keys), Loaded)
+    for row, texts in stored:
+        assert all(isinstance(column, str) for column in (*row[:3], *texts))
+        assert isinstance(decode_entry(row, context, keys), Cached)
         assert isinstance(json.loads(row[0]), dict)  # JSON, no pickle
     counted.clear()
     run(site, tmp_path / "warm")
@@ -250,6 +255,30 @@ def _meaning(value: Any) -> Any:
         return value
 
 
+def test_bodies_missing_or_damaged_in_the_cache_are_rendered_again(tmp_path: Path, demo: dict[str, Any]) -> None:
+    """A body's HTML and text are read from the cache only when a page shows it; one that is gone
+    or is not text is rendered again from the release's Markdown, to the same bytes."""
+    site = copy_demo(tmp_path / "site")
+    output = tmp_path / "output"
+    run(site, output)
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        keys = sorted(key for (key,) in db.execute("SELECT key FROM texts"))
+        assert len(keys) == demo["releases"]
+        db.executemany("DELETE FROM texts WHERE key = ?", ((key,) for key in keys[::2]))
+        db.executemany("UPDATE texts SET html = 123, plain = x'00' WHERE key = ?", ((key,) for key in keys[1::2]))
+        db.execute("DELETE FROM seals")
+    # A template of the site's own that every page extends: all pages are made again (the
+    # releases' entries stay good: templates are no part of their keys), so every body is asked for.
+    (site / "templates").mkdir()
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    (site / "templates" / "base.html").write_text(base.replace("</body>", "<!-- Neu: eigene Vorlage --></body>"),
+                                                  encoding="utf-8")
+    run(site, output)
+    run(site, tmp_path / "cold", cache=False)
+    assert tree(output) == tree(tmp_path / "cold")
+    assert b"Neu: eigene Vorlage" in tree(output)["index.html"]
+
+
 def test_damaged_output_rows_only_cost_a_render(tmp_path: Path, demo: dict[str, Any]) -> None:
     site = copy_demo(tmp_path / "site")
     output = tmp_path / "output"
@@ -266,11 +295,12 @@ def test_every_demo_release_round_trips_exactly(tmp_path: Path, demo: dict[str, 
     site = copy_demo(tmp_path / "site")
     run(site, tmp_path / "output")
     context, keys = reader(site)
-    for row in entries(site):
+    for row, texts in entries(site):
         entry = decode_entry(row, context, keys)
         assert entry is not None
-        assert encode_entry(entry, keys) == row
-        again = decode_entry(encode_entry(entry, keys), context, keys)
+        loaded = Loaded(entry.release, Body(*texts, entry.first_paragraph), entry.media)
+        assert encode_entry(loaded, keys) == (row, texts)
+        again = decode_entry(encode_entry(loaded, keys)[0], context, keys)
         assert again == entry and repr(again) == repr(entry) and again is not None
         assert again.release.extra == entry.release.extra
 

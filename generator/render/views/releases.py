@@ -13,7 +13,7 @@ from generator.core.dates import iso
 from generator.core.models import Authority, Contact, Kind, Release, TipLine
 from generator.core.phone import tel_uri
 from generator.lifecycle.states import withdrawn_on
-from generator.render.markdown import Body, teaser
+from generator.render.markdown import Body, first_paragraph, teaser
 from generator.render.views.context import ViewContext
 from generator.render.views.shapes import (
     AppealView,
@@ -68,7 +68,7 @@ class ReleaseViews:
     def teaser(self, release: Release) -> str:
         found = self._teasers.get(release.id)
         if found is None:
-            found = self._teasers[release.id] = teaser(release.summary, self.bodies[release.id].first_paragraph)
+            found = self._teasers[release.id] = teaser(release.summary, first_paragraph(self.bodies, release.id))
         return found
 
     def item(self, release: Release) -> ItemView:
