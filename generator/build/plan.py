@@ -18,7 +18,7 @@ from generator.media.publish import MediaIndex
 from generator.outputs.api import api_files, api_tasks
 from generator.outputs.data import OutputData
 from generator.outputs.files import Task
-from generator.outputs.ics import event_calendars
+from generator.outputs.ics import event_calendar
 from generator.outputs.json_ld import discovery
 from generator.outputs.servers import server_files
 from generator.outputs.sitemap import sitemap_files
@@ -41,7 +41,7 @@ def site_tasks(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: Out
     """The few pages made in the build process, as tasks: the site's own pages, the notices of
     withdrawn releases and the redirects of old addresses (made only when their key changed)."""
     return [*standalone_pages(loaded, views, templates, page_bodies), *notices(catalog, views, data, templates),
-            *redirects(catalog, views, templates)]
+            *redirects(catalog, views, templates), *calendars(catalog, data)]
 
 
 def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates,
@@ -52,7 +52,6 @@ def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: Ou
     yield from sitemap_files(catalog, data, (page.slug for page in loaded.pages))
     yield from server_files(catalog, data.links)
     yield from api_files(catalog, data)
-    yield from event_calendars((*catalog.published, *catalog.drafts), data)
 
 
 def _page(templates: Templates, path: str, name: str, key: Callable[[], tuple[str, ...]],
@@ -206,6 +205,14 @@ def redirects(catalog: Catalog, views: ViewMaker, templates: Templates) -> Itera
 
 def _named(target: str) -> tuple[str, ...]:
     return (target,)
+
+
+def calendars(catalog: Catalog, data: OutputData) -> Iterator[Task]:
+    """The event of each conference report shown, as a calendar file: made from the release alone."""
+    for release in (*catalog.published, *catalog.drafts):
+        if release.event is not None:
+            yield Task(urls.event_calendar(release.slug), partial(_keyed, data.key, release),
+                       partial(event_calendar, release, data))
 
 
 def media_files(catalog: Catalog, media: MediaIndex | None) -> Iterator[SiteFile]:

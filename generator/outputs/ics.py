@@ -8,7 +8,6 @@ DTSTAMP is the release's last update, never the build clock, so the file is stab
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 from generator import __version__
 from generator.core import urls
@@ -17,12 +16,6 @@ from generator.core.text import strip_control
 from generator.outputs.data import OutputData
 
 LINE_OCTETS = 75
-
-
-def event_calendars(releases: tuple[Release, ...], data: OutputData) -> Iterator[tuple[str, str]]:
-    for release in releases:
-        if release.event is not None:
-            yield urls.event_calendar(release.slug), event_calendar(release, data)
 
 
 def event_calendar(release: Release, data: OutputData) -> str:
