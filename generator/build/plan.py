@@ -17,7 +17,7 @@ from generator.lifecycle.states import withdrawn_on
 from generator.media.publish import MediaIndex
 from generator.outputs.api import api_files, api_tasks
 from generator.outputs.data import OutputData
-from generator.outputs.files import Task
+from generator.outputs.files import Task, Tasks
 from generator.outputs.ics import event_calendar
 from generator.outputs.json_ld import discovery
 from generator.outputs.servers import server_files
@@ -30,10 +30,11 @@ from generator.render.views import RELATED_COUNT, FeedLink, ListingKind, ViewMak
 SiteFile = tuple[str, str | bytes | Path]
 
 
-def page_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> list[Task]:
-    """The many files of a site – per release, per listing page, per API page – as tasks for the workers."""
-    return [*release_tasks(catalog, views, data, templates), *listing_tasks(catalog, views, data, templates),
-            *api_tasks(catalog, data)]
+def page_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> Tasks:
+    """The many files of a site – per release, per listing page, per API page – as tasks for the
+    workers, each made when a worker comes to it."""
+    return Tasks([release_tasks(catalog, views, data, templates),
+                  Tasks.of(list(listing_tasks(catalog, views, data, templates))), *api_tasks(catalog, data)])
 
 
 def site_tasks(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates,
@@ -59,29 +60,36 @@ def _page(templates: Templates, path: str, name: str, key: Callable[[], tuple[st
     return Task(path, key, lambda: templates.render(name, **context()))
 
 
-def release_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> Iterator[Task]:
+def release_tasks(catalog: Catalog, views: ViewMaker, data: OutputData,
+                  templates: Templates) -> tuple[int, Callable[[int], Task]]:
+    """Two tasks per release shown – its page and its plain text – as a family of `Tasks`."""
     groups = {g.key: g for g in catalog.authorities}
     key = data.key
-    for release in (*catalog.published, *catalog.drafts):
-        def page_key(release: Release = release) -> tuple[str, ...]:
-            # What the page shows besides the release (`ViewMaker.release`): the release it
-            # follows, those that follow it, and the newest others of its authority.
-            group = groups.get(release.authority.id)
-            earlier = catalog.by_id.get(release.follows) if release.follows else None
-            others = (r for r in (group.releases if group else ()) if r.id != release.id)
-            return (key(release), "group" if group else "", key(earlier) if earlier else "",
-                    *(key(r) for r in catalog.followups.get(release.id, ())), "related",
-                    *(key(r) for r in islice(others, RELATED_COUNT)))
+    shown = (*catalog.published, *catalog.drafts)
 
-        def page(release: Release = release) -> dict[str, Any]:
-            view = views.release(release)
-            return {"release": view, "discovery": discovery(release, data)}
+    def page_key(release: Release) -> tuple[str, ...]:
+        # What the page shows besides the release (`ViewMaker.release`): the release it
+        # follows, those that follow it, and the newest others of its authority.
+        group = groups.get(release.authority.id)
+        earlier = catalog.by_id.get(release.follows) if release.follows else None
+        others = (r for r in (group.releases if group else ()) if r.id != release.id)
+        return (key(release), "group" if group else "", key(earlier) if earlier else "",
+                *(key(r) for r in catalog.followups.get(release.id, ())), "related",
+                *(key(r) for r in islice(others, RELATED_COUNT)))
 
-        def text(release: Release = release) -> str:
-            return release_text(release, views.bodies[release.id], views.settings)
+    def page(release: Release) -> str:
+        return templates.render("release.html", release=views.release(release), discovery=discovery(release, data))
 
-        yield _page(templates, urls.file_of(urls.release(release.slug)), "release.html", page_key, page)
-        yield Task(urls.release_text(release.slug), partial(_keyed, key, release), text)
+    def text(release: Release) -> str:
+        return release_text(release, views.bodies[release.id], views.settings)
+
+    def task(position: int) -> Task:
+        release = shown[position // 2]
+        if position % 2 == 0:
+            return Task(urls.file_of(urls.release(release.slug)), partial(page_key, release), partial(page, release))
+        return Task(urls.release_text(release.slug), partial(_keyed, key, release), partial(text, release))
+
+    return 2 * len(shown), task
 
 
 def _keyed(key: Callable[[Release], str], release: Release) -> tuple[str, ...]:

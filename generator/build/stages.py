@@ -216,14 +216,14 @@ def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict
     if isinstance(done, Made):
         path, key, content = tasks[done.index].path, done.key, done.content
     else:
-        path = tasks[done].path
+        path = done
         stamp = previous[path]
         if staging.keep(path, stamp.size, stamp.mtime_ns):
             made.kept[path] = stamp
             report.pages_reused += 1
             return
-        # The previous file was changed or removed since that build: make it anew.
-        key, content = stamp.key, make_now(tasks[done])
+        # The previous file was changed or removed since that build: make it anew (rare, so a search is fine).
+        key, content = stamp.key, make_now(next(task for task in tasks if task.path == path))
     staging.write(path, content)
     made.written[path] = key
     report.pages_rendered += 1

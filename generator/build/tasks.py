@@ -25,10 +25,11 @@ class Made:
     content: bytes
 
 
-# A task's outcome: its index alone when the previous build's file has the same key (the file
+# A task's outcome: its path alone when the previous build's file has the same key (the file
 # is carried over; that it is still as that build left it is checked where it is staged), else
-# the file made. An index is all a worker sends back for the many files that did not change.
-Done = int | Made
+# the file made. A path is all a worker sends back for the many files that did not change, and
+# the build process then needs no task for them (`outputs.files.Tasks` makes tasks when asked).
+Done = str | Made
 
 
 def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str, previous: dict[str, Stamp]) -> list[Done]:
@@ -43,7 +44,7 @@ def each_task(tasks: Sequence[Task], fingerprint: str, previous: dict[str, Stamp
         key = digest(fingerprint, task.path, *task.key())
         stamp = previous.get(task.path)
         if stamp is not None and stamp.key == key:
-            yield index
+            yield task.path
         else:
             yield Made(index, key, encode(task.make()))
 

@@ -58,6 +58,18 @@ def manifest_entries(catalog: Catalog) -> list[Published]:
 
     Drafts are left out on purpose: a `--drafts` preview must not oblige the next build to keep them.
     """
+    # Asked for twice by a build (the link guard, then the manifest file): made once per catalog.
+    if _last and _last[0][0] is catalog:
+        return list(_last[0][1])
+    found = _entries(catalog)
+    _last[:] = [(catalog, found)]
+    return list(found)
+
+
+_last: list[tuple[Catalog, list[Published]]] = []  # the last catalog asked about, and its entries
+
+
+def _entries(catalog: Catalog) -> list[Published]:
     entries: dict[str, Published] = {}
     withdrawn = {r.id for r in catalog.withdrawn}
     for release in (*catalog.published, *catalog.withdrawn):

@@ -32,7 +32,7 @@ from generator.core.phone import tel_uri
 from generator.lifecycle.catalog import Catalog
 from generator.lifecycle.states import withdrawn_on
 from generator.outputs.data import OutputData
-from generator.outputs.files import Task
+from generator.outputs.files import Task, Tasks
 from generator.outputs.html_links import absolute_links
 from generator.outputs.json_ld import dumps
 
@@ -69,9 +69,11 @@ def withdrawn_list(catalog: Catalog) -> dict[str, Any]:
     return {"total": len(gone), "withdrawn": [{"id": release_id, "withdrawn": iso(when)} for when, release_id in gone]}
 
 
-def api_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
-    """A document per published release and the paginated lists of all and of each office's releases."""
+def api_tasks(catalog: Catalog, data: OutputData) -> list[tuple[int, Callable[[int], Task]]]:
+    """A document per published release and the paginated lists of all and of each office's
+    releases, as families of `Tasks` (the documents made only when asked for)."""
     by_id = {r.id: r for r in catalog.published}
+    published = catalog.published
 
     @cache
     def document(release_id: str) -> dict[str, Any]:
@@ -81,15 +83,17 @@ def api_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
         # A release's document names its `follows` only while that one is published.
         return f"{data.key(release)} {release.follows in by_id}"
 
-    for release in catalog.published:
-        yield Task(release_path(release.slug), partial(key_of, key, release),
-                   partial(_document, document, release.id))
-    yield from _pages(catalog.published, document, key, data, releases_page_path, None)
+    def release_task(position: int) -> Task:
+        release = published[position]
+        return Task(release_path(release.slug), partial(key_of, key, release), partial(_document, document, release.id))
+
+    pages = list(_pages(catalog.published, document, key, data, releases_page_path, None))
     groups = {g.key: g for g in catalog.authorities}
     for authority in catalog.all_authorities:
         group = groups.get(authority.id)
-        yield from _pages(group.releases if group else (), document, key, data, partial(office_path, authority.id),
-                          office(authority, data))
+        pages += _pages(group.releases if group else (), document, key, data, partial(office_path, authority.id),
+                        office(authority, data))
+    return [(len(published), release_task), Tasks.of(pages)]
 
 
 def key_of(key: Callable[[Release], str], release: Release) -> tuple[str, ...]:
