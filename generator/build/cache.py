@@ -331,6 +331,9 @@ class Cache:
                 self._db = None
 
 
+_INHERITED: list[sqlite3.Connection] = []
+
+
 class TextReader:
     """Reads bodies' texts from a cache in whichever process asks: a page worker forked from the
     build opens a connection of its own (a connection must not cross a fork). Read-only; any
@@ -347,6 +350,10 @@ class TextReader:
             return None
         try:
             if self._pid != os.getpid():
+                if self._db is not None:
+                    # Opened before this process was forked: closing it here could disturb the
+                    # process it belongs to, so it is only let go of (kept until the end).
+                    _INHERITED.append(self._db)
                 self._pid = os.getpid()
                 self._db = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
             if self._db is None:
