@@ -38,6 +38,15 @@ def make_site(root: Path) -> Path:
                   title="Sicherheitskonferenz", extra="kind: conference-report\nevent:\n  name: Konferenz\n"
                   "  start: 2026-10-21T09:00:00+02:00\n  venue: Rathaus\n")
     write_release(site, 502, "feuerwehr-essen", SCHEDULED, ["Prävention"], title="Rauchmelder retten Leben")
+    # What the build makes in its own process, keyed like every page: a page, a withdrawal
+    # notice, an old address's redirect (with the conference report's calendar above).
+    write_release(site, 503, "polizei-bochum", dt.datetime(2025, 6, 1, 9, tzinfo=BERLIN), ["Festnahme"],
+                  title="Zurückgezogen", extra="withdrawn:\n  date: 2025-06-02T10:00:00+02:00\n  reason: Irrtum\n")
+    write_release(site, 504, "polizei-bochum", dt.datetime(2025, 6, 3, 9, tzinfo=BERLIN), ["Festnahme"],
+                  title="Umgezogen", extra="aliases: [/alt/umgezogen/]\n")
+    (site / "content" / "pages").mkdir()
+    (site / "content" / "pages" / "impressum.md").write_text("---\ntitle: Impressum\n---\n\nPresse (Test).\n",
+                                                            encoding="utf-8")
     return site
 
 
@@ -130,9 +139,35 @@ def _image(site: Path) -> None:
         picture.rotate(180).save(image, quality=80)
 
 
+def _edit(site: Path, path: str, old: str, new: str) -> None:
+    file = site / path
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _page(site: Path) -> None:
+    _edit(site, "content/pages/impressum.md", "Presse (Test).", "Presse (Test), Musterstraße 1.")
+
+
+def _withdrawal(site: Path) -> None:
+    _edit(site, "content/releases/2025/2025-06-01-meldung-00503.md", "reason: Irrtum", "reason: Verwechslung")
+
+
+def _alias(site: Path) -> None:
+    """The release moves to a new address: its old address's redirect now points there."""
+    folder = site / "content" / "releases" / "2025"
+    (folder / "2025-06-03-meldung-00504.md").rename(folder / "2025-06-03-umgezogen.md")
+
+
+def _event(site: Path) -> None:
+    _edit(site, "content/releases/2026/2026-10-21-meldung-00501.md", "venue: Rathaus", "venue: Stadthalle")
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "body": _body, "front matter": _front_matter, "template": _template, "settings": _settings,
-    "authority": _authority, "deletion": _deletion, "image": _image,
+    "authority": _authority, "deletion": _deletion, "image": _image, "page": _page, "withdrawal": _withdrawal,
+    "alias": _alias, "event": _event,
 }
 
 
