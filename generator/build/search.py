@@ -270,42 +270,54 @@ def _depth(sizes: Mapping[str, int]) -> int:
 def part_files(records: list[Record]) -> dict[str, bytes]:
     """The files of one part (path inside the part → bytes); the same records give the same bytes."""
     ordered = sorted(records, key=lambda r: (r.sort, r.url), reverse=True)  # newest first
-    words: dict[str, dict[int, int]] = defaultdict(dict)
-    heads: dict[str, dict[int, int]] = defaultdict(dict)
-    filters: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    fields = [[(german.words(field), bit) for field, bit in
-               ((record.text, 0), (record.title, 8), (" ".join(record.names), 16))] for record in ordered]
+    # Each record's different words once, with counts: a word is stemmed and split once per part,
+    # not once per occurrence (a part of 1,700 releases has some 450,000 words, 2,000 different).
+    fields = [(german.word_counts(record.text), set(german.words(record.title)),
+               set(german.words(" ".join(record.names)))) for record in ordered]
+    seen: set[str] = set()
+    for text, title, names in fields:
+        seen.update(text, title, names)
+    term_of = {word: german.stem(word) for word in seen}
     # The part's own vocabulary confirms compound splits ("wohnungs|einbruch": "Wohnung" is a word here).
-    vocabulary = {german.stem(word) for entry in fields for found, _ in entry for word in found}
-    parts_of: dict[str, list[tuple[str, int]]] = {}  # word → its compound parts, confirmed or not
-    for doc, record in enumerate(ordered):
-        flags: dict[str, int] = defaultdict(int)
-        surface: dict[str, str] = {}
-        for found, bit in fields[doc]:
+    vocabulary = set(term_of.values())
+    for word in german.NORMAL_STOP_WORDS & seen:
+        del term_of[word]  # in the vocabulary, never in the index
+    heads_of = {word: [(head, CONFIRMED if german.modifier_is_a_word(modifier, vocabulary) else 0)
+                       for modifier, head in splits] for word in term_of if (splits := german.splits(word))}
+    # Postings are flat [doc, flags, …] lists; docs are taken in order, so each comes sorted.
+    words: dict[str, list[int]] = defaultdict(list)
+    of_word: dict[str, list[int]] = defaultdict(list)  # a compound's docs, with the flags of its term there
+    filters: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for doc, (record, (text, title, names)) in enumerate(zip(ordered, fields, strict=True)):
+        flags: dict[str, int] = {}
+        for word, count in text.items():
+            if (term := term_of.get(word)) is not None:
+                flags[term] = flags.get(term, 0) + count
+        for term, count in flags.items():
+            if count > 7:  # occurrences in the text count up to 7; the higher bits are flags
+                flags[term] = 7
+        for found, bit in ((title, 8), (names, 16)):
             for word in found:
-                if word in german.NORMAL_STOP_WORDS:
-                    continue
-                term = german.stem(word)
-                surface.setdefault(word, term)
-                if bit:
-                    flags[term] |= bit
-                elif flags[term] & 7 < 7:
-                    flags[term] += 1
+                if (term := term_of.get(word)) is not None:
+                    flags[term] = flags.get(term, 0) | bit
         for term, flag in flags.items():
-            words[term][doc] = flag
-        for word in sorted(surface):
-            if word not in parts_of:
-                parts_of[word] = [(head, CONFIRMED if german.modifier_is_a_word(modifier, vocabulary) else 0)
-                                  for modifier, head in german.splits(word)]
-            for head, confirmed in parts_of[word]:
-                heads[head][doc] = heads[head].get(doc, 0) | flags[surface[word]] | confirmed
+            words[term] += (doc, flag)
+        for word in heads_of.keys() & (text.keys() | title | names):
+            of_word[word] += (doc, flags[term_of[word]])
         for name, values in record.filters:
             for filter_value in values:
                 filters[name][filter_value].append(doc)
+    # A compound part's postings are those of the words it ends, merged: most parts end one word
+    # of the part only, and take its list as it is.
+    sources: dict[str, list[list[int]]] = defaultdict(list)
+    for word, parts in heads_of.items():
+        for head, confirmed in parts:
+            sources[head].append(_confirmed(of_word[word]) if confirmed else of_word[word])
+    heads = {head: lists[0] if len(lists) == 1 else _merged(lists) for head, lists in sources.items()}
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "h": {}})
     for kind, table in (("w", words), ("h", heads)):
         for term, postings in table.items():
-            shards[shard_of(term)][kind][term] = [n for doc in sorted(postings) for n in (doc, postings[doc])]
+            shards[shard_of(term)][kind][term] = postings
     files = {f"terms/{name}.json": _json(shard) for name, shard in shards.items()}
     depth = _depth({name: len(files[f"terms/{name}.json"].encode("utf-8")) for name in shards})
     if depth < 2:
@@ -329,6 +341,27 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
         "shards": sorted(shards),
     })
     return {path: content.encode("utf-8") for path, content in files.items()}
+
+
+def _confirmed(postings: list[int]) -> list[int]:
+    marked = postings.copy()
+    marked[1::2] = [flags | CONFIRMED for flags in postings[1::2]]
+    return marked
+
+
+def _merged(lists: list[list[int]]) -> list[int]:
+    """Postings lists as one, the flags of a doc in several of them or-ed together."""
+    merged: dict[int, int] = {}
+    for postings in lists:
+        these = dict(zip(postings[::2], postings[1::2], strict=True))
+        for doc in merged.keys() & these.keys():
+            these[doc] |= merged[doc]
+        merged.update(these)
+    docs = sorted(merged)
+    flat = [0] * (2 * len(docs))
+    flat[::2] = docs
+    flat[1::2] = [merged[doc] for doc in docs]
+    return flat
 
 
 def _json(value: object) -> str:

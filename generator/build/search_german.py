@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 # Changes to anything here change the index: the version is part of each part's fingerprint.
@@ -66,7 +67,27 @@ NORMAL_STOP_WORDS = frozenset(normalize(word) for word in STOP_WORDS)
 
 def words(text: str) -> list[str]:
     """The normalized words of a text, in order (stop words included)."""
-    return [w for w in _TOKEN.findall(normalize(text)) if len(w) <= MAX_WORD]
+    return [w for w in _tokens(normalize(text)) if len(w) <= MAX_WORD]
+
+
+def word_counts(text: str) -> Counter[str]:
+    """How often each normalized word is in a text (stop words included): `Counter(words(text))`,
+    made without a Python step per word, as a release's text has some 300 of them."""
+    counts = Counter(_tokens(normalize(text)))
+    for word in [word for word in counts if len(word) > MAX_WORD]:
+        del counts[word]
+    return counts
+
+
+# Every character but the letters and digits of ASCII, as a space: on ASCII text, splitting
+# after this table gives the runs `_TOKEN` finds (alphanumeric, no "_"), at a third of the time.
+_SPACES = str.maketrans({c: " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _tokens(normal: str) -> list[str]:
+    if normal.isascii():
+        return normal.translate(_SPACES).split()
+    return _TOKEN.findall(normal)
 
 
 @lru_cache(maxsize=200_000)
