@@ -118,7 +118,8 @@ SPLIT = 400  # the newest year, when it has more releases than this, is indexed 
 class RecordStore(Protocol):
     """Where the records of earlier builds are kept (the build cache), by page path."""
 
-    def search_records(self) -> dict[str, tuple[str, str, str]]: ...  # path → (page key, month, record)
+    def search_keys(self) -> dict[str, tuple[str, str]]: ...  # path → (page key, month)
+    def search_values(self, paths: Iterable[str]) -> dict[str, str]: ...  # path → record, as kept
     def keep_search_records(self, changed: dict[str, tuple[str, str, str]], gone: Iterable[str]) -> None: ...
     def value(self, name: str) -> str | None: ...  # a value kept under a name, as stored
     def keep_value(self, name: str, value: str) -> None: ...
@@ -132,47 +133,82 @@ def index_search(staging: Staging, jobs: int, pages: Mapping[str, str], store: R
     they were is carried over as it is.
     """
     started = time.perf_counter()
-    known = store.search_records()
-    rows: dict[str, tuple[str, str, str]] = {}
-    fresh: dict[str, Record] = {}
-    for path in sorted(p for p in pages if _is_page(p)):
-        key = pages[path]
-        row = known.get(path)
-        if row is None or row[0] != key:
-            record = record_of(path, (staging.root / path).read_bytes())
-            month = record.sort[:7] if record is not None else ""
-            row = (key, month, codec.dumps(record, Record) if record is not None else "null")
-            if record is not None:
-                fresh[path] = record
-        rows[path] = row
-    store.keep_search_records({path: row for path, row in rows.items() if known.get(path) != row},
-                              known.keys() - rows.keys())
+    records = _Records(staging, store, pages)
+    # A page without a month is one not indexed (its record "null"), or a release without a time.
+    records.fetch([path for path, (_, month) in records.rows.items() if not month])
     members: dict[str, list[str]] = defaultdict(list)
-    for path, name in _parts({path: row[1] for path, row in rows.items() if row[2] != "null"}).items():
+    for path, name in _parts({path: month for path, (_, month) in records.rows.items()
+                              if month or records.texts[path] != "null"}).items():
         members[name].append(path)
-
-    def load(path: str) -> Record:
-        found = fresh.get(path)
-        if found is None:
-            try:
-                found = typing.cast(Record, codec.loads(rows[path][2], Record))
-            except codec.Invalid:
-                found = record_of(path, (staging.root / path).read_bytes())
-                assert found is not None  # the page was indexed when its record was kept
-        return found
-
     # Hashing every record of the archive takes a fifth of a second at 20,000 releases; a part whose
     # pages all have the keys they had when its fingerprint was last worked out has that fingerprint.
     remembered = _remembered(store)
-    pinned = {name: _pages_key(paths, rows) for name, paths in members.items()}
+    pinned = {name: _pages_key(paths, records.rows) for name, paths in members.items()}
     still = {name: remembered[name][1] for name in members if remembered.get(name, ("",))[0] == pinned[name]}
-    report = _write_parts(staging, {name: partial(_loaded, load, paths) for name, paths in members.items()},
-                          partial(_exact, members, rows), still, sum(len(paths) for paths in members.values()),
+    report = _write_parts(staging, {name: partial(records.of, paths) for name, paths in members.items()},
+                          partial(_exact, members, records), still, sum(len(paths) for paths in members.values()),
                           jobs, started)
+    records.keep()
     kept = {name: (pinned[name], report.fingerprints[name]) for name in members}
     if kept != remembered:
         store.keep_value(REMEMBERED, codec.dumps(kept, dict[str, tuple[str, str]]))
     return report.report
+
+
+class _Records:
+    """The search's record of each release page: the one the store keeps for the page's key, or
+    the page's own when its key changed (or what the store keeps for it is unusable). The store's
+    records are only asked for where they are needed: the parts made anew."""
+
+    def __init__(self, staging: Staging, store: RecordStore, pages: Mapping[str, str]) -> None:
+        self.staging = staging
+        self.store = store
+        self.rows: dict[str, tuple[str, str]] = {}  # every release page: path → (page key, month)
+        self.texts: dict[str, str] = {}  # path → record as the store keeps it, once asked for or read
+        self.fresh: dict[str, Record] = {}  # records read from their pages in this build
+        self.changed: set[str] = set()
+        known = store.search_keys()
+        for path in sorted(p for p in pages if _is_page(p)):
+            row = known.get(path)
+            if row is not None and row[0] == pages[path]:
+                self.rows[path] = row
+            else:
+                self._read(path, pages[path])
+        self.gone = known.keys() - self.rows.keys()
+
+    def _read(self, path: str, key: str) -> None:
+        record = record_of(path, (self.staging.root / path).read_bytes())
+        self.rows[path] = (key, record.sort[:7] if record is not None else "")
+        self.texts[path] = codec.dumps(record, Record) if record is not None else "null"
+        if record is not None:
+            self.fresh[path] = record
+        self.changed.add(path)
+
+    def fetch(self, paths: list[str]) -> None:
+        """Have the records of these pages at hand (in `texts`)."""
+        wanted = [path for path in paths if path not in self.texts]
+        self.texts.update(self.store.search_values(wanted))
+        for path in wanted:
+            if path not in self.texts:  # kept, but not as text of a sensible length
+                self._read(path, self.rows[path][0])
+
+    def of(self, paths: list[str]) -> list[Record]:
+        self.fetch(paths)
+        return [self._record(path) for path in paths]
+
+    def _record(self, path: str) -> Record:
+        found = self.fresh.get(path)
+        if found is None:
+            try:
+                found = typing.cast(Record, codec.loads(self.texts[path], Record))
+            except codec.Invalid:
+                found = record_of(path, (self.staging.root / path).read_bytes())
+                assert found is not None  # the page was indexed when its record was kept
+        return found
+
+    def keep(self) -> None:
+        self.store.keep_search_records({path: (*self.rows[path], self.texts[path]) for path in self.changed},
+                                       self.gone)
 
 
 def _remembered(store: RecordStore) -> dict[str, tuple[str, str]]:
@@ -185,7 +221,7 @@ def _remembered(store: RecordStore) -> dict[str, tuple[str, str]]:
         return {}
 
 
-def _pages_key(paths: list[str], rows: Mapping[str, tuple[str, str, str]]) -> str:
+def _pages_key(paths: list[str], rows: Mapping[str, tuple[str, str]]) -> str:
     """The pages of a part and the key of each (what it was made from). Their records follow from
     them – a record is read again from its page only when the page's key changed – so the same
     pages and keys have the same fingerprint."""
@@ -193,19 +229,16 @@ def _pages_key(paths: list[str], rows: Mapping[str, tuple[str, str, str]]) -> st
         f"{path}\0{rows[path][0]}" for path in sorted(paths)))
 
 
-def _exact(members: Mapping[str, list[str]], rows: Mapping[str, tuple[str, str, str]], name: str) -> str:
-    return _fingerprint(members[name], rows)
+def _exact(members: Mapping[str, list[str]], records: _Records, name: str) -> str:
+    records.fetch(members[name])
+    return _fingerprint(members[name], records.texts)
 
 
-def _loaded(load: Callable[[str], Record], paths: list[str]) -> list[Record]:
-    return [load(path) for path in paths]
-
-
-def _fingerprint(paths: list[str], rows: Mapping[str, tuple[str, str, str]]) -> str:
+def _fingerprint(paths: list[str], texts: Mapping[str, str]) -> str:
     """What a part depends on: the index format, the word rules and its records (as the cache
     keeps them: a page made anew whose record did not change leaves its part as it was)."""
     return digest(f"pressroom search {FORMAT} words {german.VERSION} records", *(
-        f"{path}\0{rows[path][2]}" for path in sorted(paths))) + "\n"
+        f"{path}\0{texts[path]}" for path in sorted(paths))) + "\n"
 
 
 def _is_page(path: str) -> bool:
