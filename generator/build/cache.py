@@ -196,21 +196,6 @@ class Cache:
 
     # --- search records ------------------------------------------------------------------
 
-    def search_records(self) -> dict[str, tuple[str, str, str]]:
-        """What the search took from each release page (path → page key, month, record JSON);
-        the search decodes and checks the record when it needs it."""
-        if self._db is None:
-            return {}
-        try:
-            rows = self._db.execute("SELECT path, key, month, value FROM search WHERE length(value) <= ?",
-                                    (MAX_ENTRY,))
-            return {path: (key, month, value) for path, key, month, value in rows
-                    if type(path) is str and type(key) is str and type(month) is str and type(value) is str
-                    and _MONTH.fullmatch(month)}
-        except sqlite3.DatabaseError as exc:
-            self._fail(exc)
-            return {}
-
     def search_keys(self) -> dict[str, tuple[str, str]]:
         """Each page the search took a record from: path → (page key, month). The records are asked
         for by `search_values`, only for the parts made anew: at 20,000 releases all of them are
