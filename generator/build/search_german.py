@@ -59,7 +59,31 @@ def normalize(text: str) -> str:
     lowered = text.lower().replace("ß", "ss")
     if lowered.isascii():
         return lowered
-    return _ACCENTS.sub("", unicodedata.normalize("NFD", lowered))
+    # The same, at a fraction of the time for a release's text (decomposing all of it was most
+    # of the time its words took): first the accented letters of Latin-1, replaced by the ASCII
+    # letter they decompose into – a German text is then mostly ASCII – and then each run of other
+    # characters on its own. Decomposing does not reach across an ASCII character (it reorders
+    # combining marks only, and an ASCII character is none), so run by run gives the same text.
+    for letter, plain in _LATIN_1:
+        lowered = lowered.replace(letter, plain)
+    if lowered.isascii():
+        return lowered
+    return _NOT_ASCII.sub(_fold, lowered)
+
+
+_LATIN_1 = [(letter, decomposed[0]) for letter in map(chr, range(0xE0, 0x100))
+            if len(decomposed := unicodedata.normalize("NFD", letter)) > 1 and decomposed[0].isascii()
+            and not _ACCENTS.sub("", decomposed[1:])]
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold(run: re.Match[str]) -> str:
+    return _folded(run[0])
+
+
+@lru_cache(maxsize=4096)
+def _folded(run: str) -> str:
+    return _ACCENTS.sub("", unicodedata.normalize("NFD", run))
 
 
 NORMAL_STOP_WORDS = frozenset(normalize(word) for word in STOP_WORDS)
