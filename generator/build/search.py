@@ -19,7 +19,9 @@ than SPLIT releases, one per month – and a part is only made when its pages ch
 fingerprint of its records is kept beside the part, and when it matches, the previous part
 is carried over as it is, without reading a page. The records of unchanged pages come from the
 build cache. Each part is a function of its own pages only, so a rebuild and a cold build give
-the same bytes.
+the same bytes. So that a rebuild's cost follows the change, the cache also remembers each part's
+fingerprint under the keys of its pages (only the records of a part whose pages changed are hashed
+again), and the records themselves are asked for only for the parts made anew.
 
 A part (`pagefind/<year>/`):
 - `part.json`: number of releases, the values of each filter with their counts, the shards
