@@ -19,7 +19,9 @@ than SPLIT releases, one per month – and a part is only made when its pages ch
 fingerprint of its records is kept beside the part, and when it matches, the previous part
 is carried over as it is, without reading a page. The records of unchanged pages come from the
 build cache. Each part is a function of its own pages only, so a rebuild and a cold build give
-the same bytes.
+the same bytes. So that a rebuild's cost follows the change, the cache also remembers each part's
+fingerprint under the keys of its pages (only the records of a part whose pages changed are hashed
+again), and the records themselves are asked for only for the parts made anew.
 
 A part (`pagefind/<year>/`):
 - `part.json`: number of releases, the values of each filter with their counts, the shards
@@ -65,6 +67,7 @@ FORMAT = 2  # of the files below (search.js checks it); raise it when part_files
 ALL = "all"  # the one term file of a part of depth 0
 SHARD_BYTES = 32 * 1024  # the most a term file of a part named by fewer than two characters holds
 FINGERPRINT = "pressroom-fingerprint.txt"
+REMEMBERED = "search fingerprints"  # in the build cache: each part's fingerprint, by the key of its pages
 DOCS_PER_FILE = 20
 # Release pages are the only ones carrying data-pagefind-body.
 MARKER = b"data-pagefind-body"
@@ -117,8 +120,11 @@ SPLIT = 400  # the newest year, when it has more releases than this, is indexed 
 class RecordStore(Protocol):
     """Where the records of earlier builds are kept (the build cache), by page path."""
 
-    def search_records(self) -> dict[str, tuple[str, str, str]]: ...  # path → (page key, month, record)
+    def search_keys(self) -> dict[str, tuple[str, str]]: ...  # path → (page key, month)
+    def search_values(self, paths: Iterable[str]) -> dict[str, str]: ...  # path → record, as kept
     def keep_search_records(self, changed: dict[str, tuple[str, str, str]], gone: Iterable[str]) -> None: ...
+    def value(self, name: str) -> str | None: ...  # a value kept under a name, as stored
+    def keep_value(self, name: str, value: str) -> None: ...
 
 
 def index_search(staging: Staging, jobs: int, pages: Mapping[str, str], store: RecordStore) -> SearchReport:
@@ -129,49 +135,112 @@ def index_search(staging: Staging, jobs: int, pages: Mapping[str, str], store: R
     they were is carried over as it is.
     """
     started = time.perf_counter()
-    known = store.search_records()
-    rows: dict[str, tuple[str, str, str]] = {}
-    fresh: dict[str, Record] = {}
-    for path in sorted(p for p in pages if _is_page(p)):
-        key = pages[path]
-        row = known.get(path)
-        if row is None or row[0] != key:
-            record = record_of(path, (staging.root / path).read_bytes())
-            month = record.sort[:7] if record is not None else ""
-            row = (key, month, codec.dumps(record, Record) if record is not None else "null")
-            if record is not None:
-                fresh[path] = record
-        rows[path] = row
-    store.keep_search_records({path: row for path, row in rows.items() if known.get(path) != row},
-                              known.keys() - rows.keys())
+    records = _Records(staging, store, pages)
+    # A page without a month is one not indexed (its record "null"), or a release without a time.
+    records.fetch([path for path, (_, month) in records.rows.items() if not month])
     members: dict[str, list[str]] = defaultdict(list)
-    for path, name in _parts({path: row[1] for path, row in rows.items() if row[2] != "null"}).items():
+    for path, name in _parts({path: month for path, (_, month) in records.rows.items()
+                              if month or records.texts[path] != "null"}).items():
         members[name].append(path)
+    # Hashing every record of the archive takes a fifth of a second at 20,000 releases; a part whose
+    # pages all have the keys they had when its fingerprint was last worked out has that fingerprint.
+    remembered = _remembered(store)
+    pinned = {name: _pages_key(paths, records.rows) for name, paths in members.items()}
+    still = {name: remembered[name][1] for name in members if remembered.get(name, ("",))[0] == pinned[name]}
+    report = _write_parts(staging, {name: partial(records.of, paths) for name, paths in members.items()},
+                          partial(_exact, members, records), still, sum(len(paths) for paths in members.values()),
+                          jobs, started)
+    records.keep()
+    kept = {name: (pinned[name], report.fingerprints[name]) for name in members}
+    if kept != remembered:
+        store.keep_value(REMEMBERED, codec.dumps(kept, dict[str, tuple[str, str]]))
+    return report.report
 
-    def load(path: str) -> Record:
-        found = fresh.get(path)
+
+class _Records:
+    """The search's record of each release page: the one the store keeps for the page's key, or
+    the page's own when its key changed (or what the store keeps for it is unusable). The store's
+    records are only asked for where they are needed: the parts made anew."""
+
+    def __init__(self, staging: Staging, store: RecordStore, pages: Mapping[str, str]) -> None:
+        self.staging = staging
+        self.store = store
+        self.rows: dict[str, tuple[str, str]] = {}  # every release page: path → (page key, month)
+        self.texts: dict[str, str] = {}  # path → record as the store keeps it, once asked for or read
+        self.fresh: dict[str, Record] = {}  # records read from their pages in this build
+        self.changed: set[str] = set()
+        known = store.search_keys()
+        for path in sorted(p for p in pages if _is_page(p)):
+            row = known.get(path)
+            if row is not None and row[0] == pages[path]:
+                self.rows[path] = row
+            else:
+                self._read(path, pages[path])
+        self.gone = known.keys() - self.rows.keys()
+
+    def _read(self, path: str, key: str) -> None:
+        record = record_of(path, (self.staging.root / path).read_bytes())
+        self.rows[path] = (key, record.sort[:7] if record is not None else "")
+        self.texts[path] = codec.dumps(record, Record) if record is not None else "null"
+        if record is not None:
+            self.fresh[path] = record
+        self.changed.add(path)
+
+    def fetch(self, paths: list[str]) -> None:
+        """Have the records of these pages at hand (in `texts`)."""
+        wanted = [path for path in paths if path not in self.texts]
+        self.texts.update(self.store.search_values(wanted))
+        for path in wanted:
+            if path not in self.texts:  # kept, but not as text of a sensible length
+                self._read(path, self.rows[path][0])
+
+    def of(self, paths: list[str]) -> list[Record]:
+        self.fetch(paths)
+        return [self._record(path) for path in paths]
+
+    def _record(self, path: str) -> Record:
+        found = self.fresh.get(path)
         if found is None:
             try:
-                found = typing.cast(Record, codec.loads(rows[path][2], Record))
+                found = typing.cast(Record, codec.loads(self.texts[path], Record))
             except codec.Invalid:
-                found = record_of(path, (staging.root / path).read_bytes())
+                found = record_of(path, (self.staging.root / path).read_bytes())
                 assert found is not None  # the page was indexed when its record was kept
         return found
 
-    fingerprints = {name: _fingerprint(paths, rows) for name, paths in members.items()}
-    return _write_parts(staging, {name: partial(_loaded, load, paths) for name, paths in members.items()},
-                        fingerprints, sum(len(paths) for paths in members.values()), jobs, started)
+    def keep(self) -> None:
+        self.store.keep_search_records({path: (*self.rows[path], self.texts[path]) for path in self.changed},
+                                       self.gone)
 
 
-def _loaded(load: Callable[[str], Record], paths: list[str]) -> list[Record]:
-    return [load(path) for path in paths]
+def _remembered(store: RecordStore) -> dict[str, tuple[str, str]]:
+    """Each part's fingerprint as a build worked it out, with the key of its pages then."""
+    text = store.value(REMEMBERED)
+    try:
+        return typing.cast(dict[str, tuple[str, str]], codec.loads(text, dict[str, tuple[str, str]])) \
+            if text is not None else {}
+    except codec.Invalid:
+        return {}
 
 
-def _fingerprint(paths: list[str], rows: Mapping[str, tuple[str, str, str]]) -> str:
+def _pages_key(paths: list[str], rows: Mapping[str, tuple[str, str]]) -> str:
+    """The pages of a part and the key of each (what it was made from). Their records follow from
+    them – a record is read again from its page only when the page's key changed – so the same
+    pages and keys have the same fingerprint."""
+    return digest(f"pressroom search {FORMAT} words {german.VERSION} pages", *(
+        f"{path}\0{rows[path][0]}" for path in sorted(paths)))
+
+
+def _exact(members: Mapping[str, list[str]], records: _Records, name: str) -> str:
+    records.fetch(members[name])
+    return _fingerprint(members[name], records.texts)
+
+
+def _fingerprint(paths: list[str], texts: Mapping[str, str]) -> str:
     """What a part depends on: the index format, the word rules and its records (as the cache
     keeps them: a page made anew whose record did not change leaves its part as it was)."""
     return digest(f"pressroom search {FORMAT} words {german.VERSION} records", *(
-        f"{path}\0{rows[path][2]}" for path in sorted(paths))) + "\n"
+        f"{path}\0{texts[path]}" for path in sorted(paths))) + "\n"
 
 
 def _is_page(path: str) -> bool:
@@ -187,10 +256,20 @@ def _parts(months: Mapping[str, str]) -> dict[str, str]:
     return {path: (month if busy and month[:4] == newest else month[:4]) or "other" for path, month in months.items()}
 
 
-def _write_parts(staging: Staging, parts: Mapping[str, Callable[[], list[Record]]], fingerprints: Mapping[str, str],
-                 pages: int, jobs: int, started: float) -> SearchReport:
+@dataclass(frozen=True)
+class _Written:
+    report: SearchReport
+    fingerprints: Mapping[str, str]  # of every part, as written
+
+
+def _write_parts(staging: Staging, parts: Mapping[str, Callable[[], list[Record]]], fingerprint: Callable[[str], str],
+                 remembered: Mapping[str, str], pages: int, jobs: int, started: float) -> _Written:
     names = sorted(parts, reverse=True)
+    fingerprints = {name: remembered.get(name) or fingerprint(name) for name in names}
     changed = [name for name in names if not _carry_over(staging, name, fingerprints[name])]
+    # A part made anew is written with the fingerprint of its records themselves: one remembered
+    # only ever lets a part be carried over whose file shows that same fingerprint.
+    fingerprints.update({name: fingerprint(name) for name in changed if name in remembered})
     records = {name: parts[name]() for name in changed}
     workers = min(jobs, len(changed))
     if workers > 1:  # indexing is Python work: one process per core, not threads
@@ -207,7 +286,7 @@ def _write_parts(staging: Staging, parts: Mapping[str, Callable[[], list[Record]
                    "parts": [{"name": name, "key": fingerprints[name][:12]} for name in names],
                    "stop": sorted(german.NORMAL_STOP_WORDS)}
         staging.write(PARTS, _json(listing))
-    return SearchReport(pages, len(names), len(changed), time.perf_counter() - started)
+    return _Written(SearchReport(pages, len(names), len(changed), time.perf_counter() - started), fingerprints)
 
 
 def record_of(path: str, content: bytes) -> Record | None:
@@ -270,42 +349,54 @@ def _depth(sizes: Mapping[str, int]) -> int:
 def part_files(records: list[Record]) -> dict[str, bytes]:
     """The files of one part (path inside the part → bytes); the same records give the same bytes."""
     ordered = sorted(records, key=lambda r: (r.sort, r.url), reverse=True)  # newest first
-    words: dict[str, dict[int, int]] = defaultdict(dict)
-    heads: dict[str, dict[int, int]] = defaultdict(dict)
-    filters: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    fields = [[(german.words(field), bit) for field, bit in
-               ((record.text, 0), (record.title, 8), (" ".join(record.names), 16))] for record in ordered]
+    # Each record's different words once, with counts: a word is stemmed and split once per part,
+    # not once per occurrence (a part of 1,700 releases has some 450,000 words, 2,000 different).
+    fields = [(german.word_counts(record.text), set(german.words(record.title)),
+               set(german.words(" ".join(record.names)))) for record in ordered]
+    seen: set[str] = set()
+    for text, title, names in fields:
+        seen.update(text, title, names)
+    term_of = {word: german.stem(word) for word in seen}
     # The part's own vocabulary confirms compound splits ("wohnungs|einbruch": "Wohnung" is a word here).
-    vocabulary = {german.stem(word) for entry in fields for found, _ in entry for word in found}
-    parts_of: dict[str, list[tuple[str, int]]] = {}  # word → its compound parts, confirmed or not
-    for doc, record in enumerate(ordered):
-        flags: dict[str, int] = defaultdict(int)
-        surface: dict[str, str] = {}
-        for found, bit in fields[doc]:
+    vocabulary = set(term_of.values())
+    for word in german.NORMAL_STOP_WORDS & seen:
+        del term_of[word]  # in the vocabulary, never in the index
+    heads_of = {word: [(head, CONFIRMED if german.modifier_is_a_word(modifier, vocabulary) else 0)
+                       for modifier, head in splits] for word in term_of if (splits := german.splits(word))}
+    # Postings are flat [doc, flags, …] lists; docs are taken in order, so each comes sorted.
+    words: dict[str, list[int]] = defaultdict(list)
+    of_word: dict[str, list[int]] = defaultdict(list)  # a compound's docs, with the flags of its term there
+    filters: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for doc, (record, (text, title, names)) in enumerate(zip(ordered, fields, strict=True)):
+        flags: dict[str, int] = {}
+        for word, count in text.items():
+            if (term := term_of.get(word)) is not None:
+                flags[term] = flags.get(term, 0) + count
+        for term, count in flags.items():
+            if count > 7:  # occurrences in the text count up to 7; the higher bits are flags
+                flags[term] = 7
+        for found, bit in ((title, 8), (names, 16)):
             for word in found:
-                if word in german.NORMAL_STOP_WORDS:
-                    continue
-                term = german.stem(word)
-                surface.setdefault(word, term)
-                if bit:
-                    flags[term] |= bit
-                elif flags[term] & 7 < 7:
-                    flags[term] += 1
+                if (term := term_of.get(word)) is not None:
+                    flags[term] = flags.get(term, 0) | bit
         for term, flag in flags.items():
-            words[term][doc] = flag
-        for word in sorted(surface):
-            if word not in parts_of:
-                parts_of[word] = [(head, CONFIRMED if german.modifier_is_a_word(modifier, vocabulary) else 0)
-                                  for modifier, head in german.splits(word)]
-            for head, confirmed in parts_of[word]:
-                heads[head][doc] = heads[head].get(doc, 0) | flags[surface[word]] | confirmed
+            words[term] += (doc, flag)
+        for word in heads_of.keys() & (text.keys() | title | names):
+            of_word[word] += (doc, flags[term_of[word]])
         for name, values in record.filters:
             for filter_value in values:
                 filters[name][filter_value].append(doc)
+    # A compound part's postings are those of the words it ends, merged: most parts end one word
+    # of the part only, and take its list as it is.
+    sources: dict[str, list[list[int]]] = defaultdict(list)
+    for word, parts in heads_of.items():
+        for head, confirmed in parts:
+            sources[head].append(_confirmed(of_word[word]) if confirmed else of_word[word])
+    heads = {head: lists[0] if len(lists) == 1 else _merged(lists) for head, lists in sources.items()}
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "h": {}})
     for kind, table in (("w", words), ("h", heads)):
         for term, postings in table.items():
-            shards[shard_of(term)][kind][term] = [n for doc in sorted(postings) for n in (doc, postings[doc])]
+            shards[shard_of(term)][kind][term] = postings
     files = {f"terms/{name}.json": _json(shard) for name, shard in shards.items()}
     depth = _depth({name: len(files[f"terms/{name}.json"].encode("utf-8")) for name in shards})
     if depth < 2:
@@ -329,6 +420,27 @@ def part_files(records: list[Record]) -> dict[str, bytes]:
         "shards": sorted(shards),
     })
     return {path: content.encode("utf-8") for path, content in files.items()}
+
+
+def _confirmed(postings: list[int]) -> list[int]:
+    marked = postings.copy()
+    marked[1::2] = [flags | CONFIRMED for flags in postings[1::2]]
+    return marked
+
+
+def _merged(lists: list[list[int]]) -> list[int]:
+    """Postings lists as one, the flags of a doc in several of them or-ed together."""
+    merged: dict[int, int] = {}
+    for postings in lists:
+        these = dict(zip(postings[::2], postings[1::2], strict=True))
+        for doc in merged.keys() & these.keys():
+            these[doc] |= merged[doc]
+        merged.update(these)
+    docs = sorted(merged)
+    flat = [0] * (2 * len(docs))
+    flat[::2] = docs
+    flat[1::2] = [merged[doc] for doc in docs]
+    return flat
 
 
 def _json(value: object) -> str:
