@@ -196,9 +196,10 @@ class Cache:
             self._db.execute("BEGIN")
             self._db.executemany("DELETE FROM sources WHERE path = ?",
                                  ((path,) for path in sorted(previous.keys() - found.keys())))
+            # A file name that is not UTF-8 cannot be stored: such a file is read each time (and refused).
             self._db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
                                  ((path, *stamp, hashed) for path, (stamp, hashed) in sorted(found.items())
-                                  if previous.get(path) != (stamp, hashed)))
+                                  if previous.get(path) != (stamp, hashed) and _storable(path)))
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
@@ -348,6 +349,14 @@ class Cache:
                 self._db.close()
             finally:
                 self._db = None
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _INHERITED: list[sqlite3.Connection] = []
