@@ -1,11 +1,17 @@
 """What the output folder holds, as the last build left it: `.NAME.state` beside the output.
 
 It names every live file with its size and modification time, the modification time of every
-folder (a file added, replaced or removed by hand changes its folder's time), the paths at which
-the spare tree beside the output differs from the live one (None: no spare to trust), and an id
-of the build that made the live tree (a seal holds only for that tree). `staging` writes it
-after each swap and removes it while it works on the spare, so a killed build leaves none.
-Read back, anything that is not exactly this shape is no state.
+folder (a file added, replaced or removed by hand changes its folder's time), the spare tree
+beside the output (the paths at which it differs from the live one and the times of its own
+folders; none: no spare to trust), and an id of the build that made the live tree (a seal holds
+only for that tree). `staging` writes it after each swap and removes it while it works on the
+spare, so a killed build leaves none. Read back, anything that is not exactly this shape is no
+state.
+
+Its upkeep follows the change, not the archive: the live tree and the spare share their files'
+inodes but not their folders, so each tree's folder times are kept apart, carried from build to
+build and looked up again only where a build changed a folder; the files are three sorted
+columns, patched where files came, went or changed, and checked as a whole when read back.
 """
 
 from __future__ import annotations
@@ -13,30 +19,43 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections import Counter
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from operator import lt
 from pathlib import Path
 
-FORMAT = "pressroom-output-2"
+FORMAT = "pressroom-output-3"
+# More files come or go than this share of the site: the columns are made anew, not patched.
+_PATCH_LIMIT = 16
+
+
+@dataclass(frozen=True)
+class Spare:
+    """The tree beside the output, one build behind the live one."""
+
+    pending: frozenset[str]  # where it differs from the live tree
+    folders: dict[str, int]  # its own folders ("" = its top) → modification time (ns)
 
 
 @dataclass(frozen=True)
 class OutputState:
-    folders: dict[str, int]  # folder ("" = the output itself) → modification time (ns)
-    stamps: dict[str, tuple[int, int]]  # each live file → its size and modification time (ns)
+    names: tuple[str, ...]  # each live file, sorted
+    sizes: tuple[int, ...]  # … its size
+    mtimes: tuple[int, ...]  # … and its modification time (ns)
+    folders: dict[str, int]  # each live folder ("" = the output itself) → modification time (ns)
     build: str  # the id of the build that made the live tree
-    pending: frozenset[str] | None  # where the spare differs from the live tree; None: no usable spare
-    _counts: dict[int, Counter[str]] = field(default_factory=dict, compare=False, repr=False)
+    spare: Spare | None  # None: no usable spare
+
+    @cached_property
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """Each live file → its size and modification time (ns)."""
+        return dict(zip(self.names, zip(self.sizes, self.mtimes, strict=True), strict=True))
 
     def count_under(self, folder: str) -> int:
-        """How many live files lie under `folder` (counted once per depth, for every folder)."""
-        depth = folder.count("/") + 1
-        counts = self._counts.get(depth)
-        if counts is None:
-            counts = self._counts[depth] = Counter(
-                "/".join(path.split("/", depth)[:depth]) for path in self.stamps if path.count("/") >= depth)
-        return counts[folder]
+        """How many live files lie under `folder`: those between `folder/` and `folder0` in order."""
+        return bisect_left(self.names, folder + "0") - bisect_left(self.names, folder + "/")
 
 
 def path_of(target: Path) -> Path:
@@ -50,64 +69,161 @@ def safe(path: str) -> bool:
         p in ("", ".", "..") for p in parts)
 
 
+def all_safe(paths: list[str]) -> bool:
+    """Whether every one of `paths` is a string and `safe`, checked on one joined string rather
+    than path by path (a state names tens of thousands).
+
+    Joined with NUL around each and every `/` made a NUL too, each part of each path stands
+    between two NULs: a path is safe if it holds no NUL of its own and no part is empty, `.` or
+    `..`."""
+    if not paths:
+        return True
+    try:
+        joined = "\0" + "\0".join(paths) + "\0"
+    except TypeError:
+        return False
+    if joined.count("\0") != len(paths) + 1:
+        return False
+    parts = joined.replace("/", "\0")
+    return "\0\0" not in parts and "\0.\0" not in parts and "\0..\0" not in parts
+
+
+def _ints(values: object, count: int) -> bool:
+    return type(values) is list and len(values) == count and set(map(type, values)) <= {int}
+
+
+def _folders(value: object) -> dict[str, int] | None:
+    if type(value) is not dict:
+        return None
+    names = [name for name in value if name]
+    if not all_safe(names) or not _ints(list(value.values()), len(value)):
+        return None
+    return value
+
+
 def read(path: Path) -> OutputState | None:
     """The state the last build recorded, if it is well formed (anything else: no state)."""
     try:
         if os.path.islink(path):
             return None
-        value = json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_bytes())
     except (OSError, ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(value, dict) or value.get("format") != FORMAT:
+    if type(value) is not dict or value.get("format") != FORMAT or type(value.get("build")) is not str:
         return None
-    files, folders, pending, build = value.get("files"), value.get("folders"), value.get("pending"), value.get("build")
-    if not isinstance(files, dict) or not all(
-            isinstance(f, str) and safe(f) and type(v) is list and len(v) == 2 and type(v[0]) is int
-            and type(v[1]) is int for f, v in files.items()):
+    names, sizes, mtimes = value.get("names"), value.get("sizes"), value.get("mtimes")
+    if type(names) is not list or not all_safe(names) or not all(map(lt, names, names[1:])):
+        return None  # in strict order, so each at most once
+    if not _ints(sizes, len(names)) or not _ints(mtimes, len(names)):
         return None
-    if not isinstance(folders, dict) or not all(
-            isinstance(k, str) and type(v) is int and (k == "" or safe(k)) for k, v in folders.items()):
+    folders = _folders(value.get("folders"))
+    if folders is None:
         return None
-    if pending is not None and (not isinstance(pending, list)
-                                or not all(isinstance(f, str) and safe(f) for f in pending)):
-        return None
-    return OutputState(folders, {f: (v[0], v[1]) for f, v in files.items()},
-                       build if isinstance(build, str) else "", frozenset(pending) if pending is not None else None)
+    spare: Spare | None = None
+    if value.get("spare") is not None:
+        record = value["spare"]
+        if type(record) is not dict or type(record.get("pending")) is not list or not all_safe(record["pending"]):
+            return None
+        theirs = _folders(record.get("folders"))
+        if theirs is None:
+            return None
+        spare = Spare(frozenset(record["pending"]), theirs)
+    assert isinstance(sizes, list) and isinstance(mtimes, list)
+    return OutputState(tuple(names), tuple(sizes), tuple(mtimes), folders, value["build"], spare)
 
 
-def write(path: Path, target: Path, files: Collection[str], known: dict[str, tuple[int, int]],
-          changed: Collection[str], pending: frozenset[str] | None) -> str | None:
-    """Record the live tree `target` holding `files`; a file not `changed` keeps its `known` stamp.
-    Returns the new tree's id, or None when the state could not be written (then there is none)."""
-    stamps: dict[str, list[int]] = {}
-    for name in sorted(files):
-        stamp = known.get(name)
-        if stamp is None or name in changed:
-            try:
-                stat = os.stat(f"{target}/{name}")
-            except OSError:
-                return None
-            stamp = (stat.st_size, stat.st_mtime_ns)
-        stamps[name] = list(stamp)
-    folders: dict[str, int] = {}
-    for folder in sorted({os.path.dirname(name) for name in files} | {""}):
-        while folder not in folders:
-            with contextlib.suppress(OSError):
-                folders[folder] = os.stat(f"{target}/{folder}" if folder else target).st_mtime_ns
-            if not folder:
+def folder_times(target: Path, files: Iterable[str], carried: dict[str, int] | None,
+                 changed: Collection[str]) -> dict[str, int]:
+    """The modification time of each folder of the tree `target` that holds `files` (and of the
+    tree itself, ""): as `carried` gives it – the times of this very tree's folders when they
+    were last looked at – unless this build `changed` the folder's entries, else looked up now.
+
+    A time carried that is no longer the folder's own only makes the next build look into the
+    folder (as if a hand had touched it); never is a time taken after a change the build did
+    not make and then vouched for."""
+    wanted = {name.rpartition("/")[0] for name in files}
+    for folder in list(wanted):
+        while folder:
+            folder = folder.rpartition("/")[0]
+            if folder in wanted:
                 break
-            folder = os.path.dirname(folder)
+            wanted.add(folder)
+    wanted.add("")
+    times: dict[str, int] = {}
+    for folder in wanted:
+        if carried is not None and folder not in changed:
+            known = carried.get(folder)
+            if known is not None:
+                times[folder] = known
+                continue
+        with contextlib.suppress(OSError):  # gone since: not recorded, so the next build looks at its parent
+            times[folder] = os.stat(f"{target}/{folder}" if folder else target).st_mtime_ns
+    return times
+
+
+def _columns(target: Path, files: frozenset[str], previous: OutputState | None,
+             changed: Collection[str]) -> tuple[list[str], list[int], list[int]] | None:
+    """The sorted names, sizes and times of `files` in `target`: the `previous` state's, patched
+    where files came, went or were `changed` (the rest keep their stamps); None if a file is gone."""
+    known = previous.stamps if previous is not None else {}
+    added = sorted(files - known.keys())
+    removed = known.keys() - files
+    restamp = [name for name in changed if name in known and name in files]
+    if previous is None or (len(added) + len(removed)) * _PATCH_LIMIT > len(previous.names):
+        names = sorted(files)
+        sizes, mtimes = [], []
+        for name in names:
+            stamp = known.get(name)
+            if stamp is None or name in changed:
+                try:
+                    stat = os.stat(f"{target}/{name}")
+                except OSError:
+                    return None
+                stamp = (stat.st_size, stat.st_mtime_ns)
+            sizes.append(stamp[0])
+            mtimes.append(stamp[1])
+        return names, sizes, mtimes
+    names, sizes, mtimes = list(previous.names), list(previous.sizes), list(previous.mtimes)
+    try:
+        for name in removed:
+            at = bisect_left(names, name)
+            del names[at], sizes[at], mtimes[at]
+        for name in added:
+            stat = os.stat(f"{target}/{name}")
+            at = bisect_left(names, name)
+            names.insert(at, name)
+            sizes.insert(at, stat.st_size)
+            mtimes.insert(at, stat.st_mtime_ns)
+        for name in restamp:
+            stat = os.stat(f"{target}/{name}")
+            at = bisect_left(names, name)
+            sizes[at], mtimes[at] = stat.st_size, stat.st_mtime_ns
+    except OSError:
+        return None
+    return names, sizes, mtimes
+
+
+def write(path: Path, target: Path, files: frozenset[str], previous: OutputState | None,
+          changed: Collection[str], folders: dict[str, int], spare: Spare | None) -> str | None:
+    """Record the live tree `target` holding `files` with the times of its `folders`, and its
+    `spare`; a file not `changed` keeps the stamp the `previous` state gave it.
+    Returns the new tree's id, or None when the state could not be written (then there is none)."""
+    columns = _columns(target, files, previous, changed)
+    if columns is None:
+        return None
+    names, sizes, mtimes = columns
     build = os.urandom(16).hex()  # names this very tree: a seal is only good for it
-    state = {"format": FORMAT, "build": build, "files": stamps, "folders": folders,
-             "pending": sorted(pending) if pending is not None else None}
+    state = {"format": FORMAT, "build": build, "names": names, "sizes": sizes, "mtimes": mtimes,
+             "folders": folders,
+             "spare": None if spare is None else {"pending": sorted(spare.pending), "folders": spare.folders}}
     temporary = path.with_name(path.name + ".new")
     try:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         # Never through a link someone put there: a new file of our own, then one rename.
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-        with open(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
+        with open(handle, "wb") as out:
+            out.write(json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         os.replace(temporary, path)
     except OSError:
         return None
@@ -126,7 +242,7 @@ def intact(target: Path) -> str | None:
         for folder, mtime_ns in state.folders.items():
             if os.stat(f"{target}/{folder}" if folder else target).st_mtime_ns != mtime_ns:
                 return None
-        for name, (size, mtime_ns) in state.stamps.items():
+        for name, size, mtime_ns in zip(state.names, state.sizes, state.mtimes, strict=True):
             found = os.stat(f"{target}/{name}")
             if found.st_size != size or found.st_mtime_ns != mtime_ns:
                 return None
