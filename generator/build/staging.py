@@ -403,7 +403,6 @@ class Staging:
         self._folder(destination)
         self._beneath(destination)
         if self._in_spare:
-            self._dirty.add(os.path.dirname(path))
             if os.path.isdir(destination) and not os.path.islink(destination):
                 shutil.rmtree(destination)
             else:

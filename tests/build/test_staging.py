@@ -38,8 +38,12 @@ def site_number(n: int) -> Site:
     for extra in range(n):  # a new release each build, in a folder of its own
         files[f"meldung/2024/{extra:02d}/index.html"] = f"new {extra}".encode()
         files[f"meldung/2024/{extra:02d}/bild.jpg"] = b"jpeg"
+    files["thema/bleibt/index.html"] = b"topic"
+    if n % 3 == 0:  # a file that comes and goes in a folder that stays
+        files["thema/bleibt/bild.jpg"] = b"jpeg"
     if n % 2:  # a folder that comes and goes
         files["thema/wechsel/index.html"] = b"topic"
+        files["thema/wechsel/seite/2/index.html"] = b"page"
     return files
 
 
