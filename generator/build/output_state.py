@@ -11,7 +11,9 @@ state.
 Its upkeep follows the change, not the archive: the live tree and the spare share their files'
 inodes but not their folders, so each tree's folder times are kept apart, carried from build to
 build and looked up again only where a build changed a folder; the files are three sorted
-columns, patched where files came, went or changed, and checked as a whole when read back.
+columns, patched where files came, went or changed, and checked as a whole when read back. The
+file holds one JSON value a line, so a line whose value a build did not change (the names after
+an edit, the folder times of the tree that becomes the spare) is written as it was read.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import json
 import os
 from bisect import bisect_left
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import lt
 from pathlib import Path
@@ -29,6 +31,7 @@ from pathlib import Path
 FORMAT = "pressroom-output-3"
 # More files come or go than this share of the site: the columns are made anew, not patched.
 _PATCH_LIMIT = 16
+_LINES = ("format", "build", "names", "sizes", "mtimes", "folders", "pending", "spare")
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,18 @@ class OutputState:
     folders: dict[str, int]  # each live folder ("" = the output itself) → modification time (ns)
     build: str  # the id of the build that made the live tree
     spare: Spare | None  # None: no usable spare
+    # The lines the names and the folders were read from, to be written again as they are.
+    _lines: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
-    def stamps(self) -> dict[str, tuple[int, int]]:
-        """Each live file → its size and modification time (ns)."""
-        return dict(zip(self.names, zip(self.sizes, self.mtimes, strict=True), strict=True))
+    def index(self) -> dict[str, int]:
+        """Each live file → its place in the columns (plain ints: no object per file to collect)."""
+        return dict(zip(self.names, range(len(self.names)), strict=True))
+
+    def stamp(self, name: str) -> tuple[int, int] | None:
+        """The size and modification time (ns) a live file had, if it is one."""
+        at = self.index.get(name)
+        return None if at is None else (self.sizes[at], self.mtimes[at])
 
     def count_under(self, folder: str) -> int:
         """How many live files lie under `folder`: those between `folder/` and `folder0` in order."""
@@ -106,30 +116,32 @@ def read(path: Path) -> OutputState | None:
     try:
         if os.path.islink(path):
             return None
-        value = json.loads(path.read_bytes())
+        lines = path.read_bytes().split(b"\n")
+        if len(lines) != len(_LINES) or lines[0] != json.dumps(FORMAT).encode():
+            return None
+        value = {key: json.loads(line) for key, line in zip(_LINES, lines, strict=True)}
     except (OSError, ValueError, UnicodeDecodeError):
         return None
-    if type(value) is not dict or value.get("format") != FORMAT or type(value.get("build")) is not str:
+    if type(value["build"]) is not str:
         return None
-    names, sizes, mtimes = value.get("names"), value.get("sizes"), value.get("mtimes")
+    names, sizes, mtimes = value["names"], value["sizes"], value["mtimes"]
     if type(names) is not list or not all_safe(names) or not all(map(lt, names, names[1:])):
         return None  # in strict order, so each at most once
     if not _ints(sizes, len(names)) or not _ints(mtimes, len(names)):
         return None
-    folders = _folders(value.get("folders"))
+    folders = _folders(value["folders"])
     if folders is None:
         return None
     spare: Spare | None = None
-    if value.get("spare") is not None:
-        record = value["spare"]
-        if type(record) is not dict or type(record.get("pending")) is not list or not all_safe(record["pending"]):
+    pending = value["pending"]
+    if pending is not None or value["spare"] is not None:
+        theirs = _folders(value["spare"])
+        if type(pending) is not list or not all_safe(pending) or theirs is None:
             return None
-        theirs = _folders(record.get("folders"))
-        if theirs is None:
-            return None
-        spare = Spare(frozenset(record["pending"]), theirs)
+        spare = Spare(frozenset(pending), theirs)
     assert isinstance(sizes, list) and isinstance(mtimes, list)
-    return OutputState(tuple(names), tuple(sizes), tuple(mtimes), folders, value["build"], spare)
+    return OutputState(tuple(names), tuple(sizes), tuple(mtimes), folders, value["build"], spare,
+                       {"names": lines[2], "folders": lines[5]})
 
 
 def folder_times(target: Path, files: Iterable[str], carried: dict[str, int] | None,
@@ -141,10 +153,10 @@ def folder_times(target: Path, files: Iterable[str], carried: dict[str, int] | N
     A time carried that is no longer the folder's own only makes the next build look into the
     folder (as if a hand had touched it); never is a time taken after a change the build did
     not make and then vouched for."""
-    wanted = {name.rpartition("/")[0] for name in files}
+    wanted = {name[:max(name.rfind("/"), 0)] for name in files}  # no object made per name
     for folder in list(wanted):
         while folder:
-            folder = folder.rpartition("/")[0]
+            folder = folder[:max(folder.rfind("/"), 0)]
             if folder in wanted:
                 break
             wanted.add(folder)
@@ -165,7 +177,7 @@ def _columns(target: Path, files: frozenset[str], previous: OutputState | None,
              changed: Collection[str]) -> tuple[list[str], list[int], list[int]] | None:
     """The sorted names, sizes and times of `files` in `target`: the `previous` state's, patched
     where files came, went or were `changed` (the rest keep their stamps); None if a file is gone."""
-    known = previous.stamps if previous is not None else {}
+    known = previous.index if previous is not None else {}
     added = sorted(files - known.keys())
     removed = known.keys() - files
     restamp = [name for name in changed if name in known and name in files]
@@ -173,15 +185,18 @@ def _columns(target: Path, files: frozenset[str], previous: OutputState | None,
         names = sorted(files)
         sizes, mtimes = [], []
         for name in names:
-            stamp = known.get(name)
-            if stamp is None or name in changed:
+            at = known.get(name)
+            if at is None or name in changed:
                 try:
                     stat = os.stat(f"{target}/{name}")
                 except OSError:
                     return None
-                stamp = (stat.st_size, stat.st_mtime_ns)
-            sizes.append(stamp[0])
-            mtimes.append(stamp[1])
+                sizes.append(stat.st_size)
+                mtimes.append(stat.st_mtime_ns)
+            else:
+                assert previous is not None
+                sizes.append(previous.sizes[at])
+                mtimes.append(previous.mtimes[at])
         return names, sizes, mtimes
     names, sizes, mtimes = list(previous.names), list(previous.sizes), list(previous.mtimes)
     try:
@@ -213,9 +228,18 @@ def write(path: Path, target: Path, files: frozenset[str], previous: OutputState
         return None
     names, sizes, mtimes = columns
     build = os.urandom(16).hex()  # names this very tree: a seal is only good for it
-    state = {"format": FORMAT, "build": build, "names": names, "sizes": sizes, "mtimes": mtimes,
-             "folders": folders,
-             "spare": None if spare is None else {"pending": sorted(spare.pending), "folders": spare.folders}}
+    lines = {"format": FORMAT, "build": build, "names": names, "sizes": sizes, "mtimes": mtimes, "folders": folders,
+             "pending": None if spare is None else sorted(spare.pending),
+             "spare": None if spare is None else spare.folders}
+    # JSON escapes every line break inside a value, so each value stays on its line.
+    text = [_dump(value) for value in lines.values()]
+    if previous is not None:
+        if names == list(previous.names):
+            text[2] = previous._lines["names"]
+        if folders is previous.folders:
+            text[5] = previous._lines["folders"]
+        if spare is not None and spare.folders is previous.folders:
+            text[7] = previous._lines["folders"]
     temporary = path.with_name(path.name + ".new")
     try:
         with contextlib.suppress(FileNotFoundError):
@@ -223,11 +247,15 @@ def write(path: Path, target: Path, files: frozenset[str], previous: OutputState
         # Never through a link someone put there: a new file of our own, then one rename.
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         with open(handle, "wb") as out:
-            out.write(json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            out.write(b"\n".join(text))
         os.replace(temporary, path)
     except OSError:
         return None
     return build
+
+
+def _dump(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def intact(target: Path) -> str | None:

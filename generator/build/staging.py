@@ -263,7 +263,7 @@ class Staging:
                 continue
             for name in names:
                 entry = f"{folder}/{name}" if folder else name
-                if entry not in state.stamps and entry not in state.folders and safe(entry):
+                if entry not in state.index and entry not in state.folders and safe(entry):
                     found.add(entry)
         return found
 
@@ -281,7 +281,7 @@ class Staging:
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(spare)
-            if path in self._state.stamps:
+            if path in self._state.index:
                 self._folder(spare)
                 self._beneath(spare)
                 with contextlib.suppress(FileNotFoundError):  # removed by hand: made again when staged
@@ -474,7 +474,7 @@ class Staging:
                 stat = os.lstat(self.previous(path))
             except OSError:
                 return False
-            if not S_ISREG(stat.st_mode) or self._state.stamps.get(path) != (stat.st_size, stat.st_mtime_ns):
+            if not S_ISREG(stat.st_mode) or self._state.stamp(path) != (stat.st_size, stat.st_mtime_ns):
                 return False
         if len(found) != self._state.count_under(folder):  # each found one is recorded: none is missing
             return False
@@ -517,7 +517,7 @@ class Staging:
     def _commit_spare(self) -> None:
         assert self._state is not None
         files = frozenset(self._paths)
-        removed = self._state.stamps.keys() - files
+        removed = self._state.index.keys() - files
         for path in sorted(removed):
             self._beneath(f"{self.root}/{path}")
             self._dirty.add(os.path.dirname(path))
@@ -555,7 +555,7 @@ class Staging:
             if self._state is not None and not self._touched and not os.path.lexists(self._spare):
                 self.root.rename(self._spare)
                 self._keep_state(files, self._made(files), output_state.Spare(
-                    frozenset(self._changed | (self._state.stamps.keys() - files) | self._foreign),
+                    frozenset(self._changed | (self._state.index.keys() - files) | self._foreign),
                     self._state.folders))
                 return
             with contextlib.suppress(OSError):  # else __exit__ removes it at once

@@ -32,7 +32,7 @@ def site_number(n: int) -> Site:
     """The n-th version of a small site: some folders stay, one file changes, files come and go."""
     files = {MANIFEST: b"manifest", "index.html": b"home", "feed.xml": f"feed {n}".encode()}
     for year in range(2018, 2024):
-        for day in range(4):
+        for day in range(20):  # enough files that a few coming and going are patched in
             files[f"meldung/{year}/{day:02d}/index.html"] = f"release {year} {day}".encode()
     files["meldung/2023/03/index.html"] = f"release edited {n}".encode()
     for extra in range(n):  # a new release each build, in a folder of its own
@@ -81,7 +81,8 @@ def assert_state_true(out: Path, expected: Site) -> None:
     assert files == expected
     state = state_of(out)
     assert list(state.names) == sorted(files)
-    assert state.stamps == {name: ((out / name).stat().st_size, (out / name).stat().st_mtime_ns) for name in files}
+    assert {name: state.stamp(name) for name in state.names} == {
+        name: ((out / name).stat().st_size, (out / name).stat().st_mtime_ns) for name in files}
     assert state.folders == folders
     spare = out.parent / f".{out.name}.spare"
     if state.spare is not None:
@@ -223,9 +224,14 @@ def test_count_under_counts_exactly_the_files_below_a_folder(tmp_path: Path) -> 
     assert [state.count_under(f) for f in ("p/a", "p/a/y", "p", "p/a-b", "p/b")] == [2, 1, 5, 1, 0]
 
 
+LINES = ("format", "build", "names", "sizes", "mtimes", "folders", "pending", "spare")
+
+
 def _recorded(out: Path) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(output_state.path_of(out).read_bytes())
-    return value
+    """The state's lines, each one JSON value, by what they hold."""
+    lines = output_state.path_of(out).read_bytes().split(b"\n")
+    assert len(lines) == len(LINES)
+    return {key: json.loads(line) for key, line in zip(LINES, lines, strict=True)}
 
 
 def _swap_two(v: dict[str, Any]) -> None:
@@ -234,7 +240,7 @@ def _swap_two(v: dict[str, Any]) -> None:
 
 MALFORMED: dict[str, Callable[[dict[str, Any]], None]] = {
     "another format": lambda v: v.update(format="pressroom-output-2"),
-    "no build id": lambda v: v.pop("build"),
+    "no build id": lambda v: v.update(build=None),
     "names out of order": _swap_two,
     "a name twice": lambda v: v["names"].__setitem__(1, v["names"][0]),
     "a name leaving the folder": lambda v: v["names"].__setitem__(0, "../x"),
@@ -245,10 +251,13 @@ MALFORMED: dict[str, Callable[[dict[str, Any]], None]] = {
     "a folder leaving the output": lambda v: v["folders"].update({"a/../..": 1}),
     "a folder time that is text": lambda v: v["folders"].update({"": "1"}),
     "folders as a list": lambda v: v.update(folders=[]),
-    "pending leaving the output": lambda v: v["spare"]["pending"].append("/etc/passwd"),
-    "a spare without folders": lambda v: v["spare"].pop("folders"),
-    "a spare folder leaving it": lambda v: v["spare"]["folders"].update({"..": 1}),
-    "a spare as a list": lambda v: v.update(spare=[]),
+    "pending leaving the output": lambda v: v["pending"].append("/etc/passwd"),
+    "pending without the spare's folders": lambda v: v.update(spare=None),
+    "the spare's folders without pending": lambda v: v.update(pending=None),
+    "a spare folder leaving it": lambda v: v["spare"].update({"..": 1}),
+    "the spare's folders as a list": lambda v: v.update(spare=[]),
+    "a line too many": lambda v: v.update(more=1),
+    "a line too few": lambda v: v.pop("spare"),
 }
 
 
@@ -259,8 +268,10 @@ def test_a_malformed_state_is_no_state(tmp_path: Path, case: str) -> None:
         stage(out, site_number(n))
     value = _recorded(out)
     assert value["spare"] is not None and output_state.read(output_state.path_of(out)) is not None
+    output_state.path_of(out).write_text("\n".join(map(json.dumps, value.values())), encoding="utf-8")
+    assert output_state.read(output_state.path_of(out)) is not None  # written back unchanged, it is one
     MALFORMED[case](value)
-    output_state.path_of(out).write_text(json.dumps(value), encoding="utf-8")
+    output_state.path_of(out).write_text("\n".join(map(json.dumps, value.values())), encoding="utf-8")
     assert output_state.read(output_state.path_of(out)) is None
     stage(out, site_number(3))  # a build without a state starts from a fresh folder and is right
     assert_state_true(out, site_number(3))
