@@ -120,7 +120,7 @@ def read(path: Path) -> OutputState | None:
         if len(lines) != len(_LINES) or lines[0] != json.dumps(FORMAT).encode():
             return None
         value = {key: json.loads(line) for key, line in zip(_LINES, lines, strict=True)}
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, RecursionError):  # (a UnicodeDecodeError is a ValueError)
         return None
     if type(value["build"]) is not str:
         return None

@@ -275,3 +275,12 @@ def test_a_malformed_state_is_no_state(tmp_path: Path, case: str) -> None:
     assert output_state.read(output_state.path_of(out)) is None
     stage(out, site_number(3))  # a build without a state starts from a fresh folder and is right
     assert_state_true(out, site_number(3))
+
+
+def test_a_state_nested_too_deep_to_read_is_no_state(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stage(out, site_number(1))
+    lines = output_state.path_of(out).read_bytes().split(b"\n")
+    lines[2] = b"[" * 100_000 + b"]" * 100_000
+    output_state.path_of(out).write_bytes(b"\n".join(lines))
+    assert output_state.read(output_state.path_of(out)) is None
