@@ -22,7 +22,8 @@ import contextlib
 import json
 import os
 from bisect import bisect_left
-from collections.abc import Collection, Iterable
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import lt
@@ -144,32 +145,64 @@ def read(path: Path) -> OutputState | None:
                        {"names": lines[2], "folders": lines[5]})
 
 
-def folder_times(target: Path, files: Iterable[str], carried: dict[str, int] | None,
-                 changed: Collection[str]) -> dict[str, int]:
+def _parent(path: str) -> str:
+    return path[:max(path.rfind("/"), 0)]  # no object made per path, as rpartition would
+
+
+def _holding(files: frozenset[str], previous: OutputState | None) -> set[str]:
+    """Every folder that holds one of `files` (at any depth), and "" for the tree itself: the
+    `previous` state's folders (which are exactly those of its files), changed where files came
+    or went – or, with no state or many files come and gone, found from all of them."""
+    known = previous.index if previous is not None else {}
+    added, removed = files - known.keys(), known.keys() - files
+    if previous is None or (len(added) + len(removed)) * _PATCH_LIMIT > len(previous.names):
+        wanted = {_parent(name) for name in files}
+        for folder in list(wanted):
+            while folder:
+                folder = _parent(folder)
+                if folder in wanted:
+                    break
+                wanted.add(folder)
+        wanted.add("")
+        return wanted
+    wanted, fresh = set(previous.folders), set()
+    for name in added:
+        folder = _parent(name)
+        while folder and folder not in fresh:
+            fresh.add(folder)
+            folder = _parent(folder)
+    gone: Counter[str] = Counter()
+    for name in removed:
+        folder = _parent(name)
+        while folder:
+            gone[folder] += 1
+            folder = _parent(folder)
+    wanted |= fresh
+    # A folder all of whose files went, and that got none of the new ones, is gone.
+    wanted -= {folder for folder, count in gone.items() if count == previous.count_under(folder)} - fresh
+    return wanted
+
+
+def folder_times(target: Path, files: frozenset[str], carried: dict[str, int] | None, changed: Collection[str],
+                 previous: OutputState | None = None) -> dict[str, int]:
     """The modification time of each folder of the tree `target` that holds `files` (and of the
     tree itself, ""): as `carried` gives it – the times of this very tree's folders when they
     were last looked at – unless this build `changed` the folder's entries, else looked up now.
+    (`previous`, the state before, saves finding the folders of all files anew.)
 
     A time carried that is no longer the folder's own only makes the next build look into the
     folder (as if a hand had touched it); never is a time taken after a change the build did
-    not make and then vouched for."""
-    wanted = {name[:max(name.rfind("/"), 0)] for name in files}  # no object made per name
-    for folder in list(wanted):
-        while folder:
-            folder = folder[:max(folder.rfind("/"), 0)]
-            if folder in wanted:
-                break
-            wanted.add(folder)
-    wanted.add("")
-    times: dict[str, int] = {}
-    for folder in wanted:
-        if carried is not None and folder not in changed:
-            known = carried.get(folder)
-            if known is not None:
-                times[folder] = known
-                continue
-        with contextlib.suppress(OSError):  # gone since: not recorded, so the next build looks at its parent
+    not make and then vouched for. Every folder is recorded, one that cannot be looked at with
+    a time no folder has, so the folders of a state are always exactly those of its files."""
+    wanted = _holding(files, previous)
+    times = dict(carried) if carried is not None else {}
+    for folder in times.keys() - wanted:
+        del times[folder]
+    for folder in (wanted - times.keys()) | (wanted & set(changed)):
+        try:
             times[folder] = os.stat(f"{target}/{folder}" if folder else target).st_mtime_ns
+        except OSError:
+            times[folder] = -1
     return times
 
 

@@ -532,12 +532,12 @@ class Staging:
         # when this build began (else it was touched by hand and is no spare to keep).
         carried, live = self._state.spare.folders, self._state.folders
         if not differing and not self._touched:  # the live site stays; the spare is now the same
-            worked = output_state.folder_times(self.root, files, carried, self._dirty)
+            worked = output_state.folder_times(self.root, files, carried, self._dirty, self._state)
             self._keep_state(files, live, output_state.Spare(frozenset(), worked))
             return
         if not _exchange(self.root, self.target):  # pragma: no cover
             raise OSError(errno.ENOTSUP, Message("the file system cannot exchange two folders"), str(self.target))
-        worked = output_state.folder_times(self.target, files, carried, self._dirty)
+        worked = output_state.folder_times(self.target, files, carried, self._dirty, self._state)
         # A tree changed by hand is now the spare, and how it differs is not known: not trusted.
         self._keep_state(files, worked, None if self._touched else output_state.Spare(frozenset(differing), live))
 
