@@ -59,10 +59,24 @@ class OutputState:
         """Each live file → its place in the columns (plain ints: no object per file to collect)."""
         return dict(zip(self.names, range(len(self.names)), strict=True))
 
+    def _at(self, name: str) -> int | None:
+        at = bisect_left(self.names, name)  # a few names are looked up: no index of all is made
+        return at if at < len(self.names) and self.names[at] == name else None
+
+    def has(self, name: str) -> bool:
+        """Whether `name` is a live file."""
+        return self._at(name) is not None
+
     def stamp(self, name: str) -> tuple[int, int] | None:
         """The size and modification time (ns) a live file had, if it is one."""
-        at = self.index.get(name)
+        at = self._at(name)
         return None if at is None else (self.sizes[at], self.mtimes[at])
+
+    def changes(self, files: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """The files of `files` that are not live files, and the live files not in `files`."""
+        if len(files) == len(self.names) and files.issuperset(self.names):  # the same: no set made
+            return frozenset(), frozenset()
+        return frozenset(files - self.index.keys()), frozenset(self.index.keys() - files)
 
     def count_under(self, folder: str) -> int:
         """How many live files lie under `folder`: those between `folder/` and `folder0` in order."""
@@ -153,8 +167,7 @@ def _holding(files: frozenset[str], previous: OutputState | None) -> set[str]:
     """Every folder that holds one of `files` (at any depth), and "" for the tree itself: the
     `previous` state's folders (which are exactly those of its files), changed where files came
     or went – or, with no state or many files come and gone, found from all of them."""
-    known = previous.index if previous is not None else {}
-    added, removed = files - known.keys(), known.keys() - files
+    added, removed = previous.changes(files) if previous is not None else (files, frozenset())
     if previous is None or (len(added) + len(removed)) * _PATCH_LIMIT > len(previous.names):
         wanted = {_parent(name) for name in files}
         for folder in list(wanted):
@@ -210,11 +223,9 @@ def _columns(target: Path, files: frozenset[str], previous: OutputState | None,
              changed: Collection[str]) -> tuple[list[str], list[int], list[int]] | None:
     """The sorted names, sizes and times of `files` in `target`: the `previous` state's, patched
     where files came, went or were `changed` (the rest keep their stamps); None if a file is gone."""
-    known = previous.index if previous is not None else {}
-    added = sorted(files - known.keys())
-    removed = known.keys() - files
-    restamp = [name for name in changed if name in known and name in files]
+    added, removed = previous.changes(files) if previous is not None else (files, frozenset())
     if previous is None or (len(added) + len(removed)) * _PATCH_LIMIT > len(previous.names):
+        known = previous.index if previous is not None else {}
         names = sorted(files)
         sizes, mtimes = [], []
         for name in names:
@@ -236,13 +247,13 @@ def _columns(target: Path, files: frozenset[str], previous: OutputState | None,
         for name in removed:
             at = bisect_left(names, name)
             del names[at], sizes[at], mtimes[at]
-        for name in added:
+        for name in sorted(added):
             stat = os.stat(f"{target}/{name}")
             at = bisect_left(names, name)
             names.insert(at, name)
             sizes.insert(at, stat.st_size)
             mtimes.insert(at, stat.st_mtime_ns)
-        for name in restamp:
+        for name in (name for name in changed if name in files and previous.has(name)):
             stat = os.stat(f"{target}/{name}")
             at = bisect_left(names, name)
             sizes[at], mtimes[at] = stat.st_size, stat.st_mtime_ns
@@ -265,14 +276,15 @@ def write(path: Path, target: Path, files: frozenset[str], previous: OutputState
              "pending": None if spare is None else sorted(spare.pending),
              "spare": None if spare is None else spare.folders}
     # JSON escapes every line break inside a value, so each value stays on its line.
-    text = [_dump(value) for value in lines.values()]
+    kept: dict[str, bytes] = {}  # what is as it was read: written as it was
     if previous is not None:
         if names == list(previous.names):
-            text[2] = previous._lines["names"]
+            kept["names"] = previous._lines["names"]
         if folders is previous.folders:
-            text[5] = previous._lines["folders"]
+            kept["folders"] = previous._lines["folders"]
         if spare is not None and spare.folders is previous.folders:
-            text[7] = previous._lines["folders"]
+            kept["spare"] = previous._lines["folders"]
+    text = [kept[key] if key in kept else _dump(value) for key, value in lines.items()]
     temporary = path.with_name(path.name + ".new")
     try:
         with contextlib.suppress(FileNotFoundError):

@@ -263,7 +263,7 @@ class Staging:
                 continue
             for name in names:
                 entry = f"{folder}/{name}" if folder else name
-                if entry not in state.index and entry not in state.folders and safe(entry):
+                if not state.has(entry) and entry not in state.folders and safe(entry):
                     found.add(entry)
         return found
 
@@ -281,7 +281,7 @@ class Staging:
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(spare)
-            if path in self._state.index:
+            if self._state.has(path):
                 self._folder(spare)
                 self._beneath(spare)
                 with contextlib.suppress(FileNotFoundError):  # removed by hand: made again when staged
@@ -517,7 +517,7 @@ class Staging:
     def _commit_spare(self) -> None:
         assert self._state is not None
         files = frozenset(self._paths)
-        removed = self._state.index.keys() - files
+        removed = self._state.changes(files)[1]
         for path in sorted(removed):
             self._beneath(f"{self.root}/{path}")
             self._dirty.add(os.path.dirname(path))
@@ -555,7 +555,7 @@ class Staging:
             if self._state is not None and not self._touched and not os.path.lexists(self._spare):
                 self.root.rename(self._spare)
                 self._keep_state(files, self._made(files), output_state.Spare(
-                    frozenset(self._changed | (self._state.index.keys() - files) | self._foreign),
+                    frozenset(self._changed | self._state.changes(files)[1] | self._foreign),
                     self._state.folders))
                 return
             with contextlib.suppress(OSError):  # else __exit__ removes it at once
