@@ -11,16 +11,21 @@ state.
 Its upkeep follows the change, not the archive: the live tree and the spare share their files'
 inodes but not their folders, so each tree's folder times are kept apart, carried from build to
 build and looked up again only where a build changed a folder; the files are three sorted
-columns, patched where files came, went or changed, and checked as a whole when read back. The
+columns, patched where files came, went or changed, and checked as a whole when read back (the
+sizes and times as 64-bit integers in base64, which is copied rather than spelt out). The
 file holds one JSON value a line, so a line whose value a build did not change (the names after
 an edit, the folder times of the tree that becomes the spare) is written as it was read.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import os
+import sys
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection
@@ -46,8 +51,8 @@ class Spare:
 @dataclass(frozen=True)
 class OutputState:
     names: tuple[str, ...]  # each live file, sorted
-    sizes: tuple[int, ...]  # … its size
-    mtimes: tuple[int, ...]  # … and its modification time (ns)
+    sizes: array[int]  # … its size (never changed once read)
+    mtimes: array[int]  # … and its modification time (ns)
     folders: dict[str, int]  # each live folder ("" = the output itself) → modification time (ns)
     build: str  # the id of the build that made the live tree
     spare: Spare | None  # None: no usable spare
@@ -113,6 +118,30 @@ def all_safe(paths: list[str]) -> bool:
     return "\0\0" not in parts and "\0.\0" not in parts and "\0..\0" not in parts
 
 
+def _integers(value: object, count: int) -> array[int] | None:
+    """`count` 64-bit integers from the base64 text `value` (little-endian), or None."""
+    if type(value) is not str:
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if len(raw) != 8 * count:
+        return None
+    numbers = array("q")
+    numbers.frombytes(raw)
+    if sys.byteorder == "big":  # pragma: no cover
+        numbers.byteswap()
+    return numbers
+
+
+def _base64(numbers: array[int]) -> str:
+    if sys.byteorder == "big":  # pragma: no cover
+        numbers = array("q", numbers)
+        numbers.byteswap()
+    return base64.b64encode(numbers.tobytes()).decode("ascii")
+
+
 def _ints(values: object, count: int) -> bool:
     return type(values) is list and len(values) == count and set(map(type, values)) <= {int}
 
@@ -139,10 +168,11 @@ def read(path: Path) -> OutputState | None:
         return None
     if type(value["build"]) is not str:
         return None
-    names, sizes, mtimes = value["names"], value["sizes"], value["mtimes"]
+    names = value["names"]
     if type(names) is not list or not all_safe(names) or not all(map(lt, names, names[1:])):
         return None  # in strict order, so each at most once
-    if not _ints(sizes, len(names)) or not _ints(mtimes, len(names)):
+    sizes, mtimes = _integers(value["sizes"], len(names)), _integers(value["mtimes"], len(names))
+    if sizes is None or mtimes is None:
         return None
     folders = _folders(value["folders"])
     if folders is None:
@@ -154,8 +184,7 @@ def read(path: Path) -> OutputState | None:
         if type(pending) is not list or not all_safe(pending) or theirs is None:
             return None
         spare = Spare(frozenset(pending), theirs)
-    assert isinstance(sizes, list) and isinstance(mtimes, list)
-    return OutputState(tuple(names), tuple(sizes), tuple(mtimes), folders, value["build"], spare,
+    return OutputState(tuple(names), sizes, mtimes, folders, value["build"], spare,
                        {"names": lines[2], "folders": lines[5]})
 
 
@@ -220,14 +249,14 @@ def folder_times(target: Path, files: frozenset[str], carried: dict[str, int] | 
 
 
 def _columns(target: Path, files: frozenset[str], previous: OutputState | None,
-             changed: Collection[str]) -> tuple[list[str], list[int], list[int]] | None:
+             changed: Collection[str]) -> tuple[list[str], array[int], array[int]] | None:
     """The sorted names, sizes and times of `files` in `target`: the `previous` state's, patched
     where files came, went or were `changed` (the rest keep their stamps); None if a file is gone."""
     added, removed = previous.changes(files) if previous is not None else (files, frozenset())
     if previous is None or (len(added) + len(removed)) * _PATCH_LIMIT > len(previous.names):
         known = previous.index if previous is not None else {}
         names = sorted(files)
-        sizes, mtimes = [], []
+        sizes, mtimes = array("q"), array("q")
         for name in names:
             at = known.get(name)
             if at is None or name in changed:
@@ -242,7 +271,7 @@ def _columns(target: Path, files: frozenset[str], previous: OutputState | None,
                 sizes.append(previous.sizes[at])
                 mtimes.append(previous.mtimes[at])
         return names, sizes, mtimes
-    names, sizes, mtimes = list(previous.names), list(previous.sizes), list(previous.mtimes)
+    names, sizes, mtimes = list(previous.names), array("q", previous.sizes), array("q", previous.mtimes)
     try:
         for name in removed:
             at = bisect_left(names, name)
@@ -272,7 +301,8 @@ def write(path: Path, target: Path, files: frozenset[str], previous: OutputState
         return None
     names, sizes, mtimes = columns
     build = os.urandom(16).hex()  # names this very tree: a seal is only good for it
-    lines = {"format": FORMAT, "build": build, "names": names, "sizes": sizes, "mtimes": mtimes, "folders": folders,
+    lines = {"format": FORMAT, "build": build, "names": names, "sizes": _base64(sizes), "mtimes": _base64(mtimes),
+             "folders": folders,
              "pending": None if spare is None else sorted(spare.pending),
              "spare": None if spare is None else spare.folders}
     # JSON escapes every line break inside a value, so each value stays on its line.

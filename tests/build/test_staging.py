@@ -8,6 +8,7 @@ so that both trees take their turn as the live one, with states carried from bui
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
@@ -234,6 +235,10 @@ def _recorded(out: Path) -> dict[str, Any]:
     return {key: json.loads(line) for key, line in zip(LINES, lines, strict=True)}
 
 
+def _bytes(text: str, change: Callable[[bytes], bytes]) -> str:
+    return base64.b64encode(change(base64.b64decode(text))).decode()
+
+
 def _swap_two(v: dict[str, Any]) -> None:
     v["names"][0], v["names"][1] = v["names"][1], v["names"][0]
 
@@ -245,11 +250,14 @@ MALFORMED: dict[str, Callable[[dict[str, Any]], None]] = {
     "a name twice": lambda v: v["names"].__setitem__(1, v["names"][0]),
     "a name leaving the folder": lambda v: v["names"].__setitem__(0, "../x"),
     "a name that is no string": lambda v: v["names"].__setitem__(0, 7),
-    "a size too few": lambda v: v["sizes"].pop(),
-    "a time that is a truth value": lambda v: v["mtimes"].__setitem__(0, True),
-    "a size that is a fraction": lambda v: v["sizes"].__setitem__(0, 1.5),
+    "a size too few": lambda v: v.update(sizes=_bytes(v["sizes"], lambda raw: raw[8:])),
+    "a time a byte too many": lambda v: v.update(mtimes=_bytes(v["mtimes"], lambda raw: raw + b"\0")),
+    "times that are no base64": lambda v: v.update(mtimes="*" + v["mtimes"][1:]),
+    "times as a list": lambda v: v.update(mtimes=[0] * len(v["names"])),
+    "sizes as a number": lambda v: v.update(sizes=1.5),
     "a folder leaving the output": lambda v: v["folders"].update({"a/../..": 1}),
     "a folder time that is text": lambda v: v["folders"].update({"": "1"}),
+    "a folder time that is a truth value": lambda v: v["folders"].update({"": True}),
     "folders as a list": lambda v: v.update(folders=[]),
     "pending leaving the output": lambda v: v["pending"].append("/etc/passwd"),
     "pending without the spare's folders": lambda v: v.update(spare=None),
