@@ -188,6 +188,9 @@ class Staging:
         self.build_id: str | None = None  # set when the state of the new site is recorded
         self._real_root = ""
         self._sound: set[str] = set()  # folders of the spare found to lie inside it
+        # Folders of the spare whose entries this build changed (made, removed, linked into):
+        # the only ones whose times the state must look up again (`output_state.folder_times`).
+        self._dirty: set[str] = {""}
 
     def __enter__(self) -> Staging:
         try:
@@ -203,18 +206,18 @@ class Staging:
                 os.unlink(self._state_path)
             if self._state is not None:
                 self._foreign = self._hand_made(self._state)
-            usable = (self._state is not None and self._state.pending is not None
+            usable = (self._state is not None and self._state.spare is not None
                       and os.path.isdir(self._spare) and not os.path.islink(self._spare) and ours(self._spare))
             if not usable and os.path.lexists(self._spare):
                 self._discard_spare()
             self._start_sweeping()
             if usable:
-                assert self._state is not None and self._state.pending is not None
+                assert self._state is not None and self._state.spare is not None
                 self.root = self._spare
                 self._in_spare = True
                 self._real_root = os.path.realpath(self._spare)
                 (self.root / _STAGING_MARK).mkdir(exist_ok=True)
-                self._bring_up_to_date(self._state.pending | self._foreign)
+                self._bring_up_to_date(self._state.spare.pending | self._foreign)
             else:
                 self.root.mkdir()
                 (self.root / _STAGING_MARK).mkdir()
@@ -260,7 +263,7 @@ class Staging:
                 continue
             for name in names:
                 entry = f"{folder}/{name}" if folder else name
-                if entry not in state.stamps and entry not in state.folders and safe(entry):
+                if not state.has(entry) and entry not in state.folders and safe(entry):
                     found.add(entry)
         return found
 
@@ -272,12 +275,13 @@ class Staging:
                 continue
             spare = f"{self._spare}/{path}"
             self._beneath(spare)
+            self._dirty.add(os.path.dirname(path))
             if os.path.isdir(spare) and not os.path.islink(spare):
                 shutil.rmtree(spare, ignore_errors=True)
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(spare)
-            if path in self._state.stamps:
+            if self._state.has(path):
                 self._folder(spare)
                 self._beneath(spare)
                 with contextlib.suppress(FileNotFoundError):  # removed by hand: made again when staged
@@ -309,6 +313,7 @@ class Staging:
                 return
             self._folders.discard(f"{self.root}/{folder}")
             folder = os.path.dirname(folder)
+            self._dirty.add(folder)
 
     def _start_sweeping(self) -> None:
         _remove(self._sweep)  # a sweep a killed build left unfinished
@@ -351,6 +356,11 @@ class Staging:
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
+            if self._in_spare:  # it and the folders above it may be new
+                inner = folder[len(str(self.root)) + 1:]
+                while inner:
+                    self._dirty.add(inner)
+                    inner = os.path.dirname(inner)
 
     def _check(self, path: str) -> str:
         """The registry key of a file about to be staged, if it may be staged (else `StagingBug`)."""
@@ -464,7 +474,7 @@ class Staging:
                 stat = os.lstat(self.previous(path))
             except OSError:
                 return False
-            if not S_ISREG(stat.st_mode) or self._state.stamps.get(path) != (stat.st_size, stat.st_mtime_ns):
+            if not S_ISREG(stat.st_mode) or self._state.stamp(path) != (stat.st_size, stat.st_mtime_ns):
                 return False
         if len(found) != self._state.count_under(folder):  # each found one is recorded: none is missing
             return False
@@ -507,32 +517,46 @@ class Staging:
     def _commit_spare(self) -> None:
         assert self._state is not None
         files = frozenset(self._paths)
-        removed = self._state.stamps.keys() - files
+        removed = self._state.changes(files)[1]
         for path in sorted(removed):
             self._beneath(f"{self.root}/{path}")
+            self._dirty.add(os.path.dirname(path))
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.root}/{path}")
             self._prune(path)
         (self.root / _STAGING_MARK).rmdir()
         differing = self._changed | removed | self._foreign
-        if (differing or self._touched) and not _exchange(self.root, self.target):  # pragma: no cover
+        assert self._state.spare is not None
+        # The tree worked in keeps the folder times the last build left it with, looked up again
+        # where this build changed its folders. The other tree's were all found as recorded
+        # when this build began (else it was touched by hand and is no spare to keep).
+        carried, live = self._state.spare.folders, self._state.folders
+        if not differing and not self._touched:  # the live site stays; the spare is now the same
+            worked = output_state.folder_times(self.root, files, carried, self._dirty, self._state)
+            self._keep_state(files, live, output_state.Spare(frozenset(), worked))
+            return
+        if not _exchange(self.root, self.target):  # pragma: no cover
             raise OSError(errno.ENOTSUP, Message("the file system cannot exchange two folders"), str(self.target))
+        worked = output_state.folder_times(self.target, files, carried, self._dirty, self._state)
         # A tree changed by hand is now the spare, and how it differs is not known: not trusted.
-        self._keep_state(files, None if self._touched else frozenset(differing))
+        self._keep_state(files, worked, None if self._touched else output_state.Spare(frozenset(differing), live))
 
     def _commit_fresh(self) -> None:
         (self.root / _STAGING_MARK).rmdir()
         files = frozenset(self._paths)
         if not self.target.exists():
             self.root.rename(self.target)
-            self._keep_state(files, None)
+            self._keep_state(files, self._made(files), None)
             return
         if _exchange(self.root, self.target):
             # The previous site, now at self.root, becomes the spare when the state says how it
-            # differs from the new one; else it goes to the sweep.
+            # differs from the new one; else it goes to the sweep. Its folders were all found as
+            # the state recorded them (else it was touched by hand), and this build changed none.
             if self._state is not None and not self._touched and not os.path.lexists(self._spare):
                 self.root.rename(self._spare)
-                self._keep_state(files, frozenset(self._changed | (self._state.stamps.keys() - files) | self._foreign))
+                self._keep_state(files, self._made(files), output_state.Spare(
+                    frozenset(self._changed | self._state.changes(files)[1] | self._foreign),
+                    self._state.folders))
                 return
             with contextlib.suppress(OSError):  # else __exit__ removes it at once
                 self.root.rename(self._trash)
@@ -540,13 +564,17 @@ class Staging:
             self.target.rename(self._old)
             self.root.rename(self.target)
             self._old.rename(self._trash)
-        self._keep_state(files, None)
+        self._keep_state(files, self._made(files), None)
 
-    def _keep_state(self, files: frozenset[str], pending: frozenset[str] | None) -> None:
+    def _made(self, files: frozenset[str]) -> dict[str, int]:
+        """The folder times of a live tree this build made anew: each one looked at."""
+        return output_state.folder_times(self.target, files, None, ())
+
+    def _keep_state(self, files: frozenset[str], folders: dict[str, int], spare: output_state.Spare | None) -> None:
         """Record the live site for the next build (best effort: without it, the next starts afresh).
         A file this build did not change keeps the stamp the last state gave it."""
-        known = self._state.stamps if self._state is not None else {}
-        self.build_id = output_state.write(self._state_path, self.target, files, known, self._changed, pending)
+        self.build_id = output_state.write(self._state_path, self.target, files, self._state, self._changed,
+                                           folders, spare)
 
 
 def _same_bytes(previous: str, content: bytes) -> bool:
