@@ -57,7 +57,7 @@ def loads(text: str | bytes, hint: Any) -> Any:
         return decoder(hint)(data)
     except RecursionError:
         raise Invalid("nested too deeply") from None
-    except (TypeError, ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError) as exc:
+    except (TypeError, ValueError, KeyError, OSError, zoneinfo.ZoneInfoNotFoundError) as exc:
         if isinstance(exc, Invalid):
             raise
         raise Invalid(str(exc)) from None
@@ -278,7 +278,7 @@ def decoder_without(cls: type, supplied: tuple[str, ...]) -> Callable[[Any, dict
             values = {name: decode(data[name]) for name, decode in fields}
         except RecursionError:
             raise Invalid("nested too deeply") from None
-        except (TypeError, ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError) as exc:
+        except (TypeError, ValueError, KeyError, OSError, zoneinfo.ZoneInfoNotFoundError) as exc:
             if isinstance(exc, Invalid):
                 raise
             raise Invalid(str(exc)) from None

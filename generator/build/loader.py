@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from generator.media.documents import RULES_VERSION as MEDIA_RULES
 from generator.render.markdown import BODY_RULES, Body, BodyTooComplex, hrefs, render_body
 
 MediaStamp = tuple[str, int, int]  # absolute path, size, modification time (ns)
+RACY_NS = 3_000_000_000  # how long after its last write a file's stamp is trusted
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
                          settings_key(context.settings))
     problems: list[Problem] = []
     known = cache.sources()
+    # A stamp vouches for bytes only once its times are past the file system's granularity:
+    # a file written moments ago could be written again within the same tick (coarse clocks,
+    # FAT's two seconds). Such a file is hashed again next time (git's "racy" rule).
+    settled = time.time_ns() - RACY_NS
     stamps: dict[str, tuple[FileStamp, str]] = {}
     data: list[bytes | None] = []  # the bytes read by this build (none for a file whose stamp is unchanged)
     keys: list[str | None] = []  # None: the file cannot be read
@@ -93,7 +99,8 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
             data.append(None)
             keys.append(None)
             continue
-        stamps[source] = (stamp, hashed)
+        if max(status.st_mtime_ns, status.st_ctime_ns) < settled:
+            stamps[source] = (stamp, hashed)
         data.append(raw)
         keys.append(digest(fingerprint, source, hashed))
     authority_keys = AuthorityKeys(context.authorities)
@@ -115,8 +122,10 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
             except OSError:
                 continue  # gone since: loading reports it
             source = _source(paths[index], site)
-            stamps[source] = (stamps[source][0], digest(raw))
-            keys[index] = digest(fingerprint, source, stamps[source][1])
+            hashed = digest(raw)
+            if source in stamps:
+                stamps[source] = (stamps[source][0], hashed)
+            keys[index] = digest(fingerprint, source, hashed)
     progress(len(paths) - len(missing))
 
     def work(start: int, end: int) -> Sequence[tuple[Loaded | None, list[Problem]]]:

@@ -169,7 +169,11 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
             count += len(batch)
             progress(count)
 
-    with map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous), len(tasks),
+    # In the spare, a previous file is the live one's inode, brought up to date: the staging's
+    # check suffices. A fresh tree is made when the output's state was lost, and then the
+    # previous files may be gone or changed: the workers look, and make what they do not find.
+    look = None if staging.in_spare else str(staging.target)
+    with map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous, site=look), len(tasks),
                     jobs) as rendered:
         for number, (path, content) in enumerate(other_files(loaded, catalog, views, data, templates, page_bodies)):
             if number % 64 == 0:
@@ -179,7 +183,7 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
             else:
                 staging.write(path, content)
         here = [*site_tasks(loaded, catalog, views, data, templates, page_bodies), *feed_tasks(catalog, data)]
-        for number, done in enumerate(each_task(here, fingerprint, previous)):
+        for number, done in enumerate(each_task(here, fingerprint, previous, site=look)):
             _publish(done, here, staging, previous, made, report)
             if number % 16 == 0:
                 take(rendered.ready())
@@ -216,14 +220,14 @@ def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict
     if isinstance(done, Made):
         path, key, content = tasks[done.index].path, done.key, done.content
     else:
-        path = done
+        path = done.path
         stamp = previous[path]
         if staging.keep(path, stamp.size, stamp.mtime_ns):
             made.kept[path] = stamp
             report.pages_reused += 1
             return
-        # The previous file was changed or removed since that build: make it anew (rare, so a search is fine).
-        key, content = stamp.key, make_now(next(task for task in tasks if task.path == path))
+        # The previous file was changed or removed since that build: make it anew.
+        key, content = stamp.key, make_now(tasks[done.index])
     staging.write(path, content)
     made.written[path] = key
     report.pages_rendered += 1

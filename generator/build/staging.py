@@ -383,6 +383,11 @@ class Staging:
         self._paths.append(path)
 
     @property
+    def in_spare(self) -> bool:
+        """Whether this build writes into the spare (else into a fresh tree beside the output)."""
+        return self._in_spare
+
+    @property
     def staged(self) -> frozenset[str]:
         """Every file of the new site so far (written, carried over or copied), as `normal` addresses."""
         return frozenset(self._staged)

@@ -14,9 +14,11 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator.build import loader, stages
 from generator.build.cache import CACHE_DIR, DATABASE
 from generator.build.loader import settings_key
 from generator.build.pipeline import BuildOptions, BuildReport, build
@@ -218,9 +220,33 @@ def test_an_edit_rewrites_only_the_files_that_show_it(built: tuple[Path, BuildRe
     assert again.files_written < (first.files_written + first.files_kept) // 5
 
 
+def test_a_rebuild_into_an_emptied_output_makes_the_pages_in_the_workers(built: tuple[Path, BuildReport],
+                                                                        tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache kept, the output gone (a CI job that keeps only the cache): the cache's record
+    of the output no longer holds, and the workers make every page – the build process makes
+    none of them one by one."""
+    site, out, first = first_build(built)
+    shutil.rmtree(out)
+    made_here: list[str] = []
+    real = stages.make_now
+
+    def counting(task: Any) -> bytes:
+        made_here.append(task.path)
+        return real(task)
+
+    monkeypatch.setattr(stages, "make_now", counting)
+    again = run(site, out)
+    assert made_here == []
+    assert again.pages_rendered == first.pages_rendered
+    run(site, tmp_path / "cold", cache=False)
+    assert_same_site(out, tmp_path / "cold")
+
+
 def test_a_rebuild_reads_only_the_release_files_that_changed(built: tuple[Path, BuildReport],
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     site, out, _ = first_build(built)
+    monkeypatch.setattr(loader, "RACY_NS", 0)  # the copies were made just now (the window: next test)
     run(site, out)  # the restored copies are other files (inodes, change times): read once more
     _body(site)
     edited = sorted((site / "content" / "releases").rglob("*.md"))[3]
@@ -236,6 +262,35 @@ def test_a_rebuild_reads_only_the_release_files_that_changed(built: tuple[Path, 
     report = run(site, out)
     assert read == [edited.name]
     assert report.pages_rendered > 0
+
+
+def test_a_file_written_moments_ago_is_read_again_even_with_its_stamp_unchanged(
+        built: tuple[Path, BuildReport], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within the file system's time granularity a second write may leave the stamp as it was:
+    a stamp taken so soon after a write is not kept, and the file is read again next time."""
+    site, out, _ = first_build(built)
+    monkeypatch.setattr(loader, "RACY_NS", 3_600 * 10**9)  # every file is "just written"
+    run(site, out)
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def reading(path: Path) -> bytes:
+        if path.suffix == ".md" and (site / "content" / "releases") in path.parents:
+            read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        db.execute("DELETE FROM seals")  # else nothing at all is read
+    run(site, out)
+    assert len(read) == len(list((site / "content" / "releases").rglob("*.md")))
+    monkeypatch.setattr(loader, "RACY_NS", 0)
+    for _ in range(2):  # the first keeps the stamps, the second trusts them
+        read.clear()
+        with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+            db.execute("DELETE FROM seals")
+        run(site, out)
+    assert read == []
 
 
 def test_a_release_rewritten_with_its_old_size_and_time_is_read_again(built: tuple[Path, BuildReport],

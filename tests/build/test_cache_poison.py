@@ -190,6 +190,7 @@ POISONS: dict[str, Callable[[Path], Callable[[str, Any], Any]]] = {
     "an unknown kind": lambda marker: _edit(_set("release", "kind", "exploit")),
     "an impossible date": lambda marker: _edit(_set("release", "date", ["2026-02-30T00:00:00", 0, None])),
     "a time zone path": lambda marker: _edit(_set("release", "date", ["2026-01-01T00:00:00", 0, "../../etc/x"])),
+    "a time zone that is a folder": lambda marker: _edit(_set("release", "date", ["2026-01-01T00:00:00", 0, "Europe"])),
     "another file's release": lambda marker: _swap(),
     "an id that is a path": lambda marker: _edit(_set("release", "id", "../../etc/passwd")),
     "another slug": lambda marker: _edit(_set("release", "slug", "uebernommen")),
