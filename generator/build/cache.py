@@ -41,7 +41,7 @@ from generator.core.errors import Message
 CACHE_DIR = ".pressroom-cache"
 _MONTH = re.compile(r"(\d{4}-\d{2})?")  # a search record's month, or "" for a page not indexed
 DATABASE = "build.sqlite"
-FORMAT = "5"  # 4: JSON entries instead of pickles; 5: long texts in columns, file stamps
+FORMAT = "6"  # 4: JSON entries instead of pickles; 5: long texts in columns, file stamps; 6: media passed
 MAX_ENTRY = 16 * 1024 * 1024  # characters; a larger entry is not stored, and not read if found
 MAX_MEDIA_ENTRY = 64 * 1024  # a media entry names a few variants: anything larger is not one
 

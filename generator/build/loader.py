@@ -112,7 +112,7 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
             continue
         stored = cached.get(key)
         entry = _decode(stored, paths[index], context, authority_keys) if stored is not None else None
-        if entry is not None and _media_unchanged(entry.media):
+        if entry is not None and _media_unchanged(entry.media) and _still_passed(entry.release):
             outcomes[index] = entry
             continue
         missing.append(index)
@@ -305,6 +305,13 @@ def _media_stamps(release: Release) -> tuple[MediaStamp, ...]:
         stat = file.source.stat()
         stamps.append((str(file.source), stat.st_size, stat.st_mtime_ns))
     return tuple(stamps)
+
+
+def _still_passed(release: Release) -> bool:
+    """No file has appeared where loading looked for a media file before it found it: a new one
+    there would be the file the release means (`content.media_refs`)."""
+    files = [*(image.file for image in release.images), *(attachment.file for attachment in release.attachments)]
+    return not any(os.path.isfile(place) for file in files for place in file.passed)
 
 
 def _media_unchanged(stamps: tuple[MediaStamp, ...]) -> bool:

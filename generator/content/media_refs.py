@@ -48,14 +48,15 @@ class MediaFinder:
                                                      "%(media)s/ and give its path relative to it", src=src,
                                                      media=MEDIA_DIR))
             raise Invalid
-        for candidate in inside:
+        for number, candidate in enumerate(inside):
             if candidate.is_file():
                 site_path = candidate.relative_to(site).as_posix()
                 problem = source_problem(site_path)
                 if problem:
                     self.fields.fail((*keys, "src"), Message('"%(src)s": %(problem)s', src=src, problem=problem))
                     raise Invalid
-                return MediaFile(source=candidate, site_path=site_path, size=candidate.stat().st_size)
+                return MediaFile(source=candidate, site_path=site_path, size=candidate.stat().st_size,
+                                 passed=tuple(str(c) for c in inside[:number]))
         self.fields.fail((*keys, "src"), Message('"%(src)s" does not exist; paths are relative to %(folder)s '
                                                  "or to %(media)s/", src=src, folder=self.relative_to,
                                                  media=MEDIA_DIR))

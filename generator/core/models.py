@@ -104,6 +104,9 @@ class MediaFile:
     source: Path  # absolute path on disk
     site_path: str  # path relative to the site folder, with "/"
     size: int
+    # Where the `src` was looked for first and no file was (beside the release, before
+    # content/media/): a file put there later is the one the release means.
+    passed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,16 @@ def _image(site: Path) -> None:
         picture.rotate(180).save(image, quality=80)
 
 
+def _shadow(site: Path) -> None:
+    """A photo put beside a release under the name of the content/media/ file it shows: a
+    `src` is looked for beside the release first, so this is the photo the release means now."""
+    release = next((site / "content" / "releases").rglob("*-meldung-00009.md"))
+    from PIL import Image
+
+    with Image.open(site / "content" / "media" / "foto.jpg") as picture:
+        picture.rotate(90, expand=True).save(release.parent / "foto.jpg", quality=80)
+
+
 def _edit(site: Path, path: str, old: str, new: str) -> None:
     file = site / path
     text = file.read_text(encoding="utf-8")
@@ -169,7 +179,7 @@ def _event(site: Path) -> None:
 CHANGES: dict[str, Callable[[Path], None]] = {
     "body": _body, "front matter": _front_matter, "template": _template, "settings": _settings,
     "authority": _authority, "deletion": _deletion, "image": _image, "page": _page, "withdrawal": _withdrawal,
-    "alias": _alias, "event": _event,
+    "alias": _alias, "event": _event, "shadowed image": _shadow,
 }
 
 
