@@ -23,7 +23,8 @@ import re
 import types
 import typing
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,16 @@ def loads(text: str | bytes, hint: Any) -> Any:
         data = json.loads(text)
     except (ValueError, RecursionError, TypeError):
         raise Invalid("not JSON") from None
-    try:
+    with _failures_as_invalid():
         return decoder(hint)(data)
+
+
+@contextmanager
+def _failures_as_invalid() -> Iterator[None]:
+    """Whatever a decoder meets in data that does not fit – a type, a value, a time zone that is
+    a folder of the zone database (an OSError) – as `Invalid`, never another exception."""
+    try:
+        yield
     except RecursionError:
         raise Invalid("nested too deeply") from None
     except (TypeError, ValueError, KeyError, OSError, zoneinfo.ZoneInfoNotFoundError) as exc:
@@ -274,14 +283,8 @@ def decoder_without(cls: type, supplied: tuple[str, ...]) -> Callable[[Any, dict
     def record(data: Any, given: dict[str, Any]) -> Any:
         if type(data) is not dict or data.keys() != names or given.keys() != set(supplied):
             raise Invalid(f"not a {cls.__name__}")
-        try:
+        with _failures_as_invalid():
             values = {name: decode(data[name]) for name, decode in fields}
-        except RecursionError:
-            raise Invalid("nested too deeply") from None
-        except (TypeError, ValueError, KeyError, OSError, zoneinfo.ZoneInfoNotFoundError) as exc:
-            if isinstance(exc, Invalid):
-                raise
-            raise Invalid(str(exc)) from None
         values.update(given)
         if not direct:
             return cls(**values)

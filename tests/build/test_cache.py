@@ -253,13 +253,8 @@ def test_a_rebuild_into_an_emptied_output_makes_the_pages_in_the_workers(built: 
     assert_same_site(out, tmp_path / "cold")
 
 
-def test_a_rebuild_reads_only_the_release_files_that_changed(built: tuple[Path, BuildReport],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    site, out, _ = first_build(built)
-    monkeypatch.setattr(loader, "RACY_NS", 0)  # the copies were made just now (the window: next test)
-    run(site, out)  # the restored copies are other files (inodes, change times): read once more
-    _body(site)
-    edited = sorted((site / "content" / "releases").rglob("*.md"))[3]
+def release_reads(site: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the release files of `site` read from now on, in this process."""
     read: list[str] = []
     real = Path.read_bytes
 
@@ -269,6 +264,17 @@ def test_a_rebuild_reads_only_the_release_files_that_changed(built: tuple[Path, 
         return real(path)
 
     monkeypatch.setattr(Path, "read_bytes", reading)
+    return read
+
+
+def test_a_rebuild_reads_only_the_release_files_that_changed(built: tuple[Path, BuildReport],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    site, out, _ = first_build(built)
+    monkeypatch.setattr(loader, "RACY_NS", 0)  # the copies were made just now (the window: next test)
+    run(site, out)  # the restored copies are other files (inodes, change times): read once more
+    _body(site)
+    edited = sorted((site / "content" / "releases").rglob("*.md"))[3]
+    read = release_reads(site, monkeypatch)
     report = run(site, out)
     assert read == [edited.name]
     assert report.pages_rendered > 0
@@ -281,15 +287,7 @@ def test_a_file_written_moments_ago_is_read_again_even_with_its_stamp_unchanged(
     site, out, _ = first_build(built)
     monkeypatch.setattr(loader, "RACY_NS", 3_600 * 10**9)  # every file is "just written"
     run(site, out)
-    read: list[str] = []
-    real = Path.read_bytes
-
-    def reading(path: Path) -> bytes:
-        if path.suffix == ".md" and (site / "content" / "releases") in path.parents:
-            read.append(path.name)
-        return real(path)
-
-    monkeypatch.setattr(Path, "read_bytes", reading)
+    read = release_reads(site, monkeypatch)
     with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
         db.execute("DELETE FROM seals")  # else nothing at all is read
     run(site, out)
