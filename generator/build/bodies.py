@@ -74,7 +74,3 @@ class Bodies(Mapping[str, Body]):
             return ""
         return self[release_id].html
 
-
-def bodies_of(made: Mapping[str, Body]) -> Bodies:
-    """Bodies all rendered by this build (no cache)."""
-    return Bodies(dict(made), {}, TextReader(None))

@@ -102,14 +102,7 @@ def encoder(hint: Any) -> Encoder:
             return value.value
         return member
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        fields = _fields(hint)
-        cls = hint
-
-        def record(value: Any) -> Any:
-            if type(value) is not cls:
-                raise Unencodable(f"expected {cls.__name__}, got {type(value).__name__}")
-            return {name: encode(getattr(value, name)) for name, encode in fields}
-        return record
+        return encoder_without(hint, ())
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Literal:
         allowed = frozenset(args)
@@ -193,24 +186,7 @@ def decoder(hint: Any) -> Decoder:
             return known[data]
         return member
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        fields = [(name, decoder(_hint_of(hint, name))) for name, _ in _fields(hint)]
-        names = {name for name, _ in fields}
-        cls = hint
-        # Every field is checked here, so the instance is filled directly: a dataclass's generated
-        # __init__ adds nothing else (one with a __post_init__ is made through it).
-        direct = not hasattr(cls, "__post_init__") and not getattr(cls, "__slots__", ())
-        new = object.__new__
-
-        def record(data: Any) -> Any:
-            if type(data) is not dict or data.keys() != names:
-                raise Invalid(f"not a {cls.__name__}")
-            values = {name: decode(data[name]) for name, decode in fields}
-            if not direct:
-                return cls(**values)
-            made = new(cls)
-            made.__dict__.update(values)
-            return made
-        return record
+        return _record(hint, ())
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is typing.Literal:
         choices = frozenset(args)
@@ -273,23 +249,40 @@ def encoder_without(cls: type, omitted: tuple[str, ...]) -> Encoder:
 @cache
 def decoder_without(cls: type, supplied: tuple[str, ...]) -> Callable[[Any, dict[str, Any]], Any]:
     """The decoder of what `encoder_without(cls, supplied)` wrote; the caller gives the values of
-    the `supplied` fields, of their types (they are not checked here)."""
+    the `supplied` fields, of their types (they are not checked here). Raises only `Invalid`."""
+    record = _record(cls, supplied)
+
+    def checked(data: Any, given: dict[str, Any]) -> Any:
+        with _failures_as_invalid():
+            return record(data, given)
+    return checked
+
+
+_NOTHING: dict[str, Any] = {}
+
+
+@cache
+def _record(cls: type, supplied: tuple[str, ...]) -> Callable[..., Any]:
+    """The decoder of a dataclass whose `supplied` fields the caller gives (`given`)."""
     fields = [(f.name, decoder(_hint_of(cls, f.name))) for f in dataclasses.fields(cls) if f.name not in supplied]
     names = {name for name, _ in fields}
+    expected = frozenset(supplied)
     order = [f.name for f in dataclasses.fields(cls)]
+    # Every field is checked here, so the instance is filled directly: a dataclass's generated
+    # __init__ adds nothing else (one with a __post_init__ is made through it).
     direct = not hasattr(cls, "__post_init__") and not getattr(cls, "__slots__", ())
     new = object.__new__
 
-    def record(data: Any, given: dict[str, Any]) -> Any:
-        if type(data) is not dict or data.keys() != names or given.keys() != set(supplied):
+    def record(data: Any, given: dict[str, Any] = _NOTHING) -> Any:
+        if type(data) is not dict or data.keys() != names or given.keys() != expected:
             raise Invalid(f"not a {cls.__name__}")
-        with _failures_as_invalid():
-            values = {name: decode(data[name]) for name, decode in fields}
-        values.update(given)
+        values = {name: decode(data[name]) for name, decode in fields}
+        if given:
+            values.update(given)
         if not direct:
             return cls(**values)
         made: Any = new(cls)
-        made.__dict__.update({name: values[name] for name in order})  # in field order, as __init__ makes it
+        made.__dict__.update(values if not given else {name: values[name] for name in order})
         return made
     return record
 
