@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -31,16 +32,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 _FORKS = None if os.environ.get("PRESSROOM_TEST_FRESH_PYTHON") else ForkServer()
 
 
-def run_pressroom(*args: str | Path, cwd: Path | None = None,
-                  timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`python -m generator …` in a child process, as a user would run it.
+def run_pressroom(*args: str | Path, cwd: Path | None = None, timeout: float = 120,
+                  environ: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m generator …` in a child process, as a user would run it, in this process's
+    environment or in `environ` alone.
 
     The child is forked from a server that has imported Pressroom once (tests/support/forkserver.py):
     its own process, folder, environment and output, without a second of start-up each time."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**(os.environ if environ is None else environ), "PYTHONPATH": str(REPO)}
     if _FORKS is not None:
         return _FORKS.run([str(a) for a in args], cwd, env, timeout)
-    return run_fresh_python(*args, cwd=cwd, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def start_pressroom(*args: str | Path, cwd: Path | None = None) -> Child | subprocess.Popen[bytes]:

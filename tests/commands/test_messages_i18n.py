@@ -11,12 +11,11 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import run_pressroom
 
 NOW = "2026-11-26T12:00:00+01:00"
 RELEASE = "content/releases/2026/2026-11-25-unfall.md"
@@ -28,9 +27,8 @@ NEUTRAL = {"LANG": "C.UTF-8"}
 def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {key: value for key, value in os.environ.items()
                if key not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
-    environ.update({"PYTHONPATH": str(REPO), **(NEUTRAL if env is None else env)})
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], env=environ,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, check=False)
+    environ.update(NEUTRAL if env is None else env)
+    return run_pressroom(*args, environ=environ)
 
 
 def make_site(root: Path, language: str, front_matter: str) -> Path:
