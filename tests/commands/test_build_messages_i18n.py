@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import run_pressroom
 
 NOW = "2026-11-26T12:00:00+01:00"
 RELEASE = "content/releases/2026/2026-11-25-unfall.md"
@@ -22,9 +21,8 @@ FRONT = "date: 2026-11-25 09:30\nauthority: polizei-teststadt\n"
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     environ = {key: value for key, value in os.environ.items()
                if key not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
-    environ.update({"PYTHONPATH": str(REPO), "LANG": "C.UTF-8"})
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], env=environ,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, check=False)
+    environ.update({"LANG": "C.UTF-8"})
+    return run_pressroom(*args, environ=environ)
 
 
 def make_site(root: Path, releases: dict[str, str] | None = None) -> Path:
