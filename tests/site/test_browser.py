@@ -1,6 +1,7 @@
 """Every page type of the demo site in a real browser: WCAG 2.0/2.1 A and AA
 (axe-core), keyboard use, no sideways scrolling from 320 px up, no request to
-another host, a print stylesheet. Screenshots land in tests/artifacts/.
+another host, a print stylesheet. Screenshots of what fails land in tests/artifacts/
+(of every page with PRESSROOM_TEST_SCREENSHOTS=1).
 
 The demo is built with per_page = 3 so that every listing kind also has a
 second page; everything else is the demo as it ships.
@@ -8,6 +9,7 @@ second page; everything else is the demo as it ships.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -68,6 +70,9 @@ PAGES: dict[str, str] = {
     "page-leichte-sprache": "leichte-sprache/",
 }
 WIDTHS = (360, 1280)
+# A full-page screenshot costs about as much as the axe run: taken when a check fails, or of
+# every page type at both widths with PRESSROOM_TEST_SCREENSHOTS=1.
+SCREENSHOTS = os.environ.get("PRESSROOM_TEST_SCREENSHOTS") == "1"
 SCRIPTED = {"search"}  # pages whose controls appear only after their script has run
 
 FOCUSABLE = "a[href], area[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
@@ -154,16 +159,24 @@ def tabs(browser: Browser, base_url: str) -> Iterator[dict[int, Tab]]:
 def test_page_is_accessible_and_fits(tabs: dict[int, Tab], name: str, width: int) -> None:
     tab = tabs[width]
     page = tab.open(name)
-    screenshot(page, f"{name}-{width}")
-    violations = run_axe(page)
-    assert not violations, f"{name} at {width}px:\n{format_violations(violations)}"
-    assert not scrolls_sideways(page), f"{name} scrolls sideways at {width}px"
-    assert not tab.foreign, f"{name} requests other hosts: {tab.foreign}"
+    if SCREENSHOTS:
+        screenshot(page, f"{name}-{width}")
+    try:
+        violations = run_axe(page)
+        assert not violations, f"{name} at {width}px:\n{format_violations(violations)}"
+        assert not scrolls_sideways(page), f"{name} scrolls sideways at {width}px"
+        assert not tab.foreign, f"{name} requests other hosts: {tab.foreign}"
+    except AssertionError:
+        screenshot(page, f"{name}-{width}")  # what failed, for a human to look at
+        raise
     if width == min(WIDTHS):
         # The smallest phones still in use: 320 CSS pixels.
         page.set_viewport_size({"width": 320, "height": 900})
-        assert not scrolls_sideways(page), f"{name} scrolls sideways at 320px"
+        sideways = scrolls_sideways(page)
+        if sideways:
+            screenshot(page, f"{name}-320")
         page.set_viewport_size({"width": width, "height": 900})  # as the next test expects
+        assert not sideways, f"{name} scrolls sideways at 320px"
 
 
 @pytest.mark.parametrize("name", list(PAGES))
