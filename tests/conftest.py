@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.forkserver import Child, ForkServer
+from tests.support.forkserver import Child, ForkServer, FreshChild
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_NOW = "2026-11-26T12:00:00+01:00"
@@ -46,13 +46,14 @@ def run_pressroom(*args: str | Path, cwd: Path | None = None, timeout: float = 1
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def start_pressroom(*args: str | Path, cwd: Path | None = None) -> Child | subprocess.Popen[bytes]:
-    """`python -m generator …` started and not waited for (output discarded): poll(), kill(), wait(timeout)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def start_pressroom(*args: str | Path, cwd: Path | None = None,
+                    environ: Mapping[str, str] | None = None) -> Child | FreshChild:
+    """`python -m generator …` started and not waited for: poll(), kill(), wait(timeout), and the
+    files `out` and `err` it writes to. While it runs, the fork server starts no other command."""
+    env = {**(os.environ if environ is None else environ), "PYTHONPATH": str(REPO)}
     if _FORKS is not None:
         return _FORKS.start([str(a) for a in args], cwd, env)
-    return subprocess.Popen([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return FreshChild([str(a) for a in args], cwd, env)
 
 
 def run_fresh_python(*args: str | Path, cwd: Path | None = None,

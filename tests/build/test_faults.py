@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_NOW, REPO, run_pressroom, start_pressroom
-from tests.support.forkserver import Child
+from tests.support.forkserver import Child, FreshChild
 
 FAULTS_HOOK = REPO / "tests" / "support" / "faults"
 KILLS = 12
@@ -128,7 +128,7 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_site(sites: dict[st
     target = sites["root"] / "server" / "output"
     staging = target.parent / f".{target.name}.staging"
 
-    def start() -> Child | subprocess.Popen[bytes]:
+    def start() -> Child | FreshChild:
         # A forked child of a server that imported Pressroom (the same build, without the
         # interpreter's start): SIGKILL ends it at any moment as it ends `python -m generator`.
         return start_pressroom(*build_args(sites["new"], target)[3:])

@@ -21,11 +21,12 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, start_pressroom
+from tests.support.forkserver import Child, FreshChild
 from tests.support.sites import minimal_site, write_release
 
 WAIT = 20.0  # seconds: generous for a shared CI machine, still bounded
@@ -34,18 +35,33 @@ PAGE = "meldung/unfall/"
 
 
 class Output:
-    """Collects a pipe line by line in a thread, so the child never blocks on a full pipe."""
+    """Follows a file the command writes to, line by line as it comes, until told it has ended."""
 
-    def __init__(self, pipe: IO[str]) -> None:
+    def __init__(self, path: Path) -> None:
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        self.thread = threading.Thread(target=self._read, args=(pipe,), daemon=True)
+        self.ended = threading.Event()
+        self.thread = threading.Thread(target=self._read, args=(path,), daemon=True)
         self.thread.start()
 
-    def _read(self, pipe: IO[str]) -> None:
-        with pipe:
-            for line in pipe:
-                self.lines.put(line)
+    def _read(self, path: Path) -> None:
+        pending = ""
+        # as subprocess.run(text=True) decodes: the locale's encoding, universal newlines
+        with open(path, encoding=None, newline=None) as handle:
+            while True:
+                done = self.ended.is_set()  # before the read: what was written until then is read
+                chunk = handle.readline()
+                if chunk:
+                    pending += chunk
+                    if pending.endswith("\n"):
+                        self.lines.put(pending)
+                        pending = ""
+                elif done:
+                    break
+                else:
+                    time.sleep(0.02)
+        if pending:
+            self.lines.put(pending)
 
     def next_line(self, timeout: float) -> str | None:
         try:
@@ -56,6 +72,7 @@ class Output:
         return line
 
     def text(self) -> str:
+        self.ended.set()
         self.thread.join(timeout=WAIT)
         while self.next_line(0) is not None:
             pass
@@ -64,7 +81,7 @@ class Output:
 
 @dataclass
 class Server:
-    process: subprocess.Popen[str]
+    process: Child | FreshChild
     url: str
     site: Path
     out: Output
@@ -86,13 +103,15 @@ class Server:
     def stop(self) -> tuple[int, str, str]:
         """Ctrl-C, as a user stops it; killed if it does not stop within WAIT seconds."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
+            self.process.kill(signal.SIGINT)
+        if self.process.wait(WAIT) is None:
             self.process.kill()
-            self.process.wait()
-        return self.process.returncode, self.out.text(), self.err.text()
+            self.process.wait(None)
+        code = self.process.returncode
+        assert code is not None
+        out, err = self.out.text(), self.err.text()
+        self.process.close()
+        return code, out, err
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
@@ -105,19 +124,20 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
 
 
 def start(site: Path, *args: str) -> Server:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", "0", *args],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stderr is not None
-    out, err = Output(process.stdout), Output(process.stderr)
+    # Forked from the test fork server (tests/support/forkserver.py), which starts no other
+    # command until this one has ended.
+    process = start_pressroom("serve", site, "--port", "0", *args, environ={**os.environ, "PYTHONUNBUFFERED": "1"})
+    out, err = Output(process.out), Output(process.err)
     deadline = time.monotonic() + WAIT
     line: str | None = ""
     while line is not None and "http://" not in line:
         line = out.next_line(max(0.0, deadline - time.monotonic()))  # the first line names the address
     if line is None:
         process.kill()
-        process.wait()
-        raise AssertionError(f"serve did not start:\n{out.text()}{err.text()}")
+        process.wait(None)
+        said = out.text() + err.text()
+        process.close()
+        raise AssertionError(f"serve did not start:\n{said}")
     server = Server(process, line[line.index("http://"):].split()[0], site, out, err)
     try:
         wait_for(lambda: server.status()["version"] >= 1, "the first build")

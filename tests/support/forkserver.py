@@ -250,10 +250,60 @@ class Child:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the command and its workers if still running; remove what it wrote."""
         if self.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.pid, signal.SIGKILL)
             self.wait(None)
+        self._folder.cleanup()
+
+
+class FreshChild:
+    """`python -m generator ARGS` in a newly started interpreter, seen as a `Child` is: for
+    PRESSROOM_TEST_FRESH_PYTHON=1 and for tests of the interpreter's start itself."""
+
+    def __init__(self, args: Sequence[str], cwd: Path | None, env: Mapping[str, str]) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="pressroom-run-")
+        self.out, self.err = Path(self._folder.name) / "stdout", Path(self._folder.name) / "stderr"
+        self.args = ["python", "-m", "generator", *args]
+        with open(self.out, "wb") as out, open(self.err, "wb") as err:
+            # A session of its own, as the forked child has its own process group.
+            self._process = subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=cwd, env=dict(env),
+                                             stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+        self.pid = self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    def wait(self, timeout: float | None) -> int | None:
+        try:
+            return self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def poll(self) -> int | None:
+        return self._process.poll()
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self._process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, sig)
+
+    def __enter__(self) -> FreshChild:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL)
+            self._process.wait()
         self._folder.cleanup()
 
 
