@@ -1,6 +1,6 @@
 """The persistent build cache: `.pressroom-cache/build.sqlite` under the site folder.
 
-It remembers three things, all keyed by content hashes:
+It remembers these things, all keyed by content hashes:
 
 - releases as loaded and their Markdown as rendered, under a key made of the file's bytes,
   its path and everything loading depends on (settings, Pressroom's version, this format); its
@@ -14,6 +14,9 @@ It remembers three things, all keyed by content hashes:
 - for each output file, the key of everything it was rendered from and the size and
   modification time it had, so a page whose inputs did not change is carried over from
   the previous site instead of being rendered again – unless the file there was touched;
+- each release's RSS item and Atom entry as feeds carry them, under a key of the release's key,
+  Pressroom's code and the settings: a rebuild remakes the few feed documents that hold a
+  changed release without building the items of the others again;
 - the entries of the media store (`generator.media.store`): which encoded variants of an image
   lie in `.pressroom-cache/media/`, validated against those files on every read. They outlast
   a version change, as the files they describe do: the encoders are Pillow's, not Pressroom's.
@@ -41,7 +44,8 @@ from generator.core.errors import Message
 CACHE_DIR = ".pressroom-cache"
 _MONTH = re.compile(r"(\d{4}-\d{2})?")  # a search record's month, or "" for a page not indexed
 DATABASE = "build.sqlite"
-FORMAT = "6"  # 4: JSON entries instead of pickles; 5: long texts in columns, file stamps; 6: media passed
+# 4: JSON entries instead of pickles; 5: long texts in columns, file stamps; 6: media passed; 7: feed items
+FORMAT = "7"
 MAX_ENTRY = 16 * 1024 * 1024  # characters; a larger entry is not stored, and not read if found
 MAX_MEDIA_ENTRY = 64 * 1024  # a media entry names a few variants: anything larger is not one
 
@@ -96,7 +100,8 @@ class Cache:
                                                   folder=str(path.parent)))
                     db.executescript("DROP TABLE IF EXISTS releases; DROP TABLE IF EXISTS outputs; "
                                      "DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS seals; "
-                                     "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS texts; DELETE FROM meta;")
+                                     "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS texts; "
+                                     "DROP TABLE IF EXISTS items; DELETE FROM meta;")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(expected.items()))
                 db.executescript(
                     "CREATE TABLE IF NOT EXISTS releases (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
@@ -112,7 +117,9 @@ class Cache:
                     "CREATE TABLE IF NOT EXISTS media (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                     "CREATE TABLE IF NOT EXISTS seals (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
                     "CREATE TABLE IF NOT EXISTS search (path TEXT PRIMARY KEY, key TEXT NOT NULL,"
-                    " month TEXT NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;")
+                    " month TEXT NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;"
+                    "CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, rss BLOB NOT NULL,"
+                    " atom BLOB NOT NULL) WITHOUT ROWID;")
                 return db
             except (sqlite3.DatabaseError, OSError) as exc:
                 if attempt == 0 and isinstance(exc, sqlite3.DatabaseError):
@@ -232,6 +239,41 @@ class Cache:
                 self._db.execute("INSERT OR REPLACE INTO media VALUES (?, ?)", (key, entry))
             except sqlite3.DatabaseError as exc:
                 self._fail(exc)
+
+    # --- feed items ----------------------------------------------------------------------
+
+    def feed_item(self, key: str) -> tuple[bytes, bytes] | None:
+        """A release's serialised RSS item and Atom entry (`outputs.feeds.items`), if stored as bytes
+        of a sensible length (the caller checks that they are the release's)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT rss, atom FROM items WHERE key = ? AND typeof(rss) = 'blob'"
+                                   " AND typeof(atom) = 'blob' AND length(rss) + length(atom) <= ?",
+                                   (key, MAX_ENTRY)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return None
+        if row is None or type(row[0]) is not bytes or type(row[1]) is not bytes:
+            return None
+        return row[0], row[1]
+
+    def keep_feed_items(self, used: Iterable[str], new: Mapping[str, tuple[bytes, bytes]]) -> None:
+        """Store the `new` items and forget every item not `used` (of releases changed or gone)."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used_items (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM used_items")
+            self._db.executemany("INSERT OR IGNORE INTO used_items VALUES (?)", ((k,) for k in used))
+            self._db.execute("DELETE FROM items WHERE key NOT IN (SELECT key FROM used_items)")
+            self._db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
+                                 ((k, rss, atom) for k, (rss, atom) in sorted(new.items())
+                                  if len(rss) + len(atom) <= MAX_ENTRY))
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
 
     # --- named values --------------------------------------------------------------------
 

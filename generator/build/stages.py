@@ -46,6 +46,7 @@ from generator.media.publish import CACHE_DIR as MEDIA_CACHE
 from generator.media.publish import publish_media
 from generator.outputs.data import OutputData
 from generator.outputs.feeds import feed_tasks
+from generator.outputs.feeds.items import Items
 from generator.outputs.files import Task
 from generator.render.markdown import Body, BodyTooComplex, render_body
 from generator.render.templates import Templates
@@ -129,11 +130,14 @@ def build_site(options: BuildOptions, jobs: int, cache: Cache, display: Display)
     fingerprint = inputs_fingerprint(loaded, templates, views)
     report = BuildReport(warnings=options.advise(loaded) if options.advise is not None else [])
     with Staging(options.output, loaded.addresses) as staging:
+        items = Items(data, cache if cache.usable else None, digest(code_key(), CACHE_FORMAT,
+                                                                     settings_key(loaded.settings)))
         made = _write_site(staging, loaded, catalog, views, data, templates, page_bodies, cache, fingerprint,
-                           jobs, display, report)
+                           jobs, display, report, items)
         report.search = index_search(staging, jobs, made.keys(), cache) if options.search else None
         staging.commit()
     cache.keep_outputs(staging.target, made.stamps(staging.target), made.previous)
+    cache.keep_feed_items(filter(None, map(items.stored_key, catalog.published)), items.made)
     report.output_build = staging.build_id
     report.published = len(catalog.published)
     report.scheduled = sum(1 for s in catalog.states.values() if s.value == "scheduled")
@@ -151,7 +155,7 @@ def build_site(options: BuildOptions, jobs: int, cache: Cache, display: Display)
 
 def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: OutputData,
                 templates: Templates, page_bodies: dict[str, Body], cache: Cache, fingerprint: str, jobs: int,
-                display: Display, report: BuildReport) -> _Made:
+                display: Display, report: BuildReport, items: Items) -> _Made:
     """Stage every file of the site; returns what the tasks made, for the cache."""
     previous = cache.outputs(staging.target)
     made = _Made(previous=previous)
@@ -182,7 +186,7 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
                 staging.copy(path, content)
             else:
                 staging.write(path, content)
-        here = [*site_tasks(loaded, catalog, views, data, templates, page_bodies), *feed_tasks(catalog, data)]
+        here = [*site_tasks(loaded, catalog, views, data, templates, page_bodies), *feed_tasks(catalog, data, items)]
         for number, done in enumerate(each_task(here, fingerprint, previous, site=look)):
             _publish(done, here, staging, previous, made, report)
             if number % 16 == 0:

@@ -22,7 +22,8 @@ from generator.build import loader, stages
 from generator.build.cache import CACHE_DIR, DATABASE
 from generator.build.loader import settings_key
 from generator.build.pipeline import BuildOptions, BuildReport, build
-from generator.core.models import Settings
+from generator.core.models import Release, Settings
+from generator.outputs.feeds import items as feed_items
 from tests.support.corpus import BERLIN, write_release, write_releases, write_site
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=BERLIN)
@@ -228,6 +229,30 @@ def test_an_edit_rewrites_only_the_files_that_show_it(built: tuple[Path, BuildRe
     again = run(site, out)
     assert 0 < again.pages_rendered < first.pages_rendered // 5
     assert again.files_written < (first.files_written + first.files_kept) // 5
+
+
+def test_an_edit_builds_the_feed_item_of_that_release_only(built: tuple[Path, BuildReport], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feed documents that hold the edited release are made again, with the other releases'
+    items as the first build made them (kept in the cache); cold, every item is built."""
+    site, out, _ = first_build(built)
+    _body(site)
+    edited = sorted((site / "content" / "releases").rglob("*.md"))[3]
+    built_for: list[str] = []
+    real = feed_items.feed_entry
+
+    def counting(release: Release, data: Any) -> Any:
+        built_for.append(release.source)
+        return real(release, data)
+
+    monkeypatch.setattr(feed_items, "feed_entry", counting)
+    report = run(site, out)
+    assert report.pages_rendered > 0
+    assert built_for == [edited.relative_to(site).as_posix()]
+    built_for.clear()
+    run(site, tmp_path / "cold", cache=False)
+    assert len(built_for) == len(set(built_for)) > 90
+    assert_same_site(out, tmp_path / "cold")
 
 
 def test_a_rebuild_into_an_emptied_output_makes_the_pages_in_the_workers(built: tuple[Path, BuildReport],

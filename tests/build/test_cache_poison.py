@@ -5,6 +5,7 @@ wrong types, another file's release, huge or absurdly nested values – are miss
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import pickle
@@ -20,10 +21,12 @@ from generator.build import loader
 from generator.build.cache import CACHE_DIR, DATABASE, Entry, Texts
 from generator.build.loader import AuthorityKeys, Cached, Loaded, decode_entry, encode_entry
 from generator.build.pipeline import BuildOptions, build
+from generator.build.stages import decide, load_site
 from generator.content.authorities import load_authorities
 from generator.content.releases import LoadContext
 from generator.content.settings import load_settings
 from generator.media.publish import CACHE_DIR as MEDIA_CACHE
+from generator.outputs.feeds import items as feed_items
 from generator.render.markdown import Body
 from tests.conftest import REPO
 
@@ -278,6 +281,50 @@ def test_bodies_missing_or_damaged_in_the_cache_are_rendered_again(tmp_path: Pat
     run(site, tmp_path / "cold", cache=False)
     assert tree(output) == tree(tmp_path / "cold")
     assert b"Neu: eigene Vorlage" in tree(output)["index.html"]
+
+
+def test_feed_items_damaged_or_of_another_release_are_built_again(tmp_path: Path, demo: dict[str, Any],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A feed document takes a release's stored RSS item and Atom entry only if they are bytes that
+    look like that release's: swapped between releases, turned into text, cut short or given a
+    second item, they are built again, to the same bytes as a cold build."""
+    site = copy_demo(tmp_path / "site")
+    output = tmp_path / "output"
+    run(site, output)
+    with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
+        stored = sorted(db.execute("SELECT key, rss, atom FROM items"))
+        published = decide(load_site(site), NOW, drafts=False).published
+        assert len(stored) == len(published) > 5  # every published release's
+        damaged = {}
+        for number, ((key, rss, atom), (_, other_rss, other_atom)) in enumerate(itertools.pairwise(stored)):
+            damaged[key] = [(other_rss, other_atom), (rss.decode(), atom.decode()), (rss[:-10], atom),
+                            (rss, atom + atom), (rss + rss, atom)][number % 5]
+        db.executemany("UPDATE items SET rss = ?, atom = ? WHERE key = ?",
+                       ((rss, atom, key) for key, (rss, atom) in damaged.items()))
+        db.execute("DELETE FROM seals")
+    built: list[str] = []
+    real = feed_items.feed_entry
+
+    def counting(release: Any, data: Any) -> Any:
+        built.append(release.id)
+        return real(release, data)
+
+    monkeypatch.setattr(feed_items, "feed_entry", counting)
+    # A template of the site's own: every feed document is made again, the items' keys stay.
+    (site / "templates").mkdir()
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    (site / "templates" / "base.html").write_text(base.replace("</body>", "<!-- eigene Vorlage --></body>"),
+                                                  encoding="utf-8")
+    run(site, output)
+    assert len(built) == len(damaged)
+    run(site, tmp_path / "cold", cache=False)
+    assert tree(output) == tree(tmp_path / "cold")
+    # The damaged rows were replaced: the next build that makes every document builds no item.
+    built.clear()
+    (site / "templates" / "base.html").write_text(base, encoding="utf-8")
+    run(site, output)
+    assert built == []
+    assert tree(output) == demo["cold"]
 
 
 def test_damaged_output_rows_only_cost_a_render(tmp_path: Path, demo: dict[str, Any]) -> None:

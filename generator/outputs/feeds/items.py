@@ -7,11 +7,13 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from feedgen.entry import FeedEntry
 from lxml import etree
 
 from generator.core import urls
+from generator.core.digest import digest
 from generator.core.models import Release
 from generator.core.text import strip_control
 from generator.outputs.data import OutputData
@@ -37,12 +39,25 @@ class Item:
     updated: dt.datetime  # the newest major update, or the publication time
 
 
-class Items:
-    """Every release's item, built by feedgen on first use and reused by every feed that has it."""
+class StoredItems(Protocol):
+    """Where the items of earlier builds are kept (the build cache), by `Items.stored_key`."""
 
-    def __init__(self, data: OutputData) -> None:
+    def feed_item(self, key: str) -> tuple[bytes, bytes] | None: ...
+
+
+class Items:
+    """Every release's item, built by feedgen on first use and reused by every feed that has it.
+
+    With `stored`, an item an earlier build made from the same inputs is taken from there: a
+    rebuild after an edit remakes the few documents that hold the release, each with up to
+    `ARCHIVE_SIZE` other releases' items, and those are not built again. `salt` is what every
+    item depends on besides its release's key (Pressroom's code, the settings)."""
+
+    def __init__(self, data: OutputData, stored: StoredItems | None = None, salt: str = "") -> None:
         self.data = data
         self._items: dict[str, Item] = {}
+        self._stored, self._salt = stored, salt
+        self.made: dict[str, tuple[bytes, bytes]] = {}  # by stored key: the items this build built
         self._holder = etree.Element("rss", nsmap=_RSS_NSMAP)
         self._rss_start = b"<item" + b"".join(
             f' xmlns:{prefix}="{uri}"'.encode() for prefix, uri in sorted(_RSS_NSMAP.items())) + b">"
@@ -52,10 +67,38 @@ class Items:
         in the release's key – as a key."""
         return self.data.key(release)
 
+    def stored_key(self, release: Release) -> str | None:
+        """The key the release's item is kept under; None for a release the loader did not key."""
+        if release.id not in self.data.keys:
+            return None
+        return digest("feed item", self._salt, self.data.key(release))
+
     def __getitem__(self, release: Release) -> Item:
         item = self._items.get(release.id)
         if item is None:
-            item = self._items[release.id] = self._make(release)
+            item = self._items[release.id] = self._recall(release) or self._made(release)
+        return item
+
+    def _recall(self, release: Release) -> Item | None:
+        key = self.stored_key(release) if self._stored is not None else None
+        found = self._stored.feed_item(key) if self._stored is not None and key is not None else None
+        if found is None:
+            return None
+        rss, atom = found
+        # What does not look like this release's item was not made by a build: made anew.
+        tag = html.escape(tag_uri(self.data.settings, release.id), quote=False).encode()
+        if not (rss.startswith(b"<item>") and rss.endswith(b"</item>\n") and rss.count(b"<item>") == 1
+                and atom.startswith(b"<entry>") and atom.endswith(b"</entry>\n") and atom.count(b"<entry>") == 1
+                and f'<guid isPermaLink="false">{tag.decode()}</guid>'.encode() in rss
+                and b"<id>" + tag + b"</id>" in atom):
+            return None
+        return Item(rss, atom, release.updated)
+
+    def _made(self, release: Release) -> Item:
+        item = self._make(release)
+        key = self.stored_key(release)
+        if key is not None:
+            self.made[key] = (item.rss, item.atom)
         return item
 
     def _make(self, release: Release) -> Item:

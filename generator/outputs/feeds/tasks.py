@@ -15,12 +15,12 @@ from generator.outputs.feeds.plan import FEED_KINDS, Channel, FeedKind, channels
 from generator.outputs.files import Task
 
 
-def feed_tasks(catalog: Catalog, data: OutputData) -> Iterator[Task]:
+def feed_tasks(catalog: Catalog, data: OutputData, items: Items | None = None) -> Iterator[Task]:
     """Every feed document of the site, in a stable order, as tasks: a document is keyed by its
     channel, its place in the archive and its items' inputs, so a full archive page – and any
     document whose items did not change – is not made again. The site's channel comes first;
-    its plan also pages the JSON Feed."""
-    items = Items(data)
+    its plan also pages the JSON Feed. `items` may come with the items of earlier builds."""
+    items = items if items is not None else Items(data)
     for channel in channels(catalog, data):
         layout = plan(channel, data.settings.feed_items)
         documents: list[tuple[int | None, tuple[Release, ...]]] = [(None, layout.current),
