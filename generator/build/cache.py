@@ -34,7 +34,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,8 +118,9 @@ class Cache:
                     "CREATE TABLE IF NOT EXISTS seals (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
                     "CREATE TABLE IF NOT EXISTS search (path TEXT PRIMARY KEY, key TEXT NOT NULL,"
                     " month TEXT NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;"
+                    # A rowid table: its rows are a few kilobytes each, too large for WITHOUT ROWID.
                     "CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, rss BLOB NOT NULL,"
-                    " atom BLOB NOT NULL) WITHOUT ROWID;")
+                    " atom BLOB NOT NULL);")
                 return db
             except (sqlite3.DatabaseError, OSError) as exc:
                 if attempt == 0 and isinstance(exc, sqlite3.DatabaseError):
@@ -242,21 +243,25 @@ class Cache:
 
     # --- feed items ----------------------------------------------------------------------
 
-    def feed_item(self, key: str) -> tuple[bytes, bytes] | None:
-        """A release's serialised RSS item and Atom entry (`outputs.feeds.items`), if stored as bytes
-        of a sensible length (the caller checks that they are the release's)."""
+    def feed_items(self, keys: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
+        """Releases' serialised RSS items and Atom entries (`outputs.feeds.items`) by key, those stored
+        as bytes of a sensible length (the caller checks that they are the releases')."""
         if self._db is None:
-            return None
+            return {}
+        found: dict[str, tuple[bytes, bytes]] = {}
         try:
-            row = self._db.execute("SELECT rss, atom FROM items WHERE key = ? AND typeof(rss) = 'blob'"
-                                   " AND typeof(atom) = 'blob' AND length(rss) + length(atom) <= ?",
-                                   (key, MAX_ENTRY)).fetchone()
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                rows = self._db.execute(
+                    f"SELECT key, rss, atom FROM items WHERE key IN ({','.join('?' * len(chunk))})"
+                    " AND typeof(rss) = 'blob' AND typeof(atom) = 'blob' AND length(rss) + length(atom) <= ?",
+                    (*chunk, MAX_ENTRY))
+                found.update((key, (rss, atom)) for key, rss, atom in rows
+                             if type(rss) is bytes and type(atom) is bytes)
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
-            return None
-        if row is None or type(row[0]) is not bytes or type(row[1]) is not bytes:
-            return None
-        return row[0], row[1]
+            return {}
+        return found
 
     def keep_feed_items(self, used: Iterable[str], new: Mapping[str, tuple[bytes, bytes]]) -> None:
         """Store the `new` items and forget every item not `used` (of releases changed or gone)."""

@@ -95,7 +95,8 @@ def document(channel: Channel, releases: Sequence[Release], items: Items, settin
     feed.language(settings.language)
     feed.generator(GENERATOR)
     # A withdrawal changes the Atom document as much as a new entry does: its time counts.
-    newest = max((*(items[r].updated for r in releases), *(t.when for t in history.tombstones)), default=QUIET_TIME)
+    shown = items.of(releases)
+    newest = max((*(item.updated for item in shown), *(t.when for t in history.tombstones)), default=QUIET_TIME)
     feed.updated(newest.astimezone(settings.tz))
     feed.link(href=address(number), rel="self", type=mime)
     if kind == "rss":
@@ -106,7 +107,7 @@ def document(channel: Channel, releases: Sequence[Release], items: Items, settin
     feed.link(href=channel.home, rel="alternate", type="text/html")  # the last link is RSS's <link>
     shell: bytes = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
     close = b"</channel>" if kind == "rss" else b"</feed>"
-    body = [items[r].rss if kind == "rss" else items[r].atom for r in releases]
+    body = [item.rss if kind == "rss" else item.atom for item in shown]
     at = shell.rindex(close)
     return shell[:at] + b"".join(body) + shell[at:]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,7 +43,7 @@ class Item:
 class StoredItems(Protocol):
     """Where the items of earlier builds are kept (the build cache), by `Items.stored_key`."""
 
-    def feed_item(self, key: str) -> tuple[bytes, bytes] | None: ...
+    def feed_items(self, keys: Sequence[str]) -> dict[str, tuple[bytes, bytes]]: ...
 
 
 class Items:
@@ -67,6 +68,11 @@ class Items:
         in the release's key – as a key."""
         return self.data.key(release)
 
+    def keys_of(self, releases: Sequence[Release]) -> list[str]:
+        """`key` of each release (every feed document's key names its items': tens of thousands)."""
+        known, key = self.data.keys, self.data.key
+        return [known.get(r.id) or key(r) for r in releases]
+
     def stored_key(self, release: Release) -> str | None:
         """The key the release's item is kept under; None for a release the loader did not key."""
         if release.id not in self.data.keys:
@@ -74,25 +80,33 @@ class Items:
         return digest("feed item", self._salt, self.data.key(release))
 
     def __getitem__(self, release: Release) -> Item:
-        item = self._items.get(release.id)
-        if item is None:
-            item = self._items[release.id] = self._recall(release) or self._made(release)
-        return item
+        return self.of((release,))[0]
 
-    def _recall(self, release: Release) -> Item | None:
-        key = self.stored_key(release) if self._stored is not None else None
-        found = self._stored.feed_item(key) if self._stored is not None and key is not None else None
-        if found is None:
-            return None
-        rss, atom = found
-        # What does not look like this release's item was not made by a build: made anew.
-        tag = html.escape(tag_uri(self.data.settings, release.id), quote=False).encode()
-        if not (rss.startswith(b"<item>") and rss.endswith(b"</item>\n") and rss.count(b"<item>") == 1
-                and atom.startswith(b"<entry>") and atom.endswith(b"</entry>\n") and atom.count(b"<entry>") == 1
-                and f'<guid isPermaLink="false">{tag.decode()}</guid>'.encode() in rss
-                and b"<id>" + tag + b"</id>" in atom):
-            return None
-        return Item(rss, atom, release.updated)
+    def of(self, releases: Sequence[Release]) -> list[Item]:
+        """The releases' items, those not at hand asked of the store together."""
+        missing = [r for r in releases if r.id not in self._items]
+        if missing:
+            recalled = self._recall(missing)
+            for release in missing:
+                self._items[release.id] = recalled.get(release.id) or self._made(release)
+        return [self._items[r.id] for r in releases]
+
+    def _recall(self, releases: Sequence[Release]) -> dict[str, Item]:
+        if self._stored is None:
+            return {}
+        keys = {key: release for release in releases if (key := self.stored_key(release)) is not None}
+        recalled = {}
+        for key, (rss, atom) in self._stored.feed_items(sorted(keys)).items():
+            release = keys.get(key)
+            if release is None:
+                continue
+            # What does not look like this release's item was not made by a build: made anew.
+            tag = html.escape(tag_uri(self.data.settings, release.id), quote=False).encode()
+            if (rss.startswith(b"<item>") and rss.endswith(b"</item>\n") and rss.count(b"<item>") == 1
+                    and atom.startswith(b"<entry>") and atom.endswith(b"</entry>\n") and atom.count(b"<entry>") == 1
+                    and b'<guid isPermaLink="false">' + tag + b"</guid>" in rss and b"<id>" + tag + b"</id>" in atom):
+                recalled[release.id] = Item(rss, atom, release.updated)
+        return recalled
 
     def _made(self, release: Release) -> Item:
         item = self._make(release)

@@ -38,7 +38,7 @@ def _json_task(releases: tuple[Release, ...], items: Items, data: OutputData, nu
     newest = archives if number is None else number - 1
     next_page = newest if newest >= 1 else None
     return Task(json_feed_path(number),
-                lambda: ("json", str(next_page), *(items.key(r) for r in releases)),
+                lambda: ("json", str(next_page), *items.keys_of(releases)),
                 lambda: json_feed(releases, data, next_page))
 
 
@@ -49,7 +49,7 @@ def _document_task(channel: Channel, releases: tuple[Release, ...], items: Items
     def key() -> tuple[str, ...]:
         gone = channel.tombstones if kind == "atom" and number is None else ()
         return (channel.title, channel.description, channel.home, kind, str(number), str(archives),
-                *(items.key(r) for r in releases), "tombstones",
+                *items.keys_of(releases), "tombstones",
                 *(f"{t.ref} {t.when.isoformat()}" for t in gone))
 
     return Task(path, key, lambda: document(channel, releases, items, settings, kind, number, archives))
