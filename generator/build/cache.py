@@ -14,7 +14,7 @@ It remembers these things, all keyed by content hashes:
 - for each output file, the key of everything it was rendered from and the size and
   modification time it had, so a page whose inputs did not change is carried over from
   the previous site instead of being rendered again – unless the file there was touched;
-- each release's RSS item and Atom entry as feeds carry them, under a key of the release's key,
+- each release's RSS item, Atom entry and JSON Feed item as feeds carry them, under a key of the release's key,
   Pressroom's code and the settings: a rebuild remakes the few feed documents that hold a
   changed release without building the items of the others again;
 - the entries of the media store (`generator.media.store`): which encoded variants of an image
@@ -120,7 +120,7 @@ class Cache:
                     " month TEXT NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;"
                     # A rowid table: its rows are a few kilobytes each, too large for WITHOUT ROWID.
                     "CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, rss BLOB NOT NULL,"
-                    " atom BLOB NOT NULL);")
+                    " atom BLOB NOT NULL, json TEXT NOT NULL);")
                 return db
             except (sqlite3.DatabaseError, OSError) as exc:
                 if attempt == 0 and isinstance(exc, sqlite3.DatabaseError):
@@ -243,27 +243,28 @@ class Cache:
 
     # --- feed items ----------------------------------------------------------------------
 
-    def feed_items(self, keys: Sequence[str]) -> dict[str, tuple[bytes, bytes]]:
-        """Releases' serialised RSS items and Atom entries (`outputs.feeds.items`) by key, those stored
-        as bytes of a sensible length (the caller checks that they are the releases')."""
+    def feed_items(self, keys: Sequence[str]) -> dict[str, tuple[bytes, bytes, str]]:
+        """Releases' serialised RSS items, Atom entries and JSON Feed items (`outputs.feeds.items`)
+        by key, those stored with the right types and a sensible length (the caller checks that
+        they are the releases')."""
         if self._db is None:
             return {}
-        found: dict[str, tuple[bytes, bytes]] = {}
+        found: dict[str, tuple[bytes, bytes, str]] = {}
         try:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 rows = self._db.execute(
-                    f"SELECT key, rss, atom FROM items WHERE key IN ({','.join('?' * len(chunk))})"
-                    " AND typeof(rss) = 'blob' AND typeof(atom) = 'blob' AND length(rss) + length(atom) <= ?",
-                    (*chunk, MAX_ENTRY))
-                found.update((key, (rss, atom)) for key, rss, atom in rows
-                             if type(rss) is bytes and type(atom) is bytes)
+                    f"SELECT key, rss, atom, json FROM items WHERE key IN ({','.join('?' * len(chunk))})"
+                    " AND typeof(rss) = 'blob' AND typeof(atom) = 'blob' AND typeof(json) = 'text'"
+                    " AND length(rss) + length(atom) + length(json) <= ?", (*chunk, MAX_ENTRY))
+                found.update((key, (rss, atom, text)) for key, rss, atom, text in rows
+                             if type(rss) is bytes and type(atom) is bytes and type(text) is str)
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
             return {}
         return found
 
-    def keep_feed_items(self, used: Iterable[str], new: Mapping[str, tuple[bytes, bytes]]) -> None:
+    def keep_feed_items(self, used: Iterable[str], new: Mapping[str, tuple[bytes, bytes, str]]) -> None:
         """Store the `new` items and forget every item not `used` (of releases changed or gone)."""
         if self._db is None:
             return
@@ -273,9 +274,9 @@ class Cache:
             self._db.execute("DELETE FROM used_items")
             self._db.executemany("INSERT OR IGNORE INTO used_items VALUES (?)", ((k,) for k in used))
             self._db.execute("DELETE FROM items WHERE key NOT IN (SELECT key FROM used_items)")
-            self._db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
-                                 ((k, rss, atom) for k, (rss, atom) in sorted(new.items())
-                                  if len(rss) + len(atom) <= MAX_ENTRY))
+            self._db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?)",
+                                 ((k, *item) for k, item in sorted(new.items())
+                                  if len(item[0]) + len(item[1]) + len(item[2]) <= MAX_ENTRY))
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)

@@ -285,22 +285,24 @@ def test_bodies_missing_or_damaged_in_the_cache_are_rendered_again(tmp_path: Pat
 
 def test_feed_items_damaged_or_of_another_release_are_built_again(tmp_path: Path, demo: dict[str, Any],
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """A feed document takes a release's stored RSS item and Atom entry only if they are bytes that
-    look like that release's: swapped between releases, turned into text, cut short or given a
-    second item, they are built again, to the same bytes as a cold build."""
+    """A feed document takes a release's stored RSS item, Atom entry and JSON Feed item only if they
+    look like that release's: swapped between releases, of the wrong type, cut short, given a
+    second item or no JSON, they are built again, to the same bytes as a cold build."""
     site = copy_demo(tmp_path / "site")
     output = tmp_path / "output"
     run(site, output)
     with sqlite3.connect(site / CACHE_DIR / DATABASE) as db:
-        stored = sorted(db.execute("SELECT key, rss, atom FROM items"))
+        stored = sorted(db.execute("SELECT key, rss, atom, json FROM items"))
         published = decide(load_site(site), NOW, drafts=False).published
         assert len(stored) == len(published) > 5  # every published release's
         damaged = {}
-        for number, ((key, rss, atom), (_, other_rss, other_atom)) in enumerate(itertools.pairwise(stored)):
-            damaged[key] = [(other_rss, other_atom), (rss.decode(), atom.decode()), (rss[:-10], atom),
-                            (rss, atom + atom), (rss + rss, atom)][number % 5]
-        db.executemany("UPDATE items SET rss = ?, atom = ? WHERE key = ?",
-                       ((rss, atom, key) for key, (rss, atom) in damaged.items()))
+        for number, ((key, rss, atom, text), (_, other_rss, other_atom, other_text)) in enumerate(
+                itertools.pairwise(stored)):
+            damaged[key] = [(other_rss, other_atom, text), (rss, atom, "{\n  nichts\n}"), (rss, atom, other_text),
+                            (rss.decode(), atom.decode(), text.encode()), (rss[:-10], atom, text),
+                            (rss, atom + atom, text), (rss + rss, atom, text)][number % 7]
+        db.executemany("UPDATE items SET rss = ?, atom = ?, json = ? WHERE key = ?",
+                       ((rss, atom, text, key) for key, (rss, atom, text) in damaged.items()))
         db.execute("DELETE FROM seals")
     built: list[str] = []
     real = feed_items.feed_entry

@@ -12,6 +12,8 @@ from typing import Any
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build.pipeline import decide, load_site
 from generator.core.models import Authority, Release, State
@@ -469,3 +471,28 @@ def test_a_full_archive_page_is_followed_by_a_page_at_once() -> None:
     layout = plan(Channel("feeds/", "t", "d", BASE, newest_first), 20)
     assert [len(p) for p in layout.archives] == [100, 0]
     assert plan(Channel("feeds/", "t", "d", BASE, newest_first[:20]), 20).archives == ()
+
+
+def _plan_by_sorting(channel: Channel, feed_items: int, size: int = ARCHIVE_SIZE) -> tuple[tuple[Release, ...], ...]:
+    """The archive pages as the plan's rule states them, slot by slot, for every channel alike."""
+    if len(channel.releases) <= feed_items:
+        return ()
+    slots = sorted((*channel.releases, *channel.withdrawn), key=lambda r: (r.date, r.id))
+    shown = {r.id for r in channel.releases}
+    cut = next(i for i, r in enumerate(slots) if r.id == channel.releases[feed_items - 1].id)
+    return tuple(tuple(reversed([r for r in slots[start:min(start + size, cut)] if r.id in shown]))
+                 for start in range(0, cut // size * size + 1, size))
+
+
+@given(count=st.integers(0, 260), feed_items=st.integers(1, 40), size=st.integers(1, 60),
+       gone=st.sets(st.integers(0, 259), max_size=12))
+@settings(max_examples=150, deadline=None)
+def test_the_plan_of_any_channel_follows_its_rule(count: int, feed_items: int, size: int, gone: set[int]) -> None:
+    oldest_first = _releases(count)
+    withdrawn = tuple(r for n, r in enumerate(oldest_first) if n in gone)
+    published = tuple(r for n, r in reversed(list(enumerate(oldest_first))) if n not in gone)
+    for channel in (Channel("feeds/", "t", "d", BASE, published, withdrawn),
+                    Channel("feeds/", "t", "d", BASE, published)):
+        layout = plan(channel, feed_items, size)
+        assert layout.current == published[:feed_items]
+        assert layout.archives == _plan_by_sorting(channel, feed_items, size)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from generator.core.models import Release
 from generator.core.text import strip_control
 from generator.outputs.data import OutputData
 from generator.outputs.feeds.content import content_html, teaser
+from generator.outputs.feeds.json_feed import json_item_text
 from generator.outputs.feeds.plan import tag_uri
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -37,13 +39,14 @@ def xml_text(value: str) -> str:
 class Item:
     rss: bytes  # serialised <item>, ready to splice
     atom: bytes  # serialised <entry>
+    json: str  # the JSON Feed item (`json_feed.json_item_text`)
     updated: dt.datetime  # the newest major update, or the publication time
 
 
 class StoredItems(Protocol):
     """Where the items of earlier builds are kept (the build cache), by `Items.stored_key`."""
 
-    def feed_items(self, keys: Sequence[str]) -> dict[str, tuple[bytes, bytes]]: ...
+    def feed_items(self, keys: Sequence[str]) -> dict[str, tuple[bytes, bytes, str]]: ...
 
 
 class Items:
@@ -58,7 +61,7 @@ class Items:
         self.data = data
         self._items: dict[str, Item] = {}
         self._stored, self._salt = stored, salt
-        self.made: dict[str, tuple[bytes, bytes]] = {}  # by stored key: the items this build built
+        self.made: dict[str, tuple[bytes, bytes, str]] = {}  # by stored key: the items this build built
         self._holder = etree.Element("rss", nsmap=_RSS_NSMAP)
         self._rss_start = b"<item" + b"".join(
             f' xmlns:{prefix}="{uri}"'.encode() for prefix, uri in sorted(_RSS_NSMAP.items())) + b">"
@@ -96,23 +99,17 @@ class Items:
             return {}
         keys = {key: release for release in releases if (key := self.stored_key(release)) is not None}
         recalled = {}
-        for key, (rss, atom) in self._stored.feed_items(sorted(keys)).items():
+        for key, (rss, atom, text) in self._stored.feed_items(sorted(keys)).items():
             release = keys.get(key)
-            if release is None:
-                continue
-            # What does not look like this release's item was not made by a build: made anew.
-            tag = html.escape(tag_uri(self.data.settings, release.id), quote=False).encode()
-            if (rss.startswith(b"<item>") and rss.endswith(b"</item>\n") and rss.count(b"<item>") == 1
-                    and atom.startswith(b"<entry>") and atom.endswith(b"</entry>\n") and atom.count(b"<entry>") == 1
-                    and b'<guid isPermaLink="false">' + tag + b"</guid>" in rss and b"<id>" + tag + b"</id>" in atom):
-                recalled[release.id] = Item(rss, atom, release.updated)
+            if release is not None and _looks_made(release, rss, atom, text, self.data):
+                recalled[release.id] = Item(rss, atom, text, release.updated)
         return recalled
 
     def _made(self, release: Release) -> Item:
         item = self._make(release)
         key = self.stored_key(release)
         if key is not None:
-            self.made[key] = (item.rss, item.atom)
+            self.made[key] = (item.rss, item.atom, item.json)
         return item
 
     def _make(self, release: Release) -> Item:
@@ -128,7 +125,24 @@ class Items:
         atom = entry.atom_entry()
         _fix_atom_links(atom, entry.link())
         atom_bytes = etree.tostring(atom, encoding="UTF-8", xml_declaration=False, pretty_print=True)
-        return Item(rss_bytes, atom_bytes, release.updated)
+        return Item(rss_bytes, atom_bytes, json_item_text(release, self.data), release.updated)
+
+
+def _looks_made(release: Release, rss: bytes, atom: bytes, text: str, data: OutputData) -> bool:
+    """Whether stored items are what a build made for `release`: one RSS item and one Atom entry
+    with its id, and one JSON object with it (what is not was written by someone else)."""
+    tag = tag_uri(data.settings, release.id)
+    escaped = html.escape(tag, quote=False).encode()
+    if not (rss.startswith(b"<item>") and rss.endswith(b"</item>\n") and rss.count(b"<item>") == 1
+            and atom.startswith(b"<entry>") and atom.endswith(b"</entry>\n") and atom.count(b"<entry>") == 1
+            and b'<guid isPermaLink="false">' + escaped + b"</guid>" in rss and b"<id>" + escaped + b"</id>" in atom
+            and text.startswith("{\n") and text.endswith("\n}")):
+        return False
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and value.get("id") == tag
 
 
 def _fix_atom_links(entry: etree._Element, links: list[dict[str, str]]) -> None:

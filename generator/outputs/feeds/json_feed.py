@@ -51,8 +51,14 @@ def json_feed_path(number: int | None) -> str:
     return urls.JSON_FEED if number is None else urls.feed_archive(urls.SITE_FEEDS, number) + JSON_FEED_NAME
 
 
-def json_feed(releases: Sequence[Release], data: OutputData, next_page: int | None) -> str:
-    """One JSON Feed document; `next_page` is the archive page its `next_url` names (older items).
+def json_item_text(release: Release, data: OutputData) -> str:
+    """The release's item as `json_feed` writes it, before the indentation of its place there."""
+    return json.dumps(strip_control_all(json_item(release, data)), ensure_ascii=False, indent=2)
+
+
+def json_feed(items: Sequence[str], data: OutputData, next_page: int | None) -> str:
+    """One JSON Feed document of the items given (`json_item_text`, newest first); `next_page`
+    is the archive page its `next_url` names (older items).
 
     Every page has the subscription document's `feed_url`: they are pages of one feed, as the
     Atom archives share its id.
@@ -72,8 +78,14 @@ def json_feed(releases: Sequence[Release], data: OutputData, next_page: int | No
         document["hubs"] = [{"type": "WebSub", "url": settings.websub_hub}]
     if next_page is not None:
         document["next_url"] = data.absolute(json_feed_path(next_page))
-    document["items"] = [json_item(r, data) for r in releases]
+    document["items"] = []
     text = json.dumps(strip_control_all(document), ensure_ascii=False, indent=2)
+    if items:
+        # The items' texts where json.dumps would put them, indented one level deeper: what it
+        # would write for the whole document, without encoding each item again in every build.
+        at = text.rindex('"items": []')
+        text = (text[:at] + '"items": [\n    ' + ",\n    ".join(item.replace("\n", "\n    ") for item in items)
+                + "\n  ]" + text[at + len('"items": []'):])
     # The same values, but no "<" or "&" in the bytes: a title with markup stays inert even for
     # a consumer that pastes JSON into a page.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -89,14 +89,22 @@ def plan(channel: Channel, feed_items: int, size: int = ARCHIVE_SIZE) -> Plan:
     current = channel.releases[:feed_items]
     if len(channel.releases) <= feed_items:
         return Plan(current, ())
-    shown = {r.id for r in channel.releases}
-    slots = sorted((*channel.releases, *channel.withdrawn), key=lambda r: (r.date, r.id))
-    oldest_current = current[-1].id
-    cut = next(i for i, r in enumerate(slots) if r.id == oldest_current)
+    shown: set[str] | None = None
+    slots: Sequence[Release]
+    if channel.withdrawn:
+        shown = {r.id for r in channel.releases}
+        slots = sorted((*channel.releases, *channel.withdrawn), key=lambda r: (r.date, r.id))
+        oldest_current = current[-1].id
+        cut = next(i for i, r in enumerate(slots) if r.id == oldest_current)
+    else:
+        # Published releases come newest first by (date, id) (`catalog.newest_first`): reversed,
+        # they are the slots, and the subscription document holds the last `feed_items`.
+        slots = channel.releases[::-1]
+        cut = len(slots) - len(current)
     pages = []
     for start in range(0, cut // size * size + 1, size):
-        chunk = [r for r in slots[start:min(start + size, cut)] if r.id in shown]
-        pages.append(tuple(reversed(chunk)))
+        window = slots[start:min(start + size, cut)]
+        pages.append(tuple(reversed(window if shown is None else [r for r in window if r.id in shown])))
     return Plan(current, tuple(pages))
 
 

@@ -39,7 +39,7 @@ def _json_task(releases: tuple[Release, ...], items: Items, data: OutputData, nu
     next_page = newest if newest >= 1 else None
     return Task(json_feed_path(number),
                 lambda: ("json", str(next_page), *items.keys_of(releases)),
-                lambda: json_feed(releases, data, next_page))
+                lambda: json_feed([item.json for item in items.of(releases)], data, next_page))
 
 
 def _document_task(channel: Channel, releases: tuple[Release, ...], items: Items, settings: Settings, kind: FeedKind,
