@@ -215,28 +215,26 @@ class _Plan:
     def key(self, file: _File) -> tuple[str, ...]:
         if file.sequence == "seiten":
             return self.pages_key
-        return (self._releases_key(file.start, file.end),)
+        return ("\0".join(self.slot_keys[file.start:file.end]),)
 
-    def _releases_key(self, start: int, end: int) -> str:
-        """The keys of the releases shown in slots `start` to `end` (their addresses and times)."""
+    @cached_property
+    def slot_keys(self) -> list[str]:
+        """Each slot's release key (which names its address and times), "" for an empty slot."""
         key, gone = self.data.key, self.gone
-        return "\0".join([key(r) for r in self.slots[start:end] if r.id not in gone])
+        return ["" if r.id in gone else key(r) for r in self.slots]
 
     @cached_property
     def pages_key(self) -> tuple[str, ...]:
-        """What the site's own pages show of the releases, their addresses and times: the path and
-        the releases' keys of every listing (the index pages show the first of each), and the
-        standalone pages; the same for each `seiten` file (there is one below 50,000 pages)."""
-        key = self.data.key
-        parts = ["\0".join(map(key, self.catalog.published))]
-        for _, members in self._groups():
-            parts += (f"{g.path}\0" + "\0".join(map(key, g.releases)) for g in members)
-        return (*parts, "pages", *self.page_slugs)
+        """What the site's own pages show of the releases – their addresses and times –: the keys
+        of the releases shown (which also name what puts a release in a listing: its authority,
+        tags, places and date), the listings in their order (an authority's may be empty), and the
+        standalone pages. The same for each `seiten` file (there is one below 50,000 pages)."""
+        groups = (g.path for _, members in self._groups() for g in members)
+        return ("\0".join(self.slot_keys), *groups, "pages", *self.page_slugs)
 
     def index_key(self) -> tuple[str, ...]:
         """The index shows each file's address and its newest time, which its key names."""
-        return (*(f.path for f in self.files), *self.pages_key, "releases",
-                *(self._releases_key(f.start, f.end) for f in self.files if f.sequence == "meldungen"))
+        return (*(f.path for f in self.files), *self.pages_key)
 
     # --- the files ----------------------------------------------------------
 
@@ -254,9 +252,34 @@ class _Plan:
             if file.sequence == "seiten":
                 newest = _newest(self.page_times[file.start:file.end])
             else:
-                newest = _newest(r.updated for r in self.slots[file.start:file.end] if r.id not in self.gone)
+                newest = self._slots_newest(file.start, file.end)
             files.append((file.path, newest))
         return index(files, self.data)
+
+    def _slots_newest(self, start: int, end: int) -> dt.datetime | None:
+        """The newest `updated` of the releases shown in slots `start` to `end`, as `max` gives it,
+        without comparing them all: the slots are oldest first by date, so it is that of the last
+        shown, or of one with updates; of equal times `max` keeps the first, so the shown ones
+        of the last date are all looked at."""
+        slots, gone = self.slots, self.gone
+        last: list[Release] = []  # the shown ones of the newest date, the latest first
+        position = end - 1
+        while position >= start:
+            release = slots[position]
+            if release.id not in gone:
+                if last and release.date != last[0].date:
+                    break
+                last.append(release)
+            position -= 1
+        if not last:
+            return None
+        earlier = [r for r in slots[start:position + 1] if r.updates and r.id not in gone] if self.updates else []
+        return max([r.updated for r in (*earlier, *reversed(last))])
+
+    @cached_property
+    def updates(self) -> bool:
+        """Whether any release shown has updates: only such a release can be newer than its date."""
+        return any(map(_UPDATES, self.catalog.published))
 
     @cached_property
     def release_lines(self) -> list[str | None]:
@@ -311,11 +334,8 @@ class _Plan:
         its own –, an index page's the newest of its groups' first releases."""
         catalog, per_page = self.catalog, self.per_page
         times: list[dt.datetime | None] = [catalog.published[0].updated if catalog.published else None]
-        # Only a release with updates can be newer than the date that orders its listings.
-        updates = any(map(_UPDATES, catalog.published))
-
         def listing(releases: Sequence[Release]) -> None:
-            marks = [i for i, r in enumerate(releases) if r.updates] if updates else []
+            marks = [i for i, r in enumerate(releases) if r.updates] if self.updates else []
             positions = range(len(releases))
             times.append(_listed_newest(releases, positions[:per_page], marks))
             times.extend([_listed_newest(releases, archive_chunk(positions, per_page, n), marks)
