@@ -43,7 +43,6 @@ from generator.outputs.api import api_files
 from generator.outputs.data import OutputData
 from generator.outputs.feeds import feed_tasks
 from generator.outputs.servers import server_files
-from generator.outputs.sitemap import sitemap_files
 from generator.render.markdown import hrefs, strip_controls
 from generator.render.templates import Templates
 from generator.render.views import ViewMaker
@@ -77,7 +76,6 @@ def planned_paths(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: 
     paths += (urls.media(attachment.file.site_path) for release in shown for attachment in release.attachments)
     paths += (path for path, _ in theme_files(templates))
     paths.append(urls.NOT_FOUND)
-    paths += (path for path, _ in sitemap_files(catalog, data, (page.slug for page in loaded.pages)))
     paths += (path for path, _ in server_files(catalog, data.links))
     paths += (path for path, _ in api_files(catalog, data))
     paths += (urls.event_calendar(release.slug) for release in shown if release.event is not None)

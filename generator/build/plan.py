@@ -21,7 +21,7 @@ from generator.outputs.files import Task, Tasks
 from generator.outputs.ics import event_calendar
 from generator.outputs.json_ld import discovery
 from generator.outputs.servers import server_files
-from generator.outputs.sitemap import sitemap_files
+from generator.outputs.sitemap import sitemap_tasks
 from generator.outputs.wire import release_text
 from generator.render.markdown import Body
 from generator.render.templates import Templates
@@ -31,10 +31,11 @@ SiteFile = tuple[str, str | bytes | Path]
 
 
 def page_tasks(catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates) -> Tasks:
-    """The many files of a site – per release, per listing page, per API page – as tasks for the
-    workers, each made when a worker comes to it."""
+    """The many files of a site – per release, per listing page, per API page, the sitemap – as
+    tasks for the workers, each made when a worker comes to it."""
     return Tasks([release_tasks(catalog, views, data, templates),
-                  Tasks.of(list(listing_tasks(catalog, views, data, templates))), *api_tasks(catalog, data)])
+                  Tasks.of(list(listing_tasks(catalog, views, data, templates))), *api_tasks(catalog, data),
+                  Tasks.of(sitemap_tasks(catalog, data, (page.slug for page in views.pages)))])
 
 
 def site_tasks(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: OutputData, templates: Templates,
@@ -50,7 +51,6 @@ def other_files(loaded: LoadedSite, catalog: Catalog, views: ViewMaker, data: Ou
     """Every file that is not a task, in a stable order."""
     yield from media_files(catalog, views.media)
     yield from theme_files(templates)
-    yield from sitemap_files(catalog, data, (page.slug for page in loaded.pages))
     yield from server_files(catalog, data.links)
     yield from api_files(catalog, data)
 
