@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 import markdown
 import nh3
@@ -51,7 +51,6 @@ _LINK_WITHOUT_HREF = re.compile(r'<a((?:\s+(?!href=)[a-z-]+="[^"]*")*)\s*>(.*?)<
 # lone surrogates: invisible, invalid in HTML and XML, and a way to hide text from a reviewer. (The
 # other planes' noncharacters are left: they would make this search, run over every page, ten times dearer.)
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-_WHITESPACE = re.compile(r"\s+")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
@@ -157,6 +156,34 @@ def _line_of_tags(source: str) -> int:
     return 1
 
 
+class _Sought:
+    """An inline pattern's expression that is searched only in text holding the one character
+    each of its matches needs at or after the start.
+
+    Python-Markdown runs every inline pattern over every run of text. The expressions below begin
+    with a look-behind, so the regular expression engine finds no literal to skip ahead to and
+    tries each position: over plain paragraphs, the backtick and the three "[" patterns cost more
+    than all other inline patterns together. Looking for the character first finds the same
+    matches (none without it) in a hundredth of the time."""
+
+    def __init__(self, expression: re.Pattern[str], needed: str) -> None:
+        self._expression = expression
+        self._needed = needed
+
+    def finditer(self, string: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        if string.find(self._needed, pos) < 0:
+            return iter(())
+        return self._expression.finditer(string, pos)
+
+    def __getattr__(self, name: str) -> Any:  # anything else a pattern may ask of its expression
+        return getattr(self._expression, name)
+
+
+# The inline patterns whose expressions begin with a look-behind, and the character each match holds:
+# a backtick (the code span's, or the one after escaped backslashes), an opening bracket.
+_SOUGHT = {"backtick": "`", "reference": "[", "link": "[", "short_reference": "["}
+
+
 class _Renderer:
     """One Markdown instance, reused: building one costs more than converting a release."""
 
@@ -166,7 +193,13 @@ class _Renderer:
     @staticmethod
     def _make() -> markdown.Markdown:
         # Telephone numbers in the text become tel: links (generator.render.phones).
-        return markdown.Markdown(extensions=["tables", "sane_lists", PhoneLinkExtension()], output_format="html")
+        md = markdown.Markdown(extensions=["tables", "sane_lists", PhoneLinkExtension()], output_format="html")
+        for name, needed in _SOUGHT.items():
+            pattern = md.inlinePatterns[name]
+            expression = pattern.getCompiledRegExp()
+            # The pattern's own expression, only searched when it can match (see _Sought).
+            pattern.compiled_re = cast("re.Pattern[str]", _Sought(expression, needed))
+        return md
 
     def __call__(self, source: str) -> str:
         self._md.reset()
@@ -202,7 +235,7 @@ def render_body(source: str) -> Body:
     text = html_to_text(safe)
     paragraph = _FIRST_PARAGRAPH.search(safe)
     first = html_to_text(paragraph[1]) if paragraph else ""
-    return Body(html=safe, text=text, first_paragraph=_WHITESPACE.sub(" ", first).strip())
+    return Body(html=safe, text=text, first_paragraph=" ".join(first.split()))
 
 
 def strip_controls(text: str) -> str:
@@ -248,7 +281,7 @@ def first_paragraph(bodies: Mapping[str, Body], release_id: str) -> str:
 
 def teaser(summary: str | None, first_paragraph: str, limit: int = TEASER_LENGTH) -> str:
     """The summary, or the start of the first paragraph cut at a word boundary."""
-    text = _WHITESPACE.sub(" ", summary or first_paragraph).strip()
+    text = " ".join((summary or first_paragraph).split())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:–-")
@@ -291,7 +324,21 @@ class _TextMaker(HTMLParser):
             self._href = None
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data if "pre" in self.parts[-1:] else _WHITESPACE.sub(" ", data))
+        self.parts.append(data if "pre" in self.parts[-1:] else collapse_spaces(data))
+
+
+def collapse_spaces(text: str) -> str:
+    """Each run of white space as one space (as `re.sub(r"\\s+", " ", text)`, four times as fast:
+    `str.split` and `\\s` know the same white space)."""
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    joined = " ".join(words)
+    if text[0].isspace():
+        joined = " " + joined
+    if text[-1].isspace():
+        joined += " "
+    return joined
 
 
 def html_to_text(fragment: str) -> str:
