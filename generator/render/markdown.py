@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
 from typing import Any, Protocol, cast, runtime_checkable
 
 import markdown
 import nh3
+from markdown.treeprocessors import InlineProcessor
+from markdown.util import Registry
 
 from generator.core.errors import Message, Problem
 from generator.render.phones import PhoneLinkExtension
@@ -157,31 +158,44 @@ def _line_of_tags(source: str) -> int:
 
 
 class _Sought:
-    """An inline pattern's expression that is searched only in text holding the one character
-    each of its matches needs at or after the start.
+    """A regular expression that is searched only in text holding one of the strings that each of
+    its matches needs at or after the start of the search.
 
-    Python-Markdown runs every inline pattern over every run of text. The expressions below begin
-    with a look-behind, so the regular expression engine finds no literal to skip ahead to and
-    tries each position: over plain paragraphs, the backtick and the three "[" patterns cost more
-    than all other inline patterns together. Looking for the character first finds the same
-    matches (none without it) in a hundredth of the time."""
+    Python-Markdown tries several expressions on every block and every run of text. Those below
+    begin with a look-behind, an alternative or a line start, so the regular expression engine
+    finds no literal to skip ahead to and tries each position of each paragraph: together they
+    cost more than the rest of the parsing. Looking for the strings first finds the same matches
+    (none without them) in a hundredth of the time."""
 
-    def __init__(self, expression: re.Pattern[str], needed: str) -> None:
+    def __init__(self, expression: re.Pattern[str], *needed: str) -> None:
         self._expression = expression
         self._needed = needed
 
-    def finditer(self, string: str, pos: int = 0) -> Iterator[re.Match[str]]:
-        if string.find(self._needed, pos) < 0:
-            return iter(())
-        return self._expression.finditer(string, pos)
+    def _may_match(self, string: str, pos: int) -> bool:
+        # A loop, not any(): a generator costs about as much as the searches it spares.
+        for needed in self._needed:  # noqa: SIM110
+            if string.find(needed, pos) >= 0:
+                return True
+        return False
 
-    def __getattr__(self, name: str) -> Any:  # anything else a pattern may ask of its expression
+    def search(self, string: str, pos: int = 0) -> re.Match[str] | None:
+        return self._expression.search(string, pos) if self._may_match(string, pos) else None
+
+    def finditer(self, string: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        return self._expression.finditer(string, pos) if self._may_match(string, pos) else iter(())
+
+    def __getattr__(self, name: str) -> Any:  # anything else a processor may ask of its expression
         return getattr(self._expression, name)
 
 
-# The inline patterns whose expressions begin with a look-behind, and the character each match holds:
-# a backtick (the code span's, or the one after escaped backslashes), an opening bracket.
-_SOUGHT = {"backtick": "`", "reference": "[", "link": "[", "short_reference": "["}
+# The inline patterns whose expressions begin with a look-behind, and what each match needs: a
+# backtick (the code span's, or the one after escaped backslashes), an opening bracket.
+_SOUGHT_INLINE = {"backtick": ("`",), "reference": ("[",), "link": ("[",), "short_reference": ("[",)}
+# The block processors that search a whole block for a line of their kind, the attribute that holds
+# the expression, and what a match needs: a quote's ">", a heading's "#", a rule's three "-", "_"
+# or "*", a link definition's "]:".
+_SOUGHT_BLOCKS = {"quote": ("RE", (">",)), "hashheader": ("RE", ("#",)), "hr": ("SEARCH_RE", ("-", "_", "*")),
+                  "reference": ("RE", ("]:",))}
 
 
 class _Renderer:
@@ -194,11 +208,18 @@ class _Renderer:
     def _make() -> markdown.Markdown:
         # Telephone numbers in the text become tel: links (generator.render.phones).
         md = markdown.Markdown(extensions=["tables", "sane_lists", PhoneLinkExtension()], output_format="html")
-        for name, needed in _SOUGHT.items():
+        # The processors' own expressions, only searched where they can match (see _Sought).
+        for name, needed in _SOUGHT_INLINE.items():
             pattern = md.inlinePatterns[name]
-            expression = pattern.getCompiledRegExp()
-            # The pattern's own expression, only searched when it can match (see _Sought).
-            pattern.compiled_re = cast("re.Pattern[str]", _Sought(expression, needed))
+            pattern.compiled_re = cast("re.Pattern[str]", _Sought(pattern.getCompiledRegExp(), *needed))
+        for name, (attribute, marks) in _SOUGHT_BLOCKS.items():
+            processor = md.parser.blockprocessors[name]
+            setattr(processor, attribute, _Sought(getattr(processor, attribute), *marks))
+        # The inline patterns as a tuple: the registry sorts itself again on each of the many
+        # lookups by position, and nothing registers a pattern after the instance is made.
+        inline = md.treeprocessors["inline"]
+        assert isinstance(inline, InlineProcessor)
+        inline.inlinePatterns = cast("Registry[Any]", tuple(md.inlinePatterns))
         return md
 
     def __call__(self, source: str) -> str:
@@ -288,11 +309,18 @@ def teaser(summary: str | None, first_paragraph: str, limit: int = TEASER_LENGTH
     return cut + " …"
 
 
-class _TextMaker(HTMLParser):
+# A tag as the sanitizer writes it: a name, then attributes whose values are in double quotes (a
+# value may hold a ">", never a '"'); its text holds no "<", only "&lt;".
+_TAG_TOKEN = re.compile(r'<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+[^\s"\'<>/=]+(?:="[^"]*")?)*)\s*(/?)>')
+_HREF_ATTRIBUTE = re.compile(r'\shref="([^"]*)"')
+
+
+class _TextMaker:
+    """The text of sanitized HTML, told tag by tag and text by text as `html.parser` would tell it."""
+
     _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl", "hr"})
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.links: list[str] = []
         self._href: str | None = None
@@ -326,6 +354,25 @@ class _TextMaker(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.parts.append(data if "pre" in self.parts[-1:] else collapse_spaces(data))
 
+    def feed(self, fragment: str) -> None:
+        """Reads the whole of a fragment that `sanitize` wrote. (`html.parser` reads any HTML, and
+        reading a body through it cost as much as rendering its Markdown.)"""
+        rest = 0
+        for tag in _TAG_TOKEN.finditer(fragment):
+            if tag.start() > rest:
+                self.handle_data(unescape(fragment[rest: tag.start()]))
+            name = tag[2].lower()
+            if tag[1]:
+                self.handle_endtag(name)
+            else:
+                href = _HREF_ATTRIBUTE.search(tag[3]) if name == "a" else None
+                self.handle_starttag(name, [("href", unescape(href[1]))] if href else [])
+                if tag[4]:
+                    self.handle_endtag(name)
+            rest = tag.end()
+        if rest < len(fragment):
+            self.handle_data(unescape(fragment[rest:]))
+
 
 def collapse_spaces(text: str) -> str:
     """Each run of white space as one space (as `re.sub(r"\\s+", " ", text)`, four times as fast:
@@ -344,7 +391,6 @@ def collapse_spaces(text: str) -> str:
 def html_to_text(fragment: str) -> str:
     maker = _TextMaker()
     maker.feed(fragment)
-    maker.close()
     text = "".join(maker.parts)
     paragraphs = [_strip_lines(p) for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(p for p in paragraphs if p)
