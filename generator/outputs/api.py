@@ -76,8 +76,9 @@ def api_tasks(catalog: Catalog, data: OutputData) -> list[tuple[int, Callable[[i
     published = catalog.published
 
     @cache
-    def document(release_id: str) -> dict[str, Any]:
-        return release_document(by_id[release_id], data, by_id)
+    def document(release_id: str) -> str:
+        # Encoded once: the same text is the release's own file and its entry in every page that lists it.
+        return dumps(release_document(by_id[release_id], data, by_id))
 
     def key(release: Release) -> str:
         # A release's document names its `follows` only while that one is published.
@@ -193,11 +194,11 @@ def mime(path: str) -> str:
     return mime_types.of(path)
 
 
-def _document(document: Callable[[str], dict[str, Any]], release_id: str) -> str:
-    return encode(document(release_id))
+def _document(document: Callable[[str], str], release_id: str) -> str:
+    return document(release_id) + "\n"
 
 
-def _pages(releases: Sequence[Release], document: Callable[[str], dict[str, Any]], key: Callable[[Release], str],
+def _pages(releases: Sequence[Release], document: Callable[[str], str], key: Callable[[Release], str],
            data: OutputData, path_of: Callable[[int], str], about: dict[str, Any] | None) -> Iterator[Task]:
     """The front page (the newest) and the numbered pages, counted from the oldest like the
     listings (`core.paging`): a new release changes the front page and, now and then, adds one."""
@@ -217,7 +218,7 @@ def _page_key(chunk: Sequence[Release], key: Callable[[Release], str], about: st
     return (about, position, *(key(r) for r in chunk))
 
 
-def _page(chunk: Sequence[Release], total: int, document: Callable[[str], dict[str, Any]], data: OutputData,
+def _page(chunk: Sequence[Release], total: int, document: Callable[[str], str], data: OutputData,
           path_of: Callable[[int], str], about: dict[str, Any] | None, number: int, count: int) -> str:
     newer = None if number == 0 else path_of(number + 1 if number < count else 0)
     older = path_of(count if number == 0 else number - 1) if (count if number == 0 else number - 1) else None
@@ -231,7 +232,16 @@ def _page(chunk: Sequence[Release], total: int, document: Callable[[str], dict[s
     page: dict[str, Any] = {"page": number, "per_page": data.settings.per_page, "links": links}
     if number == 0:  # how many there are, only where it may change: the front page
         page = {"total": total, "pages": count, **page}
-    page["releases"] = [document(r.id) for r in chunk]
     if about is not None:
         page["office"] = about
-    return encode(page)
+    return with_encoded(page, "releases", [document(r.id) for r in chunk]) + "\n"
+
+
+def with_encoded(document: dict[str, Any], key: str, encoded: list[str]) -> str:
+    """`dumps({**document, key: items})`, the items given as their `dumps` texts: the keys sorted,
+    the list goes between the keys before and after its own. (What `dumps` strips from the whole
+    it strips from each part, so the parts make the same text; the keys are ours, without controls.)"""
+    before = dumps({k: v for k, v in document.items() if k < key})
+    after = dumps({k: v for k, v in document.items() if k > key})
+    middle = f"{dumps(key)}:[{','.join(encoded)}]"
+    return "{" + ",".join(part for part in (before[1:-1], middle, after[1:-1]) if part) + "}"

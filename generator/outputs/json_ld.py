@@ -73,12 +73,23 @@ def dumps(data: Any) -> str:
     # JSON writes C0 controls as escapes and the others as they are: when neither is in the text,
     # no string held one and stripping would change nothing (walking the data costs more than
     # the dump). Any doubt – an escaped backslash before such a letter, too – takes the long way.
-    if not _CONTROL_IN_JSON.search(text):
+    if not _may_hold_control(text):
         return text
     return json.dumps(strip_control_all(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 _CONTROL_IN_JSON = re.compile(r"\\[ubfr]|[\x7f-\x9f\ufffe\uffff]")
+_ESCAPE_IN_JSON = re.compile(r"\\[ubfr]")
+
+
+def _may_hold_control(text: str) -> bool:
+    """Whether `_CONTROL_IN_JSON` is found in `text`. That search tries each position (it has no
+    literal to skip ahead to) and costs more than the dump; `str.isprintable` is false for each
+    character of its class and true for almost every document, which then leaves the escapes,
+    found by a search that skips from backslash to backslash."""
+    if text.isprintable():
+        return _ESCAPE_IN_JSON.search(text) is not None
+    return _CONTROL_IN_JSON.search(text) is not None
 
 
 def json_ld_script(data: Any) -> Markup:

@@ -8,8 +8,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.outputs.api import schema_path
+from generator.outputs.api import schema_path, with_encoded
+from generator.outputs.json_ld import dumps
 from tests.conftest import REPO
 
 BASE = "https://presse.example.org/"
@@ -145,3 +148,19 @@ def test_pages_link_next_and_prev(tmp_path: Path) -> None:
     assert police["pages"] >= 1
     assert police["links"]["next"] == BASE + API + f"offices/polizei-gelsenkirchen/page-{police['pages']}.json"
     assert (out / API / "offices" / "polizei-gelsenkirchen" / f"page-{police['pages']}.json").is_file()
+
+
+# Keys on both sides of "releases" and strings that make `dumps` take its long way (controls, escapes).
+_TEXT = st.lists(st.sampled_from(["a", "releases", "s", "t", "\\", "u", "\n", "\x00", "\x7f", "\ufffe", '"', "ä"]),
+                 max_size=4).map("".join)
+_KEY = st.lists(st.sampled_from(["a", "releases", "s", "t", "ä"]), max_size=3).map("".join)  # a page's keys are ours
+_JSON = st.recursive(st.none() | st.integers() | _TEXT,
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+                     max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_KEY, _JSON, max_size=5), st.lists(_JSON, max_size=4))
+def test_a_page_made_of_encoded_documents_is_the_page_encoded_whole(page: dict[str, Any], items: list[Any]) -> None:
+    page.pop("releases", None)
+    assert with_encoded(page, "releases", [dumps(item) for item in items]) == dumps({**page, "releases": items})
