@@ -361,7 +361,14 @@ def _fields(cls: type) -> list[tuple[str, Encoder]]:
 
 
 def _hint_of(cls: type, name: str) -> Any:
-    return typing.get_type_hints(cls)[name]
+    return _hints(cls)[name]
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The class's type hints, evaluated once (each is a string to evaluate: `from __future__ import
+    annotations`), not once for each of its fields: the build's start makes the release's codec."""
+    return typing.get_type_hints(cls)
 
 
 def _none(value: Any) -> None:
