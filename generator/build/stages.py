@@ -169,8 +169,7 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
         nonlocal count
         for batch in batches:
             for done in batch:
-                _publish(done, tasks, staging, previous, made, report)
-            count += len(batch)
+                count += _publish(done, tasks, staging, previous, made, report)
             progress(count)
 
     # The workers look at each previous file where this build finds it – in the spare, the live
@@ -219,16 +218,17 @@ class _Made:
 
 
 def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict[str, Stamp], made: _Made,
-             report: BuildReport) -> None:
+             report: BuildReport) -> int:
+    """Stage what a task or a run of them gave; returns how many tasks that was."""
     if isinstance(done, Made):
         _put(tasks[done.index].path, done.key, done.content, staging, made, report)
-        return
+        return 1
     paths = done.paths
     if staging.in_spare:  # each file is there, as the worker found it: only recorded
         staging.keep_found(paths)
         made.kept.update(zip(paths, map(previous.__getitem__, paths), strict=True))
         report.pages_reused += len(paths)
-        return
+        return len(paths)
     for index, path in enumerate(paths, done.start):
         stamp = previous[path]
         if staging.keep(path, stamp.size, stamp.mtime_ns):
@@ -236,6 +236,7 @@ def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict
             report.pages_reused += 1
         else:  # the previous file was changed or removed since the worker looked: make it anew
             _put(path, stamp.key, make_now(tasks[index]), staging, made, report)
+    return len(paths)
 
 
 def _put(path: str, key: str, content: bytes, staging: Staging, made: _Made, report: BuildReport) -> None:
