@@ -16,12 +16,14 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import json.scanner
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from generator.build import codec
 from generator.build.bodies import Bodies, StoredBody
@@ -234,6 +236,9 @@ _RELEASE_IN = codec.decoder_without(Release, _APART)
 _MEDIA_OUT = codec.encoder(tuple[MediaStamp, ...])
 _MEDIA_IN = codec.decoder(tuple[MediaStamp, ...])
 _HEAD = {"release", "authority", "media"}
+# `json.loads` without its three Python calls around the scanner for each of thousands of entries
+# (an entry is one JSON value as `encode_entry` wrote it: nothing before or after it).
+_SCAN: Callable[[str, int], tuple[Any, int]] = cast(Any, json.scanner.make_scanner)(json.JSONDecoder())
 
 
 def encode_entry(entry: Loaded, authority_keys: Callable[[str], str]) -> tuple[Entry, Texts]:
@@ -254,10 +259,10 @@ def decode_entry(stored: Entry, context: LoadContext, authority_keys: Callable[[
     as it was (else None: a miss). Which file it belongs to is `_decode`'s check."""
     head, markdown, first, linked = stored
     try:
-        data = json.loads(head)
-    except (ValueError, RecursionError):
+        data, end = _SCAN(head, 0)
+    except (StopIteration, ValueError, TypeError, RecursionError):
         return None
-    if type(data) is not dict or data.keys() != _HEAD:
+    if end != len(head) or type(data) is not dict or data.keys() != _HEAD:
         return None
     named = data["authority"]
     if type(named) is not list or len(named) != 2 or type(named[0]) is not str or type(named[1]) is not str:
