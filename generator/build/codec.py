@@ -19,6 +19,7 @@ import datetime as dt
 import enum
 import json
 import math
+import operator
 import re
 import types
 import typing
@@ -208,12 +209,19 @@ def decoder(hint: Any) -> Decoder:
         return either
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
+            kinds = _plain_kinds(args[0])
+            if kinds is not None:  # (tags, places, aliases …): each item checked without a call
+                def plain_items(data: Any) -> Any:
+                    if type(data) is not list or not all(map(kinds.__contains__, map(type, data))):
+                        raise Invalid("expected a list")
+                    return tuple(data)
+                return plain_items
             item = decoder(args[0])
 
             def many(data: Any) -> Any:
                 if type(data) is not list:
                     raise Invalid("expected a list")
-                return tuple([item(d) for d in data])
+                return tuple([item(d) for d in data]) if data else ()
             return many
         parts = [decoder(a) for a in args]
 
@@ -253,38 +261,99 @@ def decoder_without(cls: type, supplied: tuple[str, ...]) -> Callable[[Any, dict
     record = _record(cls, supplied)
 
     def checked(data: Any, given: dict[str, Any]) -> Any:
-        with _failures_as_invalid():
+        try:  # (not `_failures_as_invalid`: a context manager costs more than a whole record)
             return record(data, given)
+        except Invalid:
+            raise
+        except RecursionError:
+            raise Invalid("nested too deeply") from None
+        except (TypeError, ValueError, KeyError, OSError, zoneinfo.ZoneInfoNotFoundError) as exc:
+            raise Invalid(str(exc)) from None
     return checked
 
 
 _NOTHING: dict[str, Any] = {}
+_NONE_TYPE = type(None)
+_HAS = frozenset.__contains__
 
 
 @cache
 def _record(cls: type, supplied: tuple[str, ...]) -> Callable[..., Any]:
-    """The decoder of a dataclass whose `supplied` fields the caller gives (`given`)."""
-    fields = [(f.name, decoder(_hint_of(cls, f.name))) for f in dataclasses.fields(cls) if f.name not in supplied]
-    names = {name for name, _ in fields}
+    """The decoder of a dataclass whose `supplied` fields the caller gives (`given`).
+
+    A cache holds thousands of records, each read on every build, so a record costs few calls:
+    the fields whose JSON value is already the value (a str, int or bool, or None where the
+    type allows it) are type-checked all at once, and only the others go through a decoder of
+    their own – an optional one only when it is not null."""
+    order = tuple(f.name for f in dataclasses.fields(cls))
+    own = [name for name in order if name not in supplied]
+    hints = {name: _hint_of(cls, name) for name in own}
+    plain = [(name, kinds) for name in own if (kinds := _plain_kinds(hints[name])) is not None]
+    plain_values = _getter(tuple(name for name, _ in plain))
+    plain_kinds = tuple(kinds for _, kinds in plain)
+    converted = [(name, *_optional(hints[name]), typing.get_origin(hints[name]) is tuple)
+                 for name in own if _plain_kinds(hints[name]) is None]
+    every_value = _getter(order)
+    names = frozenset(own)
     expected = frozenset(supplied)
-    order = [f.name for f in dataclasses.fields(cls)]
     # Every field is checked here, so the instance is filled directly: a dataclass's generated
     # __init__ adds nothing else (one with a __post_init__ is made through it).
     direct = not hasattr(cls, "__post_init__") and not getattr(cls, "__slots__", ())
     new = object.__new__
+    fill = object.__setattr__
 
     def record(data: Any, given: dict[str, Any] = _NOTHING) -> Any:
         if type(data) is not dict or data.keys() != names or given.keys() != expected:
             raise Invalid(f"not a {cls.__name__}")
-        values = {name: decode(data[name]) for name, decode in fields}
-        if given:
-            values.update(given)
+        if not all(map(_HAS, plain_kinds, map(type, plain_values(data)))):
+            raise Invalid(f"a field of {cls.__name__} has the wrong type")
+        # In the order of the fields, as the dataclass's own __init__ would set them.
+        values = dict(zip(order, every_value({**data, **given} if given else data), strict=True))
+        for name, decode, optional, sequence in converted:
+            value = values[name]
+            if value is None and optional:
+                continue
+            # An empty list is an empty tuple of anything (most releases have no photo, no update).
+            values[name] = () if sequence and value == [] else decode(value)
         if not direct:
             return cls(**values)
         made: Any = new(cls)
-        made.__dict__.update(values if not given else {name: values[name] for name in order})
+        fill(made, "__dict__", values)
         return made
     return record
+
+
+def _plain_kinds(hint: Any) -> frozenset[type] | None:
+    """The types of JSON value that are a value of `hint` as they are (None: it needs decoding)."""
+    if hint in (str, int, bool):
+        return frozenset({hint})
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        args = typing.get_args(hint)
+        if len(args) == 2 and _NONE_TYPE in args:
+            other = args[0] if args[1] is _NONE_TYPE else args[1]
+            if other in (str, int, bool):
+                return frozenset({other, _NONE_TYPE})
+    return None
+
+
+def _optional(hint: Any) -> tuple[Decoder, bool]:
+    """The decoder of what `hint` allows besides None, and whether it allows None."""
+    if typing.get_origin(hint) in (types.UnionType, typing.Union) and _NONE_TYPE in typing.get_args(hint):
+        others = [a for a in typing.get_args(hint) if a is not _NONE_TYPE]
+        if len(others) != 1:
+            raise TypeError(f"unions other than X | None are not supported: {hint}")
+        return decoder(others[0]), True
+    return decoder(hint), False
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """The values at `names`, always as a tuple (`itemgetter` of one name gives the value itself)."""
+    if not names:
+        return lambda data: ()
+    if len(names) == 1:
+        only = names[0]
+        return lambda data: (data[only],)
+    return operator.itemgetter(*names)
 
 
 def _fields(cls: type) -> list[tuple[str, Encoder]]:
@@ -292,7 +361,14 @@ def _fields(cls: type) -> list[tuple[str, Encoder]]:
 
 
 def _hint_of(cls: type, name: str) -> Any:
-    return typing.get_type_hints(cls)[name]
+    return _hints(cls)[name]
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    """The class's type hints, evaluated once (each is a string to evaluate: `from __future__ import
+    annotations`), not once for each of its fields: the build's start makes the release's codec."""
+    return typing.get_type_hints(cls)
 
 
 def _none(value: Any) -> None:
@@ -366,21 +442,35 @@ def _encode_datetime(value: Any) -> list[Any]:
 
 
 def _decode_datetime(data: Any) -> dt.datetime:
-    if type(data) is not list or len(data) != 3 or type(data[0]) is not str or data[1] not in (0, 1) \
-            or type(data[1]) is not int or len(data[0]) > 32:
+    if type(data) is not list or len(data) != 3:
         raise Invalid("expected a time")
-    wall = dt.datetime.fromisoformat(data[0])
+    wall_text, fold, zone_data = data
+    if type(wall_text) is not str or len(wall_text) > 32 or type(fold) is not int or fold not in (0, 1):
+        raise Invalid("expected a time")
+    wall = dt.datetime.fromisoformat(wall_text)
     if wall.tzinfo is not None:
         raise Invalid("a wall time with an offset")
-    zone_data = data[2]
-    zone: dt.tzinfo | None
-    if zone_data is None:
-        zone = None
-    elif type(zone_data) is str and _ZONE_KEY.match(zone_data):
-        zone = zoneinfo.ZoneInfo(zone_data)
-    elif type(zone_data) is int and abs(zone_data) < _MAX_OFFSET:
-        offset = dt.timedelta(seconds=zone_data)
-        zone = dt.UTC if not zone_data else dt.timezone(offset)
-    else:
-        raise Invalid("not a time zone")
-    return wall.replace(tzinfo=zone, fold=data[1])
+    return wall.replace(tzinfo=_zone(zone_data), fold=fold)
+
+
+# The fixed offsets met so far, each made once: the releases of a site name the same few. (A named
+# zone is always `ZoneInfo`'s own instance for its key, as loading gives it: not kept here.)
+_OFFSETS: dict[int, dt.tzinfo] = {}
+_OFFSETS_KEPT = 256  # beyond that (only a damaged cache names so many), an offset is made each time
+
+
+def _zone(data: Any) -> dt.tzinfo | None:
+    if data is None:
+        return None
+    if type(data) is int:  # (not a bool: a bool's type is bool)
+        found = _OFFSETS.get(data)
+        if found is None:
+            if abs(data) >= _MAX_OFFSET:
+                raise Invalid("not a time zone")
+            found = dt.UTC if not data else dt.timezone(dt.timedelta(seconds=data))
+            if len(_OFFSETS) < _OFFSETS_KEPT:
+                _OFFSETS[data] = found
+        return found
+    if type(data) is str and _ZONE_KEY.match(data):
+        return zoneinfo.ZoneInfo(data)
+    raise Invalid("not a time zone")

@@ -14,12 +14,16 @@ because the release model carries both. Whatever else is found is a miss: read a
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
+import json.scanner
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from generator.build import codec
 from generator.build.bodies import Bodies, StoredBody
@@ -81,8 +85,8 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     stamps: dict[str, tuple[FileStamp, str]] = {}
     data: list[bytes | None] = []  # the bytes read by this build (none for a file whose stamp is unchanged)
     keys: list[str | None] = []  # None: the file cannot be read
-    for path in paths:
-        source = _source(path, site)
+    sources = [_source(path, site) for path in paths]
+    for path, source in zip(paths, sources, strict=True):
         try:
             # The stamp before the bytes: a file changed while it is read has another stamp next time.
             status = os.stat(path)
@@ -107,21 +111,25 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
     cached = cache.releases(k for k in keys if k is not None)
     outcomes: list[Loaded | Cached | None] = [None] * len(paths)
     missing: list[int] = []
-    for index, key in enumerate(keys):
-        if key is None:
-            continue
-        stored = cached.get(key)
-        entry = _decode(stored, paths[index], context, authority_keys) if stored is not None else None
-        if entry is not None and _media_unchanged(entry.media) and _still_passed(entry.release):
-            outcomes[index] = entry
-            continue
-        missing.append(index)
+    with _no_cycles_collected():
+        for index, key in enumerate(keys):
+            if key is None:
+                continue
+            stored = cached.get(key)
+            entry = _decode(stored, paths[index], sources[index], context, authority_keys) \
+                if stored is not None else None
+            if entry is not None and (not entry.media or _media_unchanged(entry.media)) \
+                    and (not (entry.release.images or entry.release.attachments) or _still_passed(entry.release)):
+                outcomes[index] = entry
+            else:
+                missing.append(index)
+    for index in missing:
         if data[index] is None:  # its stamp vouched for it, but there is no entry to use: read it now
             try:
                 data[index] = raw = paths[index].read_bytes()
             except OSError:
                 continue  # gone since: loading reports it
-            source = _source(paths[index], site)
+            source = sources[index]
             hashed = digest(raw)
             if source in stamps:
                 stamps[source] = (stamps[source][0], hashed)
@@ -151,12 +159,28 @@ def load_releases(context: LoadContext, paths: Sequence[Path], cache: Cache, job
         return digest(source_key, authority_keys(loaded.release.authority.id),
                       *(f"{path}\0{size}\0{mtime}" for path, size, mtime in loaded.media))
 
-    made = {o.release.id: o.body for _, o in kept if isinstance(o, Loaded)}
-    held = {o.release.id: StoredBody(key, o.release.body, o.first_paragraph, o.linked)
-              for key, o in kept if isinstance(o, Cached)}
+    with _no_cycles_collected():
+        made = {o.release.id: o.body for _, o in kept if isinstance(o, Loaded)}
+        held = {o.release.id: StoredBody(key, o.release.body, o.first_paragraph, o.linked)
+                for key, o in kept if isinstance(o, Cached)}
+        release_keys = {o.release.id: key_of(key, o) for key, o in kept}
     return LoadedReleases(releases=[o.release for _, o in kept],
                           bodies=Bodies(made, held, TextReader(cache.path if cache.usable else None)),
-                          problems=problems, keys={o.release.id: key_of(key, o) for key, o in kept})
+                          problems=problems, keys=release_keys)
+
+
+@contextmanager
+def _no_cycles_collected() -> Iterator[None]:
+    """Thousands of cached releases are made here, every one kept and none in a reference cycle:
+    the cycle collector, which would otherwise go over the whole heap several times while they
+    are made, waits until they are all there (it is never paused while workers are forked)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 class AuthorityKeys:
@@ -212,6 +236,9 @@ _RELEASE_IN = codec.decoder_without(Release, _APART)
 _MEDIA_OUT = codec.encoder(tuple[MediaStamp, ...])
 _MEDIA_IN = codec.decoder(tuple[MediaStamp, ...])
 _HEAD = {"release", "authority", "media"}
+# `json.loads` without its three Python calls around the scanner for each of thousands of entries
+# (an entry is one JSON value as `encode_entry` wrote it: nothing before or after it).
+_SCAN: Callable[[str, int], tuple[Any, int]] = cast(Any, json.scanner.make_scanner)(json.JSONDecoder())
 
 
 def encode_entry(entry: Loaded, authority_keys: Callable[[str], str]) -> tuple[Entry, Texts]:
@@ -232,13 +259,13 @@ def decode_entry(stored: Entry, context: LoadContext, authority_keys: Callable[[
     as it was (else None: a miss). Which file it belongs to is `_decode`'s check."""
     head, markdown, first, linked = stored
     try:
-        data = json.loads(head)
-    except (ValueError, RecursionError):
+        data, end = _SCAN(head, 0)
+    except (StopIteration, ValueError, TypeError, RecursionError):
         return None
-    if type(data) is not dict or data.keys() != _HEAD:
+    if end != len(head) or type(data) is not dict or data.keys() != _HEAD:
         return None
     named = data["authority"]
-    if type(named) is not list or len(named) != 2 or not all(type(part) is str for part in named):
+    if type(named) is not list or len(named) != 2 or type(named[0]) is not str or type(named[1]) is not str:
         return None
     authority = context.authorities.get(named[0])
     if authority is None or authority_keys(named[0]) != named[1]:
@@ -263,18 +290,23 @@ def _encode(entries: dict[str, Loaded], authority_keys: Callable[[str], str]) ->
     return found
 
 
-def _decode(stored: Entry, path: Path, context: LoadContext, authority_keys: Callable[[str], str]) -> Cached | None:
-    """The cached entry for the release file `path`, if it is well-formed and is that file's."""
+def _decode(stored: Entry, path: Path, source: str, context: LoadContext,
+            authority_keys: Callable[[str], str]) -> Cached | None:
+    """The cached entry for the release file `path` (at `source` in the site), if it is well-formed
+    and is that file's."""
     entry = decode_entry(stored, context, authority_keys)
     if entry is None:
         return None
     release = entry.release
     site = context.site
     # The key names the file; the entry must be that file's release as loading would make it.
-    if (release.source != _source(path, context.site) or release.slug != slug(path.stem)
+    if (release.source != source or release.slug != slug(path.stem)
             or not RELEASE_ID.match(release.id)
-            or not all(ALIAS.match(a) and ".." not in a.split("/") and "//" not in a for a in release.aliases)):
+            or (release.aliases and not all(ALIAS.match(a) and ".." not in a.split("/") and "//" not in a
+                                            for a in release.aliases))):
         return None
+    if not (release.images or release.attachments or entry.media):
+        return entry
     files = [*(i.file for i in release.images), *(a.file for a in release.attachments)]
     if not all(_inside(file, site) for file in files):
         return None

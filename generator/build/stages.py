@@ -169,14 +169,12 @@ def _write_site(staging: Staging, loaded: LoadedSite, catalog: Catalog, views: V
         nonlocal count
         for batch in batches:
             for done in batch:
-                _publish(done, tasks, staging, previous, made, report)
-            count += len(batch)
+                count += _publish(done, tasks, staging, previous, made, report)
             progress(count)
 
-    # In the spare, a previous file is the live one's inode, brought up to date: the staging's
-    # check suffices. A fresh tree is made when the output's state was lost, and then the
-    # previous files may be gone or changed: the workers look, and make what they do not find.
-    look = None if staging.in_spare else str(staging.target)
+    # The workers look at each previous file where this build finds it – in the spare, the live
+    # file's own inode, brought up to date – and make the ones changed or gone since (edited by hand).
+    look = str(staging.root if staging.in_spare else staging.target)
     with map_slices(partial(run_tasks, tasks, fingerprint=fingerprint, previous=previous, site=look), len(tasks),
                     jobs) as rendered:
         for number, (path, content) in enumerate(other_files(loaded, catalog, views, data, templates, page_bodies)):
@@ -220,18 +218,28 @@ class _Made:
 
 
 def _publish(done: Done, tasks: Sequence[Task], staging: Staging, previous: dict[str, Stamp], made: _Made,
-             report: BuildReport) -> None:
+             report: BuildReport) -> int:
+    """Stage what a task or a run of them gave; returns how many tasks that was."""
     if isinstance(done, Made):
-        path, key, content = tasks[done.index].path, done.key, done.content
-    else:
-        path = done.path
+        _put(tasks[done.index].path, done.key, done.content, staging, made, report)
+        return 1
+    paths = done.paths
+    if staging.in_spare:  # each file is there, as the worker found it: only recorded
+        staging.keep_found(paths)
+        made.kept.update(zip(paths, map(previous.__getitem__, paths), strict=True))
+        report.pages_reused += len(paths)
+        return len(paths)
+    for index, path in enumerate(paths, done.start):
         stamp = previous[path]
         if staging.keep(path, stamp.size, stamp.mtime_ns):
             made.kept[path] = stamp
             report.pages_reused += 1
-            return
-        # The previous file was changed or removed since that build: make it anew.
-        key, content = stamp.key, make_now(tasks[done.index])
+        else:  # the previous file was changed or removed since the worker looked: make it anew
+            _put(path, stamp.key, make_now(tasks[index]), staging, made, report)
+    return len(paths)
+
+
+def _put(path: str, key: str, content: bytes, staging: Staging, made: _Made, report: BuildReport) -> None:
     staging.write(path, content)
     made.written[path] = key
     report.pages_rendered += 1

@@ -17,6 +17,7 @@ import fcntl
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 from stat import S_ISREG
 from types import TracebackType
@@ -463,6 +464,23 @@ class Staging:
         self._paths.append(path)
         return True
 
+    def keep_found(self, paths: Sequence[str]) -> None:
+        """Carry the spare's files at `paths` over as they are: each one found by the caller to be a
+        file with the size and time the last build gave it (`tasks.each_task` looks, in the workers).
+
+        The spare shares the live files' inodes, so nothing is done to them: they are only staged,
+        with every check `write` makes, on all of them at once (tens of thousands, after an edit)."""
+        assert self._in_spare
+        keys = _normal_all(paths)
+        if (keys is None or len(set(keys)) != len(keys) or not self._staged.isdisjoint(keys)
+                or (self.addresses is not None and not all(map(self.addresses.covers_key, keys)))):
+            for path in paths:  # one of them is a bug: `_check` says which
+                self._stage(path)
+        else:
+            self._staged.update(keys)
+            self._paths.extend(paths)
+        self.kept += len(paths)
+
     def carry(self, folder: str) -> bool:
         """Carry a whole folder of the previous site over as it is (the search index's parts, which
         their fingerprint vouches for). False if it cannot be (then the caller makes it anew)."""
@@ -580,6 +598,18 @@ class Staging:
         A file this build did not change keeps the stamp the last state gave it."""
         self.build_id = output_state.write(self._state_path, self.target, files, self._state, self._changed,
                                            folders, spare)
+
+
+def _normal_all(paths: Sequence[str]) -> list[str] | None:
+    """`normal` of each of `paths`, if all are `safe` (else None), in a few calls for all: a safe
+    path has no empty part, so it is its own address, and without a `%` nothing is decoded; case
+    folding goes character by character, so folding the joined paths folds each one."""
+    if not output_state.all_safe(list(paths)):
+        return None
+    joined = "\0".join(paths)
+    if "%" in joined:
+        return [normal(path) for path in paths]
+    return joined.casefold().split("\0") if paths else []
 
 
 def _same_bytes(previous: str, content: bytes) -> bool:

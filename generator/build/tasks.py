@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from stat import S_ISREG
 
 from generator.build.cache import Stamp
 from generator.core.digest import digest
@@ -28,45 +29,53 @@ class Made:
 
 @dataclass(frozen=True)
 class Kept:
-    """A task whose previous file has the same key: carried over, if it is still as that build
-    left it (checked where it is staged; else the task at `index` is made there)."""
+    """A run of tasks, from `start` on, whose previous files have the same keys and are still as
+    that build left them: carried over as they are (the `paths` of the tasks, in order)."""
 
-    index: int
-    path: str
+    start: int  # the index of the first in the list the build made
+    paths: tuple[str, ...]
 
 
-# A worker sends back only this for the many files that did not change, and the build process
+# A worker sends back only this for the many files that did not change – one report for each run
+# of them, not one per file: the build process stages tens of thousands – and the build process
 # needs no task for them (`outputs.files.Tasks` makes tasks when asked).
 Done = Kept | Made
 
 
 def run_tasks(tasks: Sequence[Task], start: int, end: int, fingerprint: str, previous: dict[str, Stamp],
-              site: str | None) -> list[Done]:
-    return list(each_task(tasks, fingerprint, previous, start, end, site))
+              site: str) -> list[Done]:
+    return list(each_task(tasks, fingerprint, previous, site, start, end))
 
 
-def each_task(tasks: Sequence[Task], fingerprint: str, previous: dict[str, Stamp], start: int = 0,
-              end: int | None = None, site: str | None = None) -> Iterator[Done]:
-    """Make each task's file, or none where the previous build made it from the same inputs.
-    With `site`, the previous file there must also still have its size and time (when the
-    build writes a fresh tree, not the spare, the previous files may be gone: then the worker
-    makes them rather than leaving them all to the build process)."""
+def each_task(tasks: Sequence[Task], fingerprint: str, previous: dict[str, Stamp], site: str, start: int = 0,
+              end: int | None = None) -> Iterator[Done]:
+    """Make each task's file, or none where the previous build made it from the same inputs and
+    the previous file in the tree `site` still has the size and time that build gave it (a file
+    edited by hand since is made again). Here, not where it is staged: the workers look at the
+    files in parallel, and the build process only records the runs they report."""
+    run: list[str] = []
     for index in range(start, len(tasks) if end is None else end):
         task = tasks[index]
         key = digest(fingerprint, task.path, *task.key())
         stamp = previous.get(task.path)
-        if stamp is not None and stamp.key == key and (site is None or _unchanged(f"{site}/{task.path}", stamp)):
-            yield Kept(index, task.path)
-        else:
-            yield Made(index, key, encode(task.make()))
+        if stamp is not None and stamp.key == key and _unchanged(f"{site}/{task.path}", stamp):
+            run.append(task.path)
+            continue
+        if run:
+            yield Kept(index - len(run), tuple(run))
+            run = []
+        yield Made(index, key, encode(task.make()))
+    if run:
+        yield Kept((len(tasks) if end is None else end) - len(run), tuple(run))
 
 
 def _unchanged(path: str, stamp: Stamp) -> bool:
+    """Whether the file at `path` is a file (not a link) with the stamp's size and time."""
     try:
-        found = os.stat(path)
+        found = os.lstat(path)
     except OSError:
         return False
-    return (found.st_size, found.st_mtime_ns) == (stamp.size, stamp.mtime_ns)
+    return S_ISREG(found.st_mode) and found.st_size == stamp.size and found.st_mtime_ns == stamp.mtime_ns
 
 
 def make_now(task: Task) -> bytes:

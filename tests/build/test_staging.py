@@ -200,6 +200,32 @@ def test_real_builds_find_hand_made_files_in_either_tree(tmp_path: Path) -> None
     assert tree(out)[0] == tree(cold)[0]
 
 
+def test_a_live_file_edited_in_place_is_made_again_by_a_build_in_the_spare(tmp_path: Path) -> None:
+    """A hand that rewrites a live file in place changes no folder's time and no inode, only the
+    file's own time, which the spare shares: the build working in the spare makes that file again."""
+    site, out = make_site(tmp_path), tmp_path / "out"
+    release = sorted((site / "content" / "releases").rglob("*.md"))[0]
+
+    def edit_and_build(n: int) -> dict[str, int]:
+        release.write_text(release.read_text(encoding="utf-8") + f"\nNachtrag {n}.\n", encoding="utf-8")
+        run(site, out)
+        return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.html")}
+
+    for n in range(3):
+        before = edit_and_build(n)
+    after = edit_and_build(3)
+    assert state_of(out).spare is not None  # the next build works in the spare
+    # A page the same edit does not make again, left with its size (only its time tells).
+    page = out / next(path for path in sorted(after) if path.startswith("meldung/") and before[path] == after[path])
+    original = page.read_bytes()
+    with open(page, "r+b") as handle:
+        handle.write(b"defaced")
+    edit_and_build(4)
+    assert page.read_bytes() == original
+    run(site, tmp_path / "cold", cache=False)
+    assert tree(out)[0] == tree(tmp_path / "cold")[0]
+
+
 PATHS = ["a", "a/b", "a/b/c.html", "...", "a/...", ".a", "a.", "a/.b/c", "..a", "a/b..", " ", "ä/ö", "a\nb",
          "", "/", "/a", "a/", "a//b", ".", "..", "./a", "a/.", "a/./b", "a/../b", "../a", "a/..", "a\0b", "\0",
          "a/\0/b"]
