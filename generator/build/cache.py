@@ -165,11 +165,7 @@ class Cache:
             return
         try:
             self._db.execute("BEGIN")
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM used")
-            self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
-            self._db.execute("DELETE FROM releases WHERE key NOT IN (SELECT key FROM used)")
-            self._db.execute("DELETE FROM texts WHERE key NOT IN (SELECT key FROM used)")
+            self._keep_only(used, "releases", "texts")
             kept = {k: v for k, v in new.items() if len(v[0][0]) + len(v[0][1]) + len(v[0][2]) <= MAX_ENTRY
                     and sum(map(len, v[1])) <= MAX_ENTRY}
             self._db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?, ?, ?, ?)",
@@ -179,6 +175,15 @@ class Cache:
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
+
+    def _keep_only(self, used: Iterable[str], *tables: str) -> None:
+        """Within the caller's transaction: forget the rows of `tables` whose key is not `used`."""
+        assert self._db is not None
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+        self._db.execute("DELETE FROM used")
+        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
+        for table in tables:  # names of this module's own, never from outside
+            self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)")
 
     # --- release files -------------------------------------------------------------------
 
@@ -270,10 +275,7 @@ class Cache:
             return
         try:
             self._db.execute("BEGIN")
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used_items (key TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM used_items")
-            self._db.executemany("INSERT OR IGNORE INTO used_items VALUES (?)", ((k,) for k in used))
-            self._db.execute("DELETE FROM items WHERE key NOT IN (SELECT key FROM used_items)")
+            self._keep_only(used, "items")
             self._db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?)",
                                  ((k, *item) for k, item in sorted(new.items())
                                   if len(item[0]) + len(item[1]) + len(item[2]) <= MAX_ENTRY))

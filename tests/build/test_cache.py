@@ -23,7 +23,6 @@ from generator.build.cache import CACHE_DIR, DATABASE
 from generator.build.loader import settings_key
 from generator.build.pipeline import BuildOptions, BuildReport, build
 from generator.core.models import Release, Settings
-from generator.outputs.feeds import items as feed_items
 from tests.support.corpus import BERLIN, write_release, write_releases, write_site
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=BERLIN)
@@ -232,25 +231,19 @@ def test_an_edit_rewrites_only_the_files_that_show_it(built: tuple[Path, BuildRe
 
 
 def test_an_edit_builds_the_feed_item_of_that_release_only(built: tuple[Path, BuildReport], tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+                                                           feed_items_built: list[Release]) -> None:
     """The feed documents that hold the edited release are made again, with the other releases'
     items as the first build made them (kept in the cache); cold, every item is built."""
     site, out, _ = first_build(built)
+    feed_items_built.clear()  # whatever the first build built
     _body(site)
     edited = sorted((site / "content" / "releases").rglob("*.md"))[3]
-    built_for: list[str] = []
-    real = feed_items.feed_entry
-
-    def counting(release: Release, data: Any) -> Any:
-        built_for.append(release.source)
-        return real(release, data)
-
-    monkeypatch.setattr(feed_items, "feed_entry", counting)
     report = run(site, out)
     assert report.pages_rendered > 0
-    assert built_for == [edited.relative_to(site).as_posix()]
-    built_for.clear()
+    assert [r.source for r in feed_items_built] == [edited.relative_to(site).as_posix()]
+    feed_items_built.clear()
     run(site, tmp_path / "cold", cache=False)
+    built_for = [r.source for r in feed_items_built]
     assert len(built_for) == len(set(built_for)) > 90
     assert_same_site(out, tmp_path / "cold")
 

@@ -66,13 +66,9 @@ class Items:
         self._rss_start = b"<item" + b"".join(
             f' xmlns:{prefix}="{uri}"'.encode() for prefix, uri in sorted(_RSS_NSMAP.items())) + b">"
 
-    def key(self, release: Release) -> str:
-        """Everything a release's item is made from – the release, its body and its images, all
-        in the release's key – as a key."""
-        return self.data.key(release)
-
     def keys_of(self, releases: Sequence[Release]) -> list[str]:
-        """`key` of each release (every feed document's key names its items': tens of thousands)."""
+        """What each release's item is made from – the release, its body and its images, all in the
+        release's key – as keys (every feed document's key names its items': tens of thousands)."""
         known, key = self.data.keys, self.data.key
         return [known.get(r.id) or key(r) for r in releases]
 
@@ -81,9 +77,6 @@ class Items:
         if release.id not in self.data.keys:
             return None
         return digest("feed item", self._salt, self.data.key(release))
-
-    def __getitem__(self, release: Release) -> Item:
-        return self.of((release,))[0]
 
     def of(self, releases: Sequence[Release]) -> list[Item]:
         """The releases' items, those not at hand asked of the store together."""
